@@ -1,0 +1,465 @@
+"""The headless command line: ``diffusion-lab train | sample | schedule | forward | export``.
+
+Every subcommand runs over the same engine the window uses. Bad arguments exit with status 2 and one line naming
+the argument; problems with data or checkpoints exit 1 with one line; never a raw traceback for a user mistake.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from engine.config import (BUILTIN_DATASETS, DEVICES, MODEL_PRESETS, PREDICTIONS, SAMPLERS, SCHEDULE_KINDS,
+                           ExperimentConfig)
+from engine.errors import CheckpointError, ConfigError, DataError, TrainingStopped
+
+# config field -> the flag that sets it, so a ConfigError names what the user typed
+FLAG_FOR_FIELD = {
+    "data.dataset": "--dataset", "data.image_size": "--image-size", "data.channels": "--channels",
+    "schedule.kind": "--schedule", "schedule.timesteps": "--timesteps", "schedule.beta_start": "--beta-start",
+    "schedule.beta_end": "--beta-end", "schedule.zero_terminal_snr": "--zero-terminal-snr",
+    "training.prediction": "--prediction", "model.preset": "--model", "training.steps": "--steps",
+    "training.batch_size": "--batch-size", "training.lr": "--lr", "training.seed": "--seed",
+    "training.device": "--device", "training.time_budget": "--time-budget", "training.ema_decay": "--ema-decay",
+    "training.loss_weighting": "--loss-weighting", "model.class_conditional": "--class-conditional",
+    "sampling.sampler": "--sampler", "sampling.steps": "--steps", "sampling.eta": "--eta", "sampling.n": "--n",
+    "sampling.seed": "--seed", "sampling.guidance_scale": "--guidance-scale", "sampling.class_label": "--class-label",
+}
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, naming the argument (argparse's own wording does)
+        raise UserError(f"{self.prog}: error: {message}", code=2)
+
+
+def _number(kind):
+    """Parse ints/floats ourselves so 'nan', 'inf' and '1e400' get a clear message too."""
+
+    def parse(text: str):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+        if kind is int:
+            if not value.is_integer():
+                raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}")
+            return int(value)
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+INT, FLOAT = _number(int), _number(float)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from engine.version import __version__
+
+    parser = _Parser(prog="diffusion-lab", description="Diffusion Lab: train and explore small diffusion models.")
+    parser.add_argument("--version", action="store_true", help="print versions and the active device, then exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("train", help="train a model headless and write a run folder")
+    p.add_argument("--dataset", help=f"a built-in set ({', '.join(BUILTIN_DATASETS)}) or a path")
+    p.add_argument("--image-size", type=INT)
+    p.add_argument("--channels", type=INT, choices=(1, 3))
+    p.add_argument("--schedule", choices=SCHEDULE_KINDS)
+    p.add_argument("--timesteps", type=INT)
+    p.add_argument("--beta-start", type=FLOAT)
+    p.add_argument("--beta-end", type=FLOAT)
+    p.add_argument("--zero-terminal-snr", action="store_true", default=None)
+    p.add_argument("--prediction", choices=PREDICTIONS)
+    p.add_argument("--loss-weighting", choices=("uniform", "min_snr"))
+    p.add_argument("--model", choices=MODEL_PRESETS)
+    p.add_argument("--class-conditional", action="store_true", default=None)
+    p.add_argument("--steps", type=INT)
+    p.add_argument("--batch-size", type=INT)
+    p.add_argument("--lr", type=FLOAT)
+    p.add_argument("--ema-decay", type=FLOAT)
+    p.add_argument("--seed", type=INT)
+    p.add_argument("--device", choices=DEVICES)
+    p.add_argument("--time-budget", type=FLOAT, help="stop cleanly after this many seconds of training")
+    p.add_argument("--config", help="an experiment JSON file; flags override its values")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--out", required=True, help="run folder to write (config.json, checkpoint, loss.csv)")
+
+    p = sub.add_parser("sample", help="sample from a trained run")
+    p.add_argument("--run", required=True, help="a run folder or checkpoint file")
+    p.add_argument("--sampler", choices=SAMPLERS)
+    p.add_argument("--steps", type=INT)
+    p.add_argument("--eta", type=FLOAT)
+    p.add_argument("--n", type=INT)
+    p.add_argument("--seed", type=INT)
+    p.add_argument("--guidance-scale", type=FLOAT)
+    p.add_argument("--class-label", type=INT)
+    p.add_argument("--ema", dest="ema", action="store_true", default=None, help="use the EMA weights (default)")
+    p.add_argument("--no-ema", dest="ema", action="store_false")
+    p.add_argument("--device", choices=DEVICES, default="auto")
+    p.add_argument("--trajectory", help="also save the recorded trajectory (.npz) for scrubbing and export")
+    p.add_argument("--out", required=True, help=".png grid, .npy samples, or an animation (.gif/.webp/.png/.mp4)")
+
+    p = sub.add_parser("schedule", help="write a noise schedule as CSV (t, beta, alpha, alpha_bar, snr)")
+    p.add_argument("--schedule", choices=SCHEDULE_KINDS, required=True)
+    p.add_argument("--timesteps", type=INT, default=1000)
+    p.add_argument("--beta-start", type=FLOAT, default=1e-4)
+    p.add_argument("--beta-end", type=FLOAT, default=0.02)
+    p.add_argument("--zero-terminal-snr", action="store_true")
+    p.add_argument("--out", required=True)
+
+    p = sub.add_parser("forward", help="a PNG strip of the forward (noising) process at chosen t")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--dataset")
+    src.add_argument("--image")
+    p.add_argument("--t", type=INT, nargs="+", help="paper timesteps (0 = clean .. T); default: 8 evenly spaced")
+    p.add_argument("--index", type=INT, default=0, help="which item of the dataset")
+    p.add_argument("--schedule", choices=SCHEDULE_KINDS, default="linear")
+    p.add_argument("--timesteps", type=INT, default=1000)
+    p.add_argument("--beta-start", type=FLOAT, default=1e-4)
+    p.add_argument("--beta-end", type=FLOAT, default=0.02)
+    p.add_argument("--image-size", type=INT, default=0)
+    p.add_argument("--seed", type=INT, default=0)
+    p.add_argument("--scale", type=INT, default=0, help="nearest-neighbour upscale factor (0 = automatic)")
+    p.add_argument("--out", required=True)
+
+    try:
+        from engine.export import add_export_parser
+    except ImportError:
+        add_export_parser = None
+    if add_export_parser is not None:
+        add_export_parser(sub, INT, FLOAT)
+    parser.set_defaults(version_string=__version__)
+    return parser
+
+
+# ------------------------------------------------------------------ helpers
+def config_error_line(exc: ConfigError) -> str:
+    flag = FLAG_FOR_FIELD.get(exc.field)
+    return f"{flag} ({exc.field}): {exc.message}" if flag else str(exc)
+
+
+def _progress(out, step: int, total: int, loss: float, rate: float, elapsed: float) -> None:
+    width = 28
+    done = int(width * step / max(total, 1))
+    eta = (total - step) / rate if rate > 0 else float("nan")
+    eta_text = f"{eta:5.0f}s" if math.isfinite(eta) else "    ?"
+    out.write(f"\r[{'#' * done}{'.' * (width - done)}] {step}/{total}  loss {loss:.4f}  {rate:6.1f} it/s  "
+              f"{elapsed:5.0f}s elapsed  eta {eta_text} ")
+    out.flush()
+
+
+def _train_config(args) -> ExperimentConfig:
+    from engine.presets import default_config
+
+    if args.config:
+        cfg = ExperimentConfig.load(args.config)
+        if args.dataset:
+            cfg.data.dataset = args.dataset
+    else:
+        cfg = default_config(args.dataset or "moons")
+    overrides = {
+        ("data", "image_size"): args.image_size, ("data", "channels"): args.channels,
+        ("schedule", "kind"): args.schedule, ("schedule", "timesteps"): args.timesteps,
+        ("schedule", "beta_start"): args.beta_start, ("schedule", "beta_end"): args.beta_end,
+        ("schedule", "zero_terminal_snr"): args.zero_terminal_snr,
+        ("training", "prediction"): args.prediction, ("training", "loss_weighting"): args.loss_weighting,
+        ("model", "preset"): args.model, ("model", "class_conditional"): args.class_conditional,
+        ("training", "steps"): args.steps, ("training", "batch_size"): args.batch_size, ("training", "lr"): args.lr,
+        ("training", "ema_decay"): args.ema_decay, ("training", "seed"): args.seed,
+        ("training", "device"): args.device, ("training", "time_budget"): args.time_budget,
+    }
+    for (section, name), value in overrides.items():
+        if value is not None:
+            setattr(getattr(cfg, section), name, value)
+    if cfg.sampling.steps > cfg.schedule.timesteps:
+        cfg.sampling.steps = cfg.schedule.timesteps  # a short schedule: the preview/sample default follows it
+    return cfg.validate()
+
+
+# ------------------------------------------------------------------ subcommands
+def cmd_train(args) -> int:
+    from engine.checkpoint import load_checkpoint, save_checkpoint, trainer_from_checkpoint
+    from engine.session import Control, TrainingSession
+    from engine.training import Trainer
+
+    out_dir = Path(args.out)
+    if args.resume:
+        ckpt = load_checkpoint(out_dir)
+        cfg = ckpt.config
+        if args.steps is not None:
+            cfg.training.steps = args.steps
+        if args.time_budget is not None:
+            cfg.training.time_budget = args.time_budget
+        cfg.validate()
+        trainer = trainer_from_checkpoint(ckpt, config=cfg, device=None if args.device in (None, "auto") else args.device)
+    else:
+        cfg = _train_config(args)
+        trainer = Trainer(cfg)
+    _check_writable(out_dir)
+    err = sys.stderr
+    for warning in trainer.dataset.warnings[:20]:
+        err.write(f"warning: {warning}\n")
+    if len(trainer.dataset.warnings) > 20:
+        err.write(f"warning: ... and {len(trainer.dataset.warnings) - 20} more skipped items\n")
+    from engine.models import count_parameters
+
+    err.write(f"training {cfg.model.preset} model ({count_parameters(trainer.model):,} parameters) on "
+              f"{trainer.dataset.name} ({len(trainer.dataset)} items) with {trainer.device_name}\n")
+    control = Control()
+    started = time.monotonic()
+    state = {"last": 0.0, "loss": float("nan")}
+    show = not args.quiet
+
+    def on_metrics(m) -> None:
+        state["loss"] = m.loss if math.isnan(state["loss"]) else 0.95 * state["loss"] + 0.05 * m.loss
+        now = time.monotonic()
+        if show and (now - state["last"] > 0.2 or m.step == cfg.training.steps):
+            state["last"] = now
+            elapsed = now - started
+            _progress(err, m.step, cfg.training.steps, state["loss"], m.step / elapsed if elapsed else 0.0, elapsed)
+
+    previous = signal.getsignal(signal.SIGINT)
+    interrupted = {"flag": False}
+
+    def on_sigint(signum, frame) -> None:  # first Ctrl+C: stop after this step and save; second: default
+        interrupted["flag"] = True
+        control.stop()
+        signal.signal(signal.SIGINT, previous if callable(previous) else signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, on_sigint)
+    try:
+        result = TrainingSession(trainer, control).run(on_metrics, preview_every=0)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if show:
+        err.write("\n")
+    path = save_checkpoint(trainer, out_dir)
+    if interrupted["flag"]:
+        err.write(f"interrupted at step {trainer.step_count}; checkpoint saved to {path}\n")
+        return 0
+    err.write(f"{result.message}; checkpoint saved to {path}\n")
+    if result.reason in ("diverged", "oom"):
+        err.write(f"error: {result.message}\n")
+        return 3
+    return 0
+
+
+def cmd_sample(args) -> int:
+    import numpy as np
+
+    from engine.checkpoint import load_checkpoint, trainer_from_checkpoint
+    from engine.samplers import Trajectory
+
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    animated = suffix in (".gif", ".webp", ".apng", ".mp4") or (suffix == ".png" and False)
+    if suffix not in (".png", ".npy", ".gif", ".webp", ".apng", ".mp4"):
+        raise UserError(f"--out: unknown extension {suffix or '(none)'!r}; use .png, .npy, .gif, .webp, .apng "
+                        "or .mp4", code=2)
+    ckpt = load_checkpoint(args.run)
+    cfg = ckpt.config
+    sa = cfg.sampling
+    for name, value in (("sampler", args.sampler), ("steps", args.steps), ("eta", args.eta), ("n", args.n),
+                        ("seed", args.seed), ("guidance_scale", args.guidance_scale),
+                        ("class_label", args.class_label), ("use_ema", args.ema)):
+        if value is not None:
+            setattr(sa, name, value)
+    if args.sampler == "ddpm" and args.steps is None:
+        sa.steps = cfg.schedule.timesteps
+    cfg.validate()
+    _check_writable(out.parent if str(out.parent) else Path("."))
+    trainer = trainer_from_checkpoint(ckpt, config=cfg, device=None if args.device == "auto" else args.device)
+    frames = trainer.sample(sa)
+    need_trajectory = bool(args.trajectory) or animated
+    traj = None
+    if need_trajectory:
+        total = sa.steps if sa.sampler == "ddim" else sa.steps
+        traj = Trajectory(total, trainer.sample_shape(sa.n), trainer.dataset.kind)
+    started = time.monotonic()
+    final = None
+    for frame in frames:
+        if traj is not None:
+            traj.record(frame)
+        if frame.is_final:
+            final = frame.x_t
+        elif sys.stderr.isatty():
+            sys.stderr.write(f"\rsampling step {frame.step + 1}/{frame.num_steps}")
+    samples = final.float().cpu()
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    if args.trajectory:
+        traj.save(args.trajectory)
+    from engine.atomic import atomic_path
+
+    if suffix == ".npy":
+        with atomic_path(out, suffix=".tmp.npy") as tmp:
+            np.save(tmp, samples.numpy().astype(np.float32))
+    elif animated:
+        from engine.export import AnimationOptions, export_reverse_animation
+
+        export_reverse_animation(traj, out, AnimationOptions())
+    else:
+        save_samples_png(samples.numpy(), trainer.dataset.kind, out)
+    sys.stderr.write(f"{sa.n} samples ({sa.sampler}, {sa.steps} steps) in {time.monotonic() - started:.1f}s "
+                     f"-> {out}\n")
+    return 0
+
+
+def save_samples_png(samples, kind: str, out: Path) -> None:
+    """A PNG of samples: an image grid (nearest-neighbour upscaled when small) or a 2-D scatter plot."""
+    from PIL import Image
+
+    from engine.atomic import atomic_path
+    from engine.imaging import make_grid, to_rgb, to_uint8, upscale_nearest
+    from engine.plotting import scatter_image
+
+    if kind == "images":
+        grid = make_grid(to_uint8(samples), padding=1)
+        factor = max(1, 256 // max(grid.shape[0], 1))
+        img = to_rgb(upscale_nearest(grid, factor)) if factor > 1 else to_rgb(grid)
+    else:
+        img = scatter_image(samples, size=512)
+    with atomic_path(out, suffix=".tmp.png") as tmp:
+        Image.fromarray(img).save(tmp, format="PNG")
+
+
+def cmd_schedule(args) -> int:
+    from engine.atomic import atomic_write_text
+    from engine.schedules import NoiseSchedule
+
+    sched = NoiseSchedule(args.schedule, args.timesteps, args.beta_start, args.beta_end,
+                          zero_terminal_snr=args.zero_terminal_snr)
+    lines = ["t,beta,alpha,alpha_bar,snr"]
+    for i in range(sched.timesteps):  # paper t = i + 1
+        lines.append(f"{i + 1},{float(sched.betas[i]):.10g},{float(sched.alphas[i]):.10g},"
+                     f"{float(sched.alpha_bar[i]):.10g},{float(sched.snr[i]):.10g}")
+    atomic_write_text(args.out, "\n".join(lines) + "\n")
+    sys.stderr.write(f"wrote {sched.timesteps} rows of {sched!r} -> {args.out}\n")
+    return 0
+
+
+def cmd_forward(args) -> int:
+    import numpy as np
+    import torch
+    from PIL import Image
+
+    from engine.atomic import atomic_path
+    from engine.config import DataConfig, is_point_dataset
+    from engine.data import load_dataset
+    from engine.diffusion import q_sample
+    from engine.imaging import make_grid, to_rgb, to_uint8, upscale_nearest
+    from engine.plotting import point_colors, scatter_image
+    from engine.schedules import NoiseSchedule
+
+    sched = NoiseSchedule(args.schedule, args.timesteps, args.beta_start, args.beta_end)
+    T = sched.timesteps
+    ts = args.t if args.t else [int(round(v)) for v in np.linspace(0, T, 8)]
+    bad = [t for t in ts if not 0 <= t <= T]
+    if bad:
+        raise UserError(f"--t: values must be in [0, {T}] (0 = clean image), got {bad[0]}", code=2)
+    source = args.image or args.dataset
+    dataset = load_dataset(DataConfig(dataset=source, image_size=args.image_size), seed=args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
+    if dataset.kind == "points" or is_point_dataset(source):
+        x0 = dataset.x[:2000]
+        noise = torch.randn(x0.shape, generator=generator)
+        colors = point_colors(x0.numpy())
+        panels = [scatter_image((x0 if t == 0 else q_sample(sched, x0, torch.tensor(t - 1), noise)).numpy(),
+                                size=256, colors=colors) for t in ts]
+        strip = make_grid(np.stack(panels), nrow=len(panels), padding=4, pad_value=255)
+    else:
+        if not 0 <= args.index < len(dataset):
+            raise UserError(f"--index: must be in [0, {len(dataset) - 1}], got {args.index}", code=2)
+        x0 = dataset.x[args.index:args.index + 1]
+        noise = torch.randn(x0.shape, generator=generator)
+        frames = [x0 if t == 0 else q_sample(sched, x0, torch.tensor(t - 1), noise) for t in ts]
+        strip = make_grid(to_uint8(torch.cat(frames)), nrow=len(frames), padding=2, pad_value=255)
+        factor = args.scale or max(1, 96 // x0.shape[-1])
+        strip = upscale_nearest(strip, factor)
+    with atomic_path(args.out, suffix=".tmp.png") as tmp:
+        Image.fromarray(to_rgb(strip)).save(tmp, format="PNG")
+    sys.stderr.write(f"forward process at t = {', '.join(map(str, ts))} -> {args.out}\n")
+    return 0
+
+
+def _check_writable(folder: Path) -> None:
+    folder = Path(folder)
+    probe = folder
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if probe.exists() and not os.access(probe, os.W_OK):
+        raise UserError(f"--out: cannot write to {folder} (permission denied)")
+    if probe.exists() and not probe.is_dir():
+        raise UserError(f"--out: {probe} exists and is not a folder")
+
+
+def version_text() -> str:
+    import platform
+
+    import torch
+
+    from engine.training import device_description, resolve_device
+    from engine.version import __version__
+
+    try:
+        from PySide6 import __version__ as qt_version
+    except ImportError:
+        qt_version = "not installed"
+    return (f"Diffusion Lab {__version__}\nPython {platform.python_version()} | torch {torch.__version__} | "
+            f"PySide6 {qt_version}\ndevice: {device_description(resolve_device('auto'))}")
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "schedule": cmd_schedule, "forward": cmd_forward}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.version:
+            print(version_text())
+            return 0
+        if not args.command:
+            parser.print_help()
+            return 2
+        handler = COMMANDS.get(args.command) or getattr(args, "handler", None)
+        return int(handler(args) or 0)
+    except UserError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return exc.code
+    except ConfigError as exc:
+        sys.stderr.write(f"error: {config_error_line(exc)}\n")
+        return 2
+    except (DataError, CheckpointError, TrainingStopped) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return 0
+    except OSError as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        sys.stderr.write(f"error: {exc.strerror or exc}{where}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

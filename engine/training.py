@@ -1,0 +1,257 @@
+"""Trainer: one optimizer step at a time, with everything a lab needs to watch it learn.
+
+``Trainer.step()`` samples a batch, computes the diffusion loss (engine/diffusion.py), takes one AdamW step with
+linear LR warmup, gradient clipping and an EMA of the weights, and returns plain :class:`StepMetrics` (python floats
+and small numpy arrays) that any thread can consume. A NaN/inf loss or an exploding gradient raises
+:class:`TrainingStopped` *before* the optimizer touches the weights, so the last good weights are always kept.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+import torch
+
+from engine.config import ExperimentConfig, SamplingConfig
+from engine.diffusion import diffusion_loss
+from engine.errors import TrainingStopped
+from engine.samplers import Denoiser, Frame, final_sample, model_denoiser, run_sampler
+from engine.schedules import NoiseSchedule
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """``auto`` picks CUDA, then Apple MPS, then the CPU. An explicit device that is absent is a clear error."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise TrainingStopped("training.device: cuda was requested but no CUDA device is available; use auto or cpu")
+    if name == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise TrainingStopped("training.device: mps was requested but Apple MPS is not available; use auto or cpu")
+    return torch.device(name)
+
+
+def device_description(device: torch.device) -> str:
+    """A human name for the device, e.g. ``cpu (2 threads)`` or ``cuda: NVIDIA H100 80GB HBM3``."""
+    if device.type == "cuda":
+        return f"cuda: {torch.cuda.get_device_name(device)}"
+    if device.type == "mps":
+        return "mps: Apple GPU"
+    return f"cpu ({torch.get_num_threads()} threads)"
+
+
+@dataclass
+class StepMetrics:
+    step: int  # optimizer steps done so far, after this one
+    loss: float
+    t: np.ndarray  # int64 (B,) timesteps of this batch
+    per_sample_loss: np.ndarray  # float32 (B,)
+    grad_norm: float
+    lr: float
+    step_time: float  # seconds of wall time for this step
+    batch_size: int
+
+
+@dataclass
+class LossHistory:
+    """Per-step training record; what the loss plot, loss.csv and checkpoints carry."""
+
+    step: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    grad_norm: list[float] = field(default_factory=list)
+    wall_time: list[float] = field(default_factory=list)  # seconds since the first step of this history
+
+    def append(self, m: StepMetrics, wall: float) -> None:
+        self.step.append(m.step)
+        self.loss.append(m.loss)
+        self.lr.append(m.lr)
+        self.grad_norm.append(m.grad_norm)
+        self.wall_time.append(wall)
+
+    def to_dict(self) -> dict[str, list]:
+        return {"step": self.step, "loss": self.loss, "lr": self.lr, "grad_norm": self.grad_norm,
+                "wall_time": self.wall_time}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "LossHistory":
+        keys = ("step", "loss", "lr", "grad_norm", "wall_time")
+        return cls(**{k: list(raw.get(k, [])) for k in keys})
+
+    def __len__(self) -> int:
+        return len(self.step)
+
+    def to_csv(self) -> str:
+        lines = ["step,loss,lr,grad_norm,wall_time"]
+        lines += [f"{s},{l:.8g},{r:.8g},{g:.8g},{w:.4f}" for s, l, r, g, w in
+                  zip(self.step, self.loss, self.lr, self.grad_norm, self.wall_time)]
+        return "\n".join(lines) + "\n"
+
+
+class Trainer:
+    """Owns the dataset, schedule, model, EMA model and optimizer of one experiment."""
+
+    def __init__(self, config: ExperimentConfig, dataset=None, device: str | torch.device | None = None):
+        from engine.data import load_dataset
+        from engine.models import build_model
+
+        self.config = config.validate().copy()
+        tr = self.config.training
+        self.device = torch.device(device) if device is not None else resolve_device(tr.device)
+        self.device_name = device_description(self.device)
+        torch.manual_seed(tr.seed)  # model init
+        self.dataset = dataset if dataset is not None else load_dataset(self.config.data, seed=tr.seed)
+        self.schedule = NoiseSchedule.from_config(self.config.schedule)
+        self.model = build_model(self.config.model, self.dataset.info).to(self.device)
+        self.ema_model = copy.deepcopy(self.model).eval().requires_grad_(False)
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=tr.lr, weight_decay=tr.weight_decay)
+        self.generator = torch.Generator().manual_seed(tr.seed + 1)  # batches, t and noise, drawn on the CPU
+        self._data = self.dataset.x.to(self.device)
+        self._labels = self.dataset.labels.to(self.device) if self.dataset.labels is not None else None
+        self.conditional = bool(getattr(self.model, "class_conditional", False))
+        self.num_classes = int(self.dataset.num_classes)
+        self.step_count = 0
+        self.history = LossHistory()
+        self._wall_origin: float | None = None
+        # Mixed precision only on CUDA: bf16 where supported (no loss scaling needed), else fp16 with a GradScaler.
+        self.amp_dtype = None
+        if tr.amp and self.device.type == "cuda":
+            self.amp_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        self.scaler = torch.amp.GradScaler("cuda") if self.amp_dtype == torch.float16 else None
+
+    # ---------------------------------------------------------------- training
+    def lr_at(self, step: int) -> float:
+        """Linear warmup from 0 to ``lr`` over ``warmup_steps``, then constant."""
+        tr = self.config.training
+        if tr.warmup_steps <= 0:
+            return tr.lr
+        return tr.lr * min(1.0, (step + 1) / tr.warmup_steps)
+
+    def _batch(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        tr = self.config.training
+        idx = torch.randint(0, self._data.shape[0], (tr.batch_size,), generator=self.generator).to(self.device)
+        x0 = self._data[idx]
+        y = None
+        if self.conditional:
+            y = self._labels[idx].clone() if self._labels is not None else None
+            if y is None:
+                y = torch.full((tr.batch_size,), self.num_classes, device=self.device, dtype=torch.long)
+            elif tr.cond_drop_prob > 0:
+                # classifier-free guidance training (Ho & Salimans 2022): drop the label to the null class
+                drop = torch.rand(tr.batch_size, generator=self.generator).to(self.device) < tr.cond_drop_prob
+                y[drop] = self.num_classes
+        return x0, y
+
+    def step(self) -> StepMetrics:
+        tr = self.config.training
+        started = time.perf_counter()
+        if self._wall_origin is None:
+            self._wall_origin = started - (self.history.wall_time[-1] if len(self.history) else 0.0)
+        lr = self.lr_at(self.step_count)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        self.model.train()
+        x0, y = self._batch()
+        with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
+            result = diffusion_loss(self.model, self.schedule, x0, prediction=tr.prediction,
+                                    weighting=tr.loss_weighting, gamma=tr.min_snr_gamma, y=y,
+                                    generator=self.generator)
+        loss_value = float(result.loss.detach())
+        if not math.isfinite(loss_value):
+            self.optimizer.zero_grad(set_to_none=True)
+            raise TrainingStopped(f"loss became {loss_value} at step {self.step_count + 1}; training paused and the "
+                                  "last good weights were kept (try a lower learning rate or a smaller model)")
+        self.optimizer.zero_grad(set_to_none=True)
+        if self.scaler is not None:
+            self.scaler.scale(result.loss).backward()
+            self.scaler.unscale_(self.optimizer)
+        else:
+            result.loss.backward()
+        clip = tr.grad_clip if tr.grad_clip > 0 else float("inf")
+        grad_norm = float(torch.nn.utils.clip_grad_norm_(self.model.parameters(), clip))
+        if not math.isfinite(grad_norm) or grad_norm > tr.max_grad_norm_explode:
+            self.optimizer.zero_grad(set_to_none=True)
+            raise TrainingStopped(f"gradients exploded (norm {grad_norm:.3g}) at step {self.step_count + 1}; "
+                                  "training paused and the last good weights were kept (lower the learning rate)")
+        if self.scaler is not None:
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+        else:
+            self.optimizer.step()
+        self.step_count += 1
+        self._update_ema()
+        elapsed = time.perf_counter() - started
+        metrics = StepMetrics(step=self.step_count, loss=loss_value, t=result.t.cpu().numpy(),
+                              per_sample_loss=result.per_sample.float().cpu().numpy(), grad_norm=grad_norm, lr=lr,
+                              step_time=elapsed, batch_size=tr.batch_size)
+        self.history.append(metrics, time.perf_counter() - self._wall_origin)
+        return metrics
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        # Warm the decay up (as in Tarvainen & Valpola 2017 / diffusers' EMAModel) so early samples are not
+        # dominated by the random init: decay_k = min(decay, (1 + k) / (10 + k)).
+        decay = min(self.config.training.ema_decay, (1 + self.step_count) / (10 + self.step_count))
+        ema_params = list(self.ema_model.parameters())
+        params = [p.detach() for p in self.model.parameters()]
+        torch._foreach_lerp_(ema_params, params, 1.0 - decay)
+        for eb, b in zip(self.ema_model.buffers(), self.model.buffers()):
+            eb.copy_(b)
+
+    # ---------------------------------------------------------------- sampling
+    def denoiser(self, *, use_ema: bool = True, labels: torch.Tensor | None = None,
+                 guidance_scale: float = 1.0) -> Denoiser:
+        model = self.ema_model if use_ema else self.model
+        model.eval()
+        null = self.num_classes if self.conditional else None
+        return model_denoiser(model, self.schedule, self.config.training.prediction, labels=labels,
+                              null_label=null, guidance_scale=guidance_scale)
+
+    def sample_shape(self, n: int) -> tuple[int, ...]:
+        return (n, *self.dataset.x.shape[1:])
+
+    def class_labels(self, n: int, class_label: int = -1) -> torch.Tensor | None:
+        """Labels for conditional sampling: one class, or the classes in turn (-1)."""
+        if not self.conditional or self.num_classes == 0:
+            return None
+        if class_label >= self.num_classes:
+            raise ValueError(f"sampling.class_label must be in [-1, {self.num_classes - 1}], got {class_label}")
+        if class_label >= 0:
+            return torch.full((n,), class_label, dtype=torch.long, device=self.device)
+        return torch.arange(n, device=self.device) % self.num_classes
+
+    def sample(self, sampling: SamplingConfig | None = None, **overrides) -> Iterator[Frame]:
+        """A sampler generator over this trainer's model; ``overrides`` replace SamplingConfig fields (n, seed...)."""
+        cfg = dataclasses.replace(sampling or self.config.sampling, **overrides)
+        if cfg.steps > self.schedule.timesteps:
+            raise ValueError(f"sampling.steps must be <= schedule.timesteps ({self.schedule.timesteps}), "
+                             f"got {cfg.steps}")
+        labels = self.class_labels(cfg.n, cfg.class_label)
+        denoiser = self.denoiser(use_ema=cfg.use_ema, labels=labels, guidance_scale=cfg.guidance_scale)
+        clip = cfg.clip_x0 and self.dataset.kind == "images"
+        return run_sampler(denoiser, self.schedule, self.sample_shape(cfg.n), sampler=cfg.sampler, steps=cfg.steps,
+                           eta=cfg.eta, variance=cfg.ddpm_variance, clip_x0=clip, spacing=cfg.timestep_spacing,
+                           seed=cfg.seed, device=self.device)
+
+    def preview(self, n: int | None = None, steps: int = 20, seed: int = 1234) -> np.ndarray:
+        """Fast DDIM samples from the EMA model with a fixed seed, so successive previews are comparable.
+
+        Images: a uint8 grid (H, W, C). Points: float32 (n, 2).
+        """
+        from engine.imaging import make_grid, to_uint8
+
+        is_images = self.dataset.kind == "images"
+        n = n or (36 if is_images else 1000)
+        steps = min(steps, self.schedule.timesteps)
+        samples = final_sample(self.sample(n=n, steps=steps, seed=seed, sampler="ddim", eta=0.0, use_ema=True))
+        if is_images:
+            return make_grid(to_uint8(samples.float().cpu()), padding=1)
+        return samples.float().cpu().numpy()

@@ -1,0 +1,26 @@
+"""Diffusion Lab entry point: no arguments opens the window; a subcommand runs the headless CLI.
+
+    python main.py                      # the visual lab
+    python main.py train --dataset moons --out runs/moons
+    diffusion-lab sample --run runs/moons --out moons.png
+"""
+from __future__ import annotations
+
+import sys
+
+GUI_FLAGS = ("--selftest",)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or all(a in GUI_FLAGS for a in argv):
+        from gui.app import run_gui
+
+        return run_gui(argv, selftest="--selftest" in argv)
+    from engine.cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
