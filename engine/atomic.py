@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -21,7 +22,10 @@ def atomic_path(target: str | Path, suffix: str | None = None) -> Iterator[Path]
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or (".tmp" + target.suffix), dir=folder)
+    suffix = suffix or (".tmp" + target.suffix)
+    remove_stale_temps(target, suffix)
+    # the writer's pid is in the name, so a later save can tell a dead process's leftover from a write in flight
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=suffix, dir=folder)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -34,6 +38,50 @@ def atomic_path(target: str | Path, suffix: str | None = None) -> Iterator[Path]
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+
+
+STALE_TEMP_AGE_S = 24 * 3600  # where liveness cannot be checked (Windows), older temp files count as leftovers
+
+
+def remove_stale_temps(target: str | Path, suffix: str | None = None) -> int:
+    """Delete temp files of ``target`` left by a process that was killed mid-write; returns how many.
+
+    A temp file belongs to a dead writer when the pid in its name is no longer running (POSIX), or, where that
+    cannot be checked, when it is older than :data:`STALE_TEMP_AGE_S`. Writes in flight are never touched.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    suffix = suffix or (".tmp" + target.suffix)
+    prefix = f".{target.name}."
+    removed = 0
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(prefix) and p.name.endswith(suffix)]
+    except OSError:
+        return 0
+    now = time.time()
+    for path in candidates:
+        pid_text = path.name[len(prefix):].split(".", 1)[0]
+        try:
+            if pid_text.isdigit() and os.name == "posix":
+                if int(pid_text) == os.getpid() or _pid_alive(int(pid_text)):
+                    continue
+            elif now - path.stat().st_mtime < STALE_TEMP_AGE_S:
+                continue
+            path.unlink()
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # POSIX only: signal 0 checks existence (on Windows it would terminate the process)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True  # exists but belongs to someone else (EPERM), or cannot tell: keep the file
+    return True
 
 
 def atomic_write_bytes(target: str | Path, data: bytes) -> None:

@@ -113,7 +113,18 @@ def _read_header(path: Path) -> dict:
         raise CheckpointError(f"{path} is not a valid safetensors checkpoint (its header is not JSON)") from None
     if not isinstance(header, dict):
         raise CheckpointError(f"{path} is not a valid safetensors checkpoint")
-    end = max((max(v.get("data_offsets", [0, 0])) for k, v in header.items() if k != "__metadata__"), default=0)
+    meta = header.get("__metadata__") or {}
+    if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+        raise CheckpointError(f"{path} is not a valid safetensors checkpoint (its metadata is not a string table)")
+    end = 0
+    for key, entry in header.items():
+        offsets = entry.get("data_offsets") if isinstance(entry, dict) else None
+        if key == "__metadata__":
+            continue
+        if (not isinstance(offsets, list) or len(offsets) != 2 or offsets[0] > offsets[1]
+                or not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)):
+            raise CheckpointError(f"{path} is not a valid safetensors checkpoint (bad entry for tensor {key!r})")
+        end = max(end, offsets[1])
     if 8 + header_len + end > size:
         raise CheckpointError(f"{path} is truncated: its header promises {8 + header_len + end} bytes, "
                               f"the file has {size}")
@@ -125,7 +136,8 @@ def load_checkpoint(target: str | Path) -> Checkpoint:
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    path = checkpoint_path(target)
+    # an existing file is checked as it is, whatever its name (a .pt / .ckpt pickle gets a clear refusal)
+    path = Path(target) if Path(target).is_file() else checkpoint_path(target)
     if not path.exists():
         raise CheckpointError(f"no checkpoint at {path}")
     header = _read_header(path)
@@ -149,11 +161,13 @@ def load_checkpoint(target: str | Path) -> Checkpoint:
     except (SafetensorError, OSError, RuntimeError) as exc:
         raise CheckpointError(f"{path} cannot be read as safetensors: {exc}") from None
     try:
-        history = LossHistory.from_dict(json.loads(meta.get("history", "{}")))
+        history = LossHistory.from_dict(_json_object(meta.get("history", "{}"), "history"))
         step = int(meta.get("step", "0"))
-        optim_meta = json.loads(meta.get("optim", "{}"))
-        data_info = json.loads(meta.get("data_info", "{}"))
-    except (ValueError, TypeError) as exc:
+        if step < 0:
+            raise ValueError(f"negative step {step}")
+        optim_meta = _json_object(meta.get("optim", "{}"), "optim")
+        data_info = _json_object(meta.get("data_info", "{}"), "data_info")
+    except (ValueError, TypeError, AttributeError) as exc:
         raise CheckpointError(f"{path}: corrupt metadata ({exc})") from None
     split = {"model.": {}, "ema.": {}, "optim.": {}}
     for key, value in tensors.items():
@@ -164,6 +178,13 @@ def load_checkpoint(target: str | Path) -> Checkpoint:
     optim_state = dict(split["optim."])
     optim_state["__meta__"] = optim_meta  # type: ignore[assignment]
     return Checkpoint(config, step, history, split["model."], split["ema."], optim_state, path, data_info)
+
+
+def _json_object(text: str, name: str) -> dict:
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} is not a JSON object")
+    return value
 
 
 def trainer_from_checkpoint(ckpt: Checkpoint, dataset=None, device: str | None = None,
@@ -193,6 +214,8 @@ def trainer_from_checkpoint(ckpt: Checkpoint, dataset=None, device: str | None =
     _load_optimizer(trainer.optimizer, ckpt.optim_state)
     trainer.step_count = ckpt.step
     trainer.history = ckpt.history
+    # a continued run must not replay the batches, timesteps and noise of steps 1..N again
+    trainer.generator.manual_seed(cfg.training.seed + 1 + 7919 * ckpt.step)
     return trainer
 
 

@@ -6,6 +6,7 @@ the argument; problems with data or checkpoints exit 1 with one line; never a ra
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import signal
@@ -41,8 +42,47 @@ class UserError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, naming the argument (argparse's own wording does)
-        raise UserError(f"{self.prog}: error: {message}", code=2)
+    def error(self, message: str):  # one line, naming the argument (argparse's own wording does) and its range
+        raise UserError(f"{self.prog}: error: {_with_allowed_range(self.prog, message)}", code=2)
+
+
+# subcommand -> the config sections its flags set, so a flag argparse rejects ('nan', 'abc') still gets its range
+_COMMAND_SECTIONS = {"train": ("data", "schedule", "model", "training"), "sample": ("sampling",),
+                     "export": ("sampling",), "schedule": ("schedule",), "forward": ("schedule", "data")}
+# (subcommand, flag) -> allowed values, for flags that are not config fields (other modules may add theirs)
+FLAG_RANGES: dict[tuple[str, str], str] = {
+    ("forward", "--t"): "integers in [0, --timesteps] (0 = clean)", ("forward", "--index"): "an integer >= 0",
+    ("forward", "--scale"): "an integer in [0, 32] (0 = automatic)",
+    ("forward", "--seed"): "an integer in [0, 9.22337e+18]", ("train", "--timelapse-every"): "an integer >= 0",
+    ("train", "--channels"): "1 or 3",
+}
+
+
+def allowed_range(command: str, flag: str) -> str | None:
+    """What ``flag`` of ``command`` accepts, e.g. ``an integer in [1, 1e+07]`` (taken from the config validation)."""
+    import re
+
+    if (command, flag) in FLAG_RANGES:
+        return FLAG_RANGES[(command, flag)]
+    for field, name in FLAG_FOR_FIELD.items():
+        section, key = field.split(".")
+        if name != flag or section not in _COMMAND_SECTIONS.get(command, ()):
+            continue
+        cfg = ExperimentConfig()
+        setattr(getattr(cfg, section), key, float("nan"))
+        for err in cfg.errors():
+            found = re.search(r"must be (.+?)[,;] got", err.message) if err.field == field else None
+            if found:
+                return found.group(1)
+    return None
+
+
+def _with_allowed_range(prog: str, message: str) -> str:
+    import re
+
+    match = re.match(r"argument (--[\w-]+)[^:]*: ", message)
+    allowed = allowed_range(prog.split()[-1], match.group(1)) if match else None
+    return f"{message} (allowed: {allowed})" if allowed and "invalid choice" not in message else message
 
 
 def _number(kind):
@@ -98,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="an experiment JSON file; flags override its values")
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--timelapse-every", type=INT, default=0, metavar="N",
+                   help="capture a preview every N steps into RUN/timelapse.npz (for export --what timelapse)")
     p.add_argument("--out", required=True, help="run folder to write (config.json, checkpoint, loss.csv)")
 
     p = sub.add_parser("sample", help="sample from a trained run")
@@ -195,10 +237,13 @@ def _train_config(args) -> ExperimentConfig:
 # ------------------------------------------------------------------ subcommands
 def cmd_train(args) -> int:
     from engine.checkpoint import load_checkpoint, save_checkpoint, trainer_from_checkpoint
+    from engine.distributed import DistributedContext, StopVote, distribute_trainer  # [distributed]
     from engine.session import Control, TrainingSession
     from engine.training import Trainer
 
     out_dir = Path(args.out)
+    # [distributed] a no-op single-process context (no process group) unless torchrun started us with WORLD_SIZE > 1
+    dctx = DistributedContext.from_env()
     if args.resume:
         ckpt = load_checkpoint(out_dir)
         cfg = ckpt.config
@@ -207,12 +252,18 @@ def cmd_train(args) -> int:
         if args.time_budget is not None:
             cfg.training.time_budget = args.time_budget
         cfg.validate()
-        trainer = trainer_from_checkpoint(ckpt, config=cfg, device=None if args.device in (None, "auto") else args.device)
+        device = None if args.device in (None, "auto") else args.device
+        if dctx.enabled:  # [distributed] the checkpoint is rank-agnostic: any number of ranks can resume it
+            device = dctx.init(device or cfg.training.device).device
+        trainer = trainer_from_checkpoint(ckpt, config=cfg, device=device)
     else:
         cfg = _train_config(args)
-        trainer = Trainer(cfg)
+        trainer = Trainer(cfg, device=dctx.init(cfg.training.device).device)  # [distributed] device None: as before
+    trainer = distribute_trainer(trainer, dctx)  # [distributed] DDP, per-rank shard and seed; identity in 1 process
     _check_writable(out_dir)
-    err = sys.stderr
+    if args.timelapse_every < 0:
+        raise UserError(f"--timelapse-every: must be >= 0 (0 = off), got {args.timelapse_every}", code=2)
+    err = sys.stderr if dctx.is_main else io.StringIO()  # [distributed] only rank 0 prints
     for warning in trainer.dataset.warnings[:20]:
         err.write(f"warning: {warning}\n")
     if len(trainer.dataset.warnings) > 20:
@@ -221,12 +272,19 @@ def cmd_train(args) -> int:
 
     err.write(f"training {cfg.model.preset} model ({count_parameters(trainer.model):,} parameters) on "
               f"{trainer.dataset.name} ({len(trainer.dataset)} items) with {trainer.device_name}\n")
+    if dctx.enabled:  # [distributed]
+        err.write(f"{dctx.world_size} processes ({dctx.backend}): batch {cfg.training.batch_size} per rank, "
+                  f"{cfg.training.batch_size * dctx.world_size} per step; loss averaged over ranks\n")
     control = Control()
     started = time.monotonic()
     state = {"last": 0.0, "loss": float("nan")}
-    show = not args.quiet
+    show = not args.quiet and dctx.is_main  # [distributed]
+    # [distributed] every rank stops after the same step (Ctrl+C/SIGTERM forwarded by torchrun, or the time budget)
+    vote = StopVote(dctx, control, time_budget=cfg.training.time_budget) if dctx.enabled else None
 
     def on_metrics(m) -> None:
+        if vote is not None:  # [distributed]
+            vote.after_step(m.step)
         state["loss"] = m.loss if math.isnan(state["loss"]) else 0.95 * state["loss"] + 0.05 * m.loss
         now = time.monotonic()
         if show and (now - state["last"] > 0.2 or m.step == cfg.training.steps):
@@ -239,19 +297,40 @@ def cmd_train(args) -> int:
 
     def on_sigint(signum, frame) -> None:  # first Ctrl+C: stop after this step and save; second: default
         interrupted["flag"] = True
+        if vote is not None:  # [distributed] stop at the ranks' next vote, all together
+            vote.request()
+            return
         control.stop()
         signal.signal(signal.SIGINT, previous if callable(previous) else signal.default_int_handler)
 
     signal.signal(signal.SIGINT, on_sigint)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, on_sigint)
+    timelapse = None
+    if args.timelapse_every and dctx.is_main:  # [distributed] only rank 0 records (previews are rank-local)
+        from engine.export import TIMELAPSE_NAME, TimelapseRecorder
+
+        existing = out_dir / TIMELAPSE_NAME
+        timelapse = TimelapseRecorder.load(existing) if args.resume and existing.exists() else TimelapseRecorder()
+        if trainer.step_count == 0:
+            timelapse.add(0, trainer.preview())  # the untrained model: the clip starts from noise
     try:
-        result = TrainingSession(trainer, control).run(on_metrics, preview_every=0)
+        result = TrainingSession(trainer, control).run(on_metrics, timelapse.add if timelapse else None,
+                                                       preview_every=args.timelapse_every,
+                                                       time_budget=0.0 if vote is not None else None)
     finally:
         signal.signal(signal.SIGINT, previous)
     if show:
         err.write("\n")
-    path = save_checkpoint(trainer, out_dir)
+    if vote is not None:  # [distributed] the agreed reason, the same on every rank
+        result = vote.final_result(result)
+        interrupted["flag"] = result.reason == "stopped"
+    path = save_checkpoint(trainer, out_dir) if dctx.is_main else out_dir  # [distributed] only rank 0 writes
+    if result.reason != "oom":  # [distributed] (an OOM is rank-local: just exit, torchrun stops the others)
+        dctx.barrier()
+        dctx.destroy()
+    if timelapse is not None and len(timelapse):
+        err.write(f"time-lapse of {len(timelapse)} previews saved to {timelapse.save(out_dir / TIMELAPSE_NAME)}\n")
     if interrupted["flag"]:
         err.write(f"interrupted at step {trainer.step_count}; checkpoint saved to {path}\n")
         return 0
@@ -370,6 +449,14 @@ def cmd_forward(args) -> int:
     from engine.schedules import NoiseSchedule
 
     sched = NoiseSchedule(args.schedule, args.timesteps, args.beta_start, args.beta_end)
+    if args.image_size and not 4 <= args.image_size <= 256:
+        raise UserError(f"--image-size: must be an integer in [4, 256] or 0 (native), got {args.image_size}", code=2)
+    if not 0 <= args.scale <= 32:
+        raise UserError(f"--scale: must be an integer in [0, 32] (0 = automatic), got {args.scale}", code=2)
+    if not 0 <= args.seed < 2**63:
+        raise UserError(f"--seed: must be an integer in [0, 9.22337e+18], got {args.seed}", code=2)
+    if args.index < 0:
+        raise UserError(f"--index: must be an integer >= 0, got {args.index}", code=2)
     T = sched.timesteps
     ts = args.t if args.t else [int(round(v)) for v in np.linspace(0, T, 8)]
     bad = [t for t in ts if not 0 <= t <= T]

@@ -304,8 +304,16 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _range_error(name: str, value: Any) -> ConfigError | None:
+    """The validation message (with the allowed range) that ``value`` would get in field ``name``."""
+    section, key = name.split(".", 1)
+    cfg = ExperimentConfig()
+    setattr(getattr(cfg, section), key, value)
+    return next((e for e in cfg.errors() if e.field == name), None)
+
+
 def _coerce(name: str, value: Any, annotation: Any, default: Any) -> Any:
-    """Turn a JSON value into the field's type, or raise a ConfigError naming the field."""
+    """Turn a JSON value into the field's type, or raise a ConfigError naming the field (and its range)."""
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
@@ -315,11 +323,11 @@ def _coerce(name: str, value: Any, annotation: Any, default: Any) -> Any:
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        raise ConfigError(name, f"must be an integer, got {value!r}")
+        raise _range_error(name, value) or ConfigError(name, f"must be an integer, got {value!r}")
     if isinstance(default, float):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
-        raise ConfigError(name, f"must be a number, got {value!r}")
+        raise _range_error(name, value) or ConfigError(name, f"must be a number, got {value!r}")
     if isinstance(default, str):
         if isinstance(value, str):
             return value

@@ -19,7 +19,7 @@ import torch
 
 from engine.config import ExperimentConfig, SamplingConfig
 from engine.diffusion import diffusion_loss
-from engine.errors import TrainingStopped
+from engine.errors import ConfigError, TrainingStopped
 from engine.samplers import Denoiser, Frame, final_sample, model_denoiser, run_sampler
 from engine.schedules import NoiseSchedule
 
@@ -109,6 +109,9 @@ class Trainer:
         self.device_name = device_description(self.device)
         torch.manual_seed(tr.seed)  # model init
         self.dataset = dataset if dataset is not None else load_dataset(self.config.data, seed=tr.seed)
+        if self.config.model.class_conditional and not self.dataset.num_classes:  # caught before any training
+            raise ConfigError("model.class_conditional", f"dataset {self.dataset.name!r} has no labels (an image "
+                              "folder needs one subfolder per class); turn class conditioning off")
         self.schedule = NoiseSchedule.from_config(self.config.schedule)
         self.model = build_model(self.config.model, self.dataset.info).to(self.device)
         self.ema_model = copy.deepcopy(self.model).eval().requires_grad_(False)
@@ -120,6 +123,9 @@ class Trainer:
         self.num_classes = int(self.dataset.num_classes)
         self.step_count = 0
         self.history = LossHistory()
+        # Multi-process hooks, set by engine/distributed.py's distribute_trainer; None in a single process:
+        self.forward_model: torch.nn.Module | None = None  # runs the training forward (a DDP wrapper of model)
+        self.loss_reducer = None  # loss tensor -> the value reported and checked (the mean over ranks)
         self._wall_origin: float | None = None
         # Mixed precision only on CUDA: bf16 where supported (no loss scaling needed), else fp16 with a GradScaler.
         self.amp_dtype = None
@@ -161,10 +167,12 @@ class Trainer:
         self.model.train()
         x0, y = self._batch()
         with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
-            result = diffusion_loss(self.model, self.schedule, x0, prediction=tr.prediction,
+            model = self.model if self.forward_model is None else self.forward_model
+            result = diffusion_loss(model, self.schedule, x0, prediction=tr.prediction,
                                     weighting=tr.loss_weighting, gamma=tr.min_snr_gamma, y=y,
                                     generator=self.generator)
-        loss_value = float(result.loss.detach())
+        loss = result.loss.detach()
+        loss_value = float(loss if self.loss_reducer is None else self.loss_reducer(loss))
         if not math.isfinite(loss_value):
             self.optimizer.zero_grad(set_to_none=True)
             raise TrainingStopped(f"loss became {loss_value} at step {self.step_count + 1}; training paused and the "

@@ -1,0 +1,77 @@
+"""Start the window: QApplication + qasync event loop + theme + :class:`MainWindow`."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+log = logging.getLogger(__name__)
+
+ORG_NAME = "DiffusionLab"
+APP_NAME = "DiffusionLab"
+DISPLAY_NAME = "Diffusion Lab"
+
+
+def run_gui(argv: list[str] | None = None, *, selftest: bool = False) -> int:
+    """Run the GUI until the window closes; returns the process exit code.
+
+    ``selftest``: open the window, let the event loop run briefly, close it and return 0 if nothing failed
+    (used by packaging smoke tests; callers may extend what it checks).
+    """
+    argv = list(sys.argv if argv is None else argv)
+    import qasync
+    from PySide6.QtCore import QCoreApplication, Qt, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QGuiApplication.setApplicationDisplayName(DISPLAY_NAME)
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(argv)
+    app.setDesktopFileName("diffusion-lab")
+
+    from gui import theme
+    from gui.main_window import MainWindow
+    from gui.settings import Settings
+
+    settings = Settings()
+    theme.apply_theme(app, settings.theme())
+    app.setWindowIcon(theme.app_icon())
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    exit_code = 0
+    failures: list[str] = []
+
+    window = MainWindow(settings=settings)
+    window.show()
+
+    if selftest:
+        def _finish() -> None:
+            if not window.isVisible():
+                failures.append("the main window is not visible")
+            else:
+                from gui.selftest import run_selftest
+                if run_selftest(window, app) != 0:
+                    failures.append("the end-to-end check failed (see above)")
+            window.close()
+        QTimer.singleShot(1500, _finish)
+
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    app.aboutToQuit.connect(closed.set)
+    try:
+        with loop:
+            loop.run_until_complete(closed.wait())
+    except RuntimeError as exc:  # the loop was stopped from elsewhere (app.quit during shutdown)
+        log.debug("event loop ended: %s", exc)
+    if failures:
+        for line in failures:
+            print(f"selftest: {line}", file=sys.stderr)
+        exit_code = 1
+    return exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(run_gui())

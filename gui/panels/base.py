@@ -1,0 +1,249 @@
+"""The protocol every centre tab follows, and small shared services for panels.
+
+A panel is a QWidget that
+* says what the shared timeline ranges over (:meth:`Panel.timeline_spec`; emit ``timelineSpecChanged`` when that
+  changes, e.g. when T changes or a sampling run recorded new frames),
+* shows the state at a timeline position (:meth:`Panel.on_timeline`, called while the tab is active and on
+  every tab switch),
+* follows the experiment (:meth:`Panel.set_config`, called with every valid config from the Experiment dock).
+
+Optional hooks the main window uses when a panel has them: ``export()`` (File > Export..., Ctrl+E),
+``apply_theme(theme)`` (View > Theme), ``seekRequested(int)`` (ask the timeline to jump to a position, e.g. a
+click on a thumbnail), ``start()`` / ``open_checkpoint(path)`` / ``set_train_enabled(bool)`` (training panel).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from engine.config import POINT_DATASETS, ExperimentConfig, ScheduleConfig
+from engine.schedules import NoiseSchedule
+
+DEBOUNCE_MS = 250  # quiet time before an image set / file is (re)loaded
+
+
+@dataclass
+class TimelineSpec:
+    """What the shared timeline slider ranges over.
+
+    ``kind == "t"``: positions ``0..T``; 0 is the clean x0 and position ``p >= 1`` is schedule index ``p - 1``
+    (the paper's t = p). ``kind == "steps"``: positions ``0..count-1`` over recorded sampling frames, with an
+    optional per-position ``labels`` text for the readout (e.g. ``"step 12 · t=759"``).
+    """
+
+    kind: str
+    count: int
+    labels: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("t", "steps"):
+            raise ValueError(f"TimelineSpec.kind must be 't' or 'steps', got {self.kind!r}")
+        self.count = max(1, int(self.count))
+
+
+class Panel(QWidget):
+    """Base class for the centre tabs (Schedule, Forward, Training, Sampling)."""
+
+    timelineSpecChanged = Signal()
+    seekRequested = Signal(int)  # optional: ask the main window to move the timeline to this position
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._config: ExperimentConfig = ExperimentConfig()
+
+    # -- protocol ------------------------------------------------------------------------------------------------
+    def timeline_spec(self) -> TimelineSpec:
+        return TimelineSpec("t", self._config.schedule.timesteps + 1)
+
+    def on_timeline(self, position: int) -> None:  # noqa: D401 - protocol hook
+        """Show the state at ``position`` (see :class:`TimelineSpec`)."""
+
+    def set_config(self, cfg: ExperimentConfig) -> None:
+        self._config = cfg
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+    def config(self) -> ExperimentConfig:
+        return self._config
+
+    def schedule(self) -> NoiseSchedule:
+        return schedule_for(self._config.schedule)
+
+    def apply_theme(self, theme) -> None:  # noqa: ANN001 - gui.theme.Theme
+        """Restyle plots and custom-painted widgets for a new palette (optional)."""
+
+
+# ---------------------------------------------------------------------------------------------- schedules
+@lru_cache(maxsize=16)
+def _schedule_cached(kind: str, timesteps: int, beta_start: float, beta_end: float, cosine_s: float,
+                     zero_terminal_snr: bool) -> NoiseSchedule:
+    return NoiseSchedule(kind, timesteps, beta_start, beta_end, cosine_s, zero_terminal_snr)
+
+
+def schedule_for(cfg: ScheduleConfig) -> NoiseSchedule:
+    """The (cached) :class:`NoiseSchedule` of a valid schedule config; panels share one object per config."""
+    return _schedule_cached(cfg.kind, int(cfg.timesteps), float(cfg.beta_start), float(cfg.beta_end),
+                            float(cfg.cosine_s), bool(cfg.zero_terminal_snr))
+
+
+def position_to_index(position: int) -> int | None:
+    """Timeline position in ``"t"`` mode -> schedule index (``None`` for position 0, the clean data)."""
+    return None if position <= 0 else position - 1
+
+
+# ---------------------------------------------------------------------------------------------- background work
+class BackgroundRunner(QObject):
+    """Runs callables on a worker thread and delivers results on the GUI thread, newest request per tag only.
+
+    ``submit(tag, fn, *args)`` -> later ``finished(tag, result, error)`` with exactly one of result / error set.
+    A newer submit with the same tag makes the older result stale; stale results are dropped.
+    """
+
+    finished = Signal(str, object, object)
+    _deliver = Signal(str, int, object, object)
+
+    def __init__(self, parent: QObject | None = None, workers: int = 1, name: str = "dl-gui"):
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+        self._generation: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        self._deliver.connect(self._on_deliver)
+
+    def submit(self, tag: str, fn: Callable[..., Any], *args: Any) -> None:
+        if self._closed:
+            return
+        gen = self._generation.get(tag, 0) + 1
+        self._generation[tag] = gen
+        future = self._pool.submit(fn, *args)
+        future.add_done_callback(lambda f, tag=tag, gen=gen: self._done(tag, gen, f))
+
+    def cancel(self, tag: str) -> None:
+        self._generation[tag] = self._generation.get(tag, 0) + 1
+
+    def _done(self, tag: str, gen: int, future: Future) -> None:
+        if self._closed:
+            return
+        exc = future.exception()
+        result = None if exc is not None else future.result()
+        try:
+            self._deliver.emit(tag, gen, result, exc)
+        except RuntimeError:  # the QObject was deleted while the job ran (window closed)
+            pass
+
+    def _on_deliver(self, tag: str, gen: int, result: Any, exc: Any) -> None:
+        if self._closed or gen != self._generation.get(tag):
+            return
+        self.finished.emit(tag, result, exc)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _load_dataset(data_cfg, seed: int):  # noqa: ANN001 - engine.config.DataConfig
+    from engine.data import load_dataset
+
+    return load_dataset(data_cfg, seed)
+
+
+class DatasetProvider(QObject):
+    """Loads the experiment's dataset once for every view that shows real samples (dock preview, Forward tab).
+
+    Built-in 2-D sets load synchronously (they take milliseconds); image sets and files load on a worker thread
+    and arrive through ``loaded`` without blocking the GUI. ``failed(message)`` carries the loader's error.
+    """
+
+    loading = Signal(str)
+    loaded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._runner = BackgroundRunner(self, name="dl-data")
+        self._runner.finished.connect(self._on_finished)
+        self._key: str | None = None
+        self._dataset = None
+        self._error: str | None = None
+        self._busy = False
+        self._pending = None
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._submit_pending)
+
+    @staticmethod
+    def key_of(data_cfg, seed: int) -> str:  # noqa: ANN001
+        return json.dumps(dataclasses.asdict(data_cfg), sort_keys=True) + f"|seed={int(seed)}"
+
+    def dataset(self):  # noqa: ANN201 - engine.data.Dataset | None
+        return self._dataset
+
+    def error(self) -> str | None:
+        return self._error
+
+    def is_loading(self) -> bool:
+        return self._busy
+
+    def request(self, cfg: ExperimentConfig, *, force: bool = False) -> None:
+        data_cfg, seed = cfg.data, cfg.training.seed
+        key = self.key_of(data_cfg, seed)
+        if key == self._key and not force:
+            return
+        self._key = key
+        self._dataset = None
+        self._error = None
+        data_copy = dataclasses.replace(data_cfg)
+        self.loading.emit(data_cfg.dataset)
+        if data_cfg.dataset in POINT_DATASETS:
+            self._runner.cancel("data")
+            self._debounce.stop()
+            self._pending = None
+            self._busy = False
+            try:
+                ds = _load_dataset(data_copy, seed)
+            except Exception as exc:  # noqa: BLE001 - shown to the user
+                self._fail(exc)
+            else:
+                self._dataset = ds
+                self.loaded.emit(ds)
+            return
+        # files and image sets load on the worker thread; while a number is being typed (max items 1, 10, 100...)
+        # only the last request of a quick burst is loaded
+        self._busy = True
+        self._pending = (data_copy, seed)
+        self._debounce.start()
+
+    def _submit_pending(self) -> None:
+        if self._pending is not None:
+            data_cfg, seed = self._pending
+            self._pending = None
+            self._runner.submit("data", _load_dataset, data_cfg, seed)
+
+    def _on_finished(self, tag: str, result: Any, exc: Any) -> None:
+        self._busy = False
+        if exc is not None:
+            self._fail(exc)
+            return
+        self._dataset = result
+        self.loaded.emit(result)
+
+    def _fail(self, exc: BaseException) -> None:
+        if isinstance(exc, ImportError):
+            message = f"the data loader is not available ({exc})"
+        else:
+            message = str(exc) or type(exc).__name__
+        self._error = message
+        self.failed.emit(message)
+
+    def shutdown(self) -> None:
+        self._debounce.stop()
+        self._pending = None
+        self._runner.shutdown()

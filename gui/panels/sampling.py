@@ -1,0 +1,554 @@
+"""Sampling tab: run DDPM / DDIM on the worker's model, watch it denoise, then scrub the recorded trajectory.
+
+While a run is in flight the worker sends a throttled preview (predicted x0 for images, the current x_t for 2-D
+points). When it finishes, the panel holds the recorded :class:`~engine.samplers.Trajectory` and the shared
+timeline ranges over its frames; :meth:`SamplingPanel.on_timeline` only *indexes* the trajectory (nothing is
+recomputed). Images show x_t, the predicted x0 and the predicted noise side by side; clicking a sample follows that
+one sample large through the timeline. 2-D data shows x_t with the paths of a dozen points and the predicted x0 as
+faint points.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from engine.config import ExperimentConfig, SamplingConfig
+from gui import theme as _theme
+from gui.panels.base import Panel, TimelineSpec
+from gui.panels.training import quantized_brushes
+from gui.widgets.image_view import ImageGridView, ImageView
+
+N_TRACKS = 12  # 2-D: points whose paths are drawn
+POINT_RANGE = 3.5
+MAX_IMAGES = 1024
+MAX_POINTS = 100_000
+VIEWS = ("x_t", "x0_pred", "eps_pred")
+VIEW_TITLES = {"x_t": "x_t — current sample", "x0_pred": "predicted clean sample x₀",
+               "eps_pred": "predicted noise ε"}
+VIEW_CAPTIONS = {"x_t": "values over [−1, 1]", "x0_pred": "values over [−1, 1]", "eps_pred": "values over [−3, 3]"}
+
+
+def frame_label(step: int, num_steps: int, t_index: int) -> str:
+    """Timeline readout for one recorded frame; t is the schedule index the model was conditioned on."""
+    if t_index < 0:
+        return f"step {step}/{num_steps} · final sample"
+    return f"step {step}/{num_steps} · t={t_index}"
+
+
+class SamplingPanel(Panel):
+    """Sampler form, live preview and trajectory scrubbing."""
+
+    export_requested = Signal()
+
+    def __init__(self, worker, get_config, parent: QWidget | None = None):  # noqa: ANN001
+        super().__init__(parent)
+        self.worker = worker
+        self._get_config = get_config
+        self.trajectory = None
+        self._position = 0
+        self._selected: int | None = None
+        self._displayed: dict[str, np.ndarray] = {}
+        self._model: dict | None = worker.model() if hasattr(worker, "model") else None
+        self._sampling = False
+        self._last_sampling_cfg: SamplingConfig | None = None
+        self._run_cfg: SamplingConfig | None = None
+        self._colors = None
+        self._tracks = None
+        self._track_idx = None
+        self._build()
+        self._connect()
+        self._fill_form(self._config.sampling)
+        self._sync()
+
+    # ================================================================== construction
+    def _build(self) -> None:
+        t = _theme.current_theme()
+        self.sampler_combo = QComboBox()
+        self.sampler_combo.addItem("DDIM", "ddim")
+        self.sampler_combo.addItem("DDPM", "ddpm")
+        self.sampler_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.sampler_combo.setMinimumWidth(84)
+        self.sampler_combo.setToolTip("DDPM: ancestral sampling, stochastic (Ho et al. 2020). DDIM: deterministic at η = 0, "
+                                      "and good with few steps (Song et al. 2021).")
+        self.steps_spin = QSpinBox()
+        self.steps_spin.setRange(1, 1000)
+        self.steps_spin.setToolTip("Number of model evaluations (≤ the schedule's T); fewer steps skip timesteps")
+        self.eta_spin = QDoubleSpinBox()
+        self.eta_spin.setRange(0.0, 1.0)
+        self.eta_spin.setSingleStep(0.1)
+        self.eta_spin.setDecimals(2)
+        self.eta_spin.setToolTip("DDIM stochasticity η: 0 = deterministic, 1 = DDPM-like noise (Song et al. Eq. 16)")
+        self.n_spin = QSpinBox()
+        self.n_spin.setRange(1, MAX_POINTS)
+        self.n_spin.setToolTip("How many samples to draw")
+        self.n_spin.setMinimumWidth(84)
+        self.steps_spin.setMinimumWidth(84)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setMinimumWidth(84)
+        self.seed_spin.setToolTip("Seed of the starting noise x_T (and of DDPM's noise): same seed, same samples")
+        self.dice_button = QToolButton()
+        self.dice_button.setIcon(_theme.icon("dice"))
+        self.dice_button.setProperty("icon_name", "dice")
+        self.dice_button.setToolTip("New random seed")
+        self.dice_button.setAutoRaise(True)
+        self.ema_check = QCheckBox("EMA weights")
+        self.ema_check.setToolTip("Sample with the exponential moving average of the weights (usually better)")
+
+        self.run_button = QPushButton(_theme.icon("play"), "Sample")
+        self.run_button.setProperty("icon_name", "play")
+        self.run_button.setProperty("role", "primary")
+        self.run_button.setToolTip("Run the sampler on the current model and record every step")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running sampler")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("%v / %m steps")
+        self.progress_bar.setMinimumWidth(160)
+
+        def label(text: str, buddy: QWidget) -> QLabel:
+            lab = QLabel(text)
+            lab.setBuddy(buddy)
+            lab.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            return lab
+
+        # two compact rows, so the tab fits next to the dock in a 1280 px window
+        form = QGridLayout()
+        form.setHorizontalSpacing(8)
+        form.setVerticalSpacing(4)
+        form.addWidget(label("Sampler", self.sampler_combo), 0, 0)
+        form.addWidget(self.sampler_combo, 0, 1)
+        form.addWidget(label("Steps", self.steps_spin), 0, 2)
+        form.addWidget(self.steps_spin, 0, 3)
+        self.eta_label = label("η", self.eta_spin)
+        form.addWidget(self.eta_label, 0, 4)
+        form.addWidget(self.eta_spin, 0, 5)
+        form.addWidget(label("Samples", self.n_spin), 1, 0)
+        form.addWidget(self.n_spin, 1, 1)
+        form.addWidget(label("Seed", self.seed_spin), 1, 2)
+        seed_row = QHBoxLayout()
+        seed_row.setSpacing(2)
+        seed_row.addWidget(self.seed_spin, 1)
+        seed_row.addWidget(self.dice_button)
+        form.addLayout(seed_row, 1, 3)
+        form.addWidget(self.ema_check, 1, 4, 1, 2)
+        form.setColumnStretch(6, 1)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        form.addLayout(buttons, 0, 7)
+        form.addWidget(self.progress_bar, 1, 7)
+
+        self.message_label = QLabel("")
+        self.message_label.setProperty("role", "dim")
+        self.message_label.setWordWrap(True)
+        self.message_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.message_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self._message_role = "dim"
+
+        self.follow_label = QLabel("")
+        self.follow_label.setProperty("role", "readout")
+        self.show_all_button = QPushButton("Show all")
+        self.show_all_button.setToolTip("Back to the grid of all samples")
+        info = QHBoxLayout()
+        info.addWidget(self.message_label, 1)
+        info.addWidget(self.follow_label)
+        info.addWidget(self.show_all_button)
+
+        # --- image views: three grids (all samples) and three singles (the followed sample)
+        self.grids: dict[str, ImageGridView] = {}
+        self.singles: dict[str, ImageView] = {}
+        grid_page = QWidget()
+        gl = QGridLayout(grid_page)
+        gl.setContentsMargins(0, 0, 0, 0)
+        gl.setSpacing(8)
+        single_page = QWidget()
+        sl = QGridLayout(single_page)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.setSpacing(8)
+        for col, key in enumerate(VIEWS):
+            g = ImageGridView(VIEW_TITLES[key], placeholder="run the sampler")
+            g.setToolTip("Click a sample to follow it through the timeline")
+            g.cellClicked.connect(self.select_sample)
+            self.grids[key] = g
+            gl.addWidget(g, 0, col)
+            gl.setColumnStretch(col, 1)
+            s = ImageView(VIEW_TITLES[key], placeholder="")
+            s.setToolTip("Click to go back to all samples")
+            s.clicked.connect(self.show_all)
+            self.singles[key] = s
+            sl.addWidget(s, 0, col)
+            sl.setColumnStretch(col, 1)
+        for key in VIEWS:
+            self.grids[key].set_caption(VIEW_CAPTIONS[key])
+            self.singles[key].set_caption(VIEW_CAPTIONS[key])
+        self.image_stack = QStackedWidget()
+        self.image_stack.addWidget(grid_page)
+        self.image_stack.addWidget(single_page)
+
+        # --- 2-D view
+        self.points_plot = pg.PlotWidget()
+        self.points_plot.setMenuEnabled(False)
+        item = self.points_plot.getPlotItem()
+        _theme.set_plot_title(item, "Reverse process in 2-D")
+        item.setLabel("left", "x₂")
+        item.setLabel("bottom", "x₁")
+        item.getViewBox().setAspectLocked(True)
+        item.setXRange(-POINT_RANGE, POINT_RANGE, padding=0)
+        item.setYRange(-POINT_RANGE, POINT_RANGE, padding=0)
+        self.legend = item.addLegend(offset=(10, 10))
+        self.x0_scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(_theme.with_alpha(t.text_dim, 90)),
+                                             name="predicted x₀")
+        self.xt_scatter = pg.ScatterPlotItem(size=3.5, pen=None, name="x_t (coloured by final position)")
+        item.addItem(self.x0_scatter)
+        item.addItem(self.xt_scatter)
+        self.track_curves: list[pg.PlotDataItem] = []
+        self.track_heads = pg.ScatterPlotItem(size=8, pen=pg.mkPen(t.text, width=1), name="paths of 12 points")
+        item.addItem(self.track_heads)
+        for _ in range(N_TRACKS):
+            c = pg.PlotDataItem([], [], pen=pg.mkPen(t.text, width=1.4))
+            c.setZValue(5)
+            item.addItem(c)
+            self.track_curves.append(c)
+        self.track_heads.setZValue(6)
+        _theme.style_plot(self.points_plot, t)
+
+        self.view_stack = QStackedWidget()
+        self.view_stack.addWidget(self.image_stack)
+        self.view_stack.addWidget(self.points_plot)
+
+        frame = QFrame()
+        frame.setProperty("role", "card")
+        fl = QVBoxLayout(frame)
+        fl.setContentsMargins(8, 8, 8, 8)
+        fl.addWidget(self.view_stack)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 8, 10, 8)
+        lay.setSpacing(6)
+        lay.addLayout(form)
+        lay.addLayout(info)
+        lay.addWidget(frame, 1)
+
+    def _connect(self) -> None:
+        self.run_button.clicked.connect(self.run_sampling)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.show_all_button.clicked.connect(self.show_all)
+        self.dice_button.clicked.connect(self._new_seed)
+        self.sampler_combo.currentIndexChanged.connect(lambda _i: self._sync())
+        w = self.worker
+        w.samplingProgress.connect(self._on_progress)
+        w.samplingFinished.connect(self._on_finished)
+        w.samplingAborted.connect(self._on_aborted)
+        w.modelChanged.connect(self._on_model_changed)
+        w.trainingStateChanged.connect(lambda _s: self._sync())
+
+    # ================================================================== protocol
+    def timeline_spec(self) -> TimelineSpec:
+        traj = self.trajectory
+        if traj is None or len(traj) == 0:
+            return TimelineSpec("steps", 1, ["run the sampler to record a trajectory"])
+        labels = [frame_label(s, traj.num_steps, t) for s, t in zip(traj.steps, traj.timesteps)]
+        return TimelineSpec("steps", len(traj), labels)
+
+    def on_timeline(self, position: int) -> None:
+        if self.trajectory is None or len(self.trajectory) == 0:
+            return
+        self._position = min(max(int(position), 0), len(self.trajectory) - 1)
+        self._show_frame(self._position)
+
+    def set_config(self, cfg: ExperimentConfig) -> None:
+        super().set_config(cfg)
+        if cfg.sampling != self._last_sampling_cfg:
+            self._fill_form(cfg.sampling)
+        self._sync()
+
+    def apply_theme(self, theme) -> None:  # noqa: ANN001
+        _theme.style_plot(self.points_plot, theme)
+        self.x0_scatter.setBrush(pg.mkBrush(_theme.with_alpha(theme.text_dim, 90)))
+        for b in (self.run_button, self.dice_button):
+            b.setIcon(_theme.icon(b.property("icon_name"), theme=theme))
+        if self.trajectory is not None:
+            self._show_frame(self._position)
+
+    def export(self) -> None:
+        self.export_requested.emit()
+
+    def shutdown(self) -> None:
+        """Called by the main window on close."""
+        self.cancel()
+
+    # ================================================================== form
+    def _fill_form(self, s: SamplingConfig) -> None:
+        self._last_sampling_cfg = dataclasses.replace(s)
+        blockers = [QSignalBlocker(w) for w in (self.sampler_combo, self.steps_spin, self.eta_spin, self.n_spin,
+                                                 self.seed_spin, self.ema_check)]
+        idx = self.sampler_combo.findData(s.sampler)
+        self.sampler_combo.setCurrentIndex(max(0, idx))
+        self.steps_spin.setMaximum(max(self._max_steps(), 1))
+        self.steps_spin.setValue(int(s.steps))
+        self.eta_spin.setValue(float(s.eta))
+        self.n_spin.setValue(int(s.n))
+        self.seed_spin.setValue(int(min(s.seed, self.seed_spin.maximum())))
+        self.ema_check.setChecked(bool(s.use_ema))
+        del blockers
+
+    def _max_steps(self) -> int:
+        if self._model is not None:
+            return int(self._model["timesteps"])
+        return int(self._config.schedule.timesteps)
+
+    def _new_seed(self) -> None:
+        self.seed_spin.setValue(int(np.random.default_rng().integers(0, 2**31 - 1)))
+
+    def sampling_config(self) -> SamplingConfig:
+        """The form's values over the experiment's sampling section."""
+        base = self._config.sampling
+        try:
+            cfg = self._get_config() if self._get_config is not None else None
+            if cfg is not None:
+                base = cfg.sampling
+        except Exception:  # noqa: BLE001 - an invalid dock config does not block sampling the current model
+            pass
+        return dataclasses.replace(base, sampler=self.sampler_combo.currentData(), steps=self.steps_spin.value(),
+                                   eta=self.eta_spin.value(), n=self.n_spin.value(), seed=self.seed_spin.value(),
+                                   use_ema=self.ema_check.isChecked())
+
+    def form_errors(self) -> list[str]:
+        errors = []
+        if self._model is None:
+            errors.append("No model yet: train one in the Training tab or open a checkpoint (File › Open "
+                          "checkpoint).")
+            return errors
+        T = self._max_steps()
+        if self.steps_spin.value() > T:
+            errors.append(f"Steps must be ≤ the model's T = {T}.")
+        n_max = MAX_IMAGES if self._model.get("kind") == "images" else MAX_POINTS
+        if self.n_spin.value() > n_max:
+            errors.append(f"Samples must be ≤ {n_max} for {self._model.get('kind')}.")
+        return errors
+
+    # ================================================================== commands
+    def run_sampling(self) -> None:
+        if self._sampling:
+            return
+        errors = self.form_errors()
+        if errors:
+            self._show_message(" ".join(errors), "error")
+            return
+        cfg = self.sampling_config()
+        self._run_cfg = cfg
+        self._sampling = True
+        self.progress_bar.setRange(0, max(1, cfg.steps))
+        self.progress_bar.setValue(0)
+        model = self._model or {}
+        note = " (queued between two training steps)" if self.worker.state() in ("running", "paused") else ""
+        self._show_message(f"Sampling {cfg.n} × {cfg.sampler.upper()}, {cfg.steps} steps, seed {cfg.seed} from the "
+                           f"{model.get('dataset', '')} model at step {model.get('step', 0):,}{note}…", "dim")
+        self.worker.sample(cfg)
+        self._sync()
+
+    def cancel(self) -> None:
+        if self._sampling:
+            self.worker.cancel_sampling()
+
+    def select_sample(self, index: int) -> None:
+        """Follow sample ``index`` large through the timeline."""
+        n = self._sample_count()
+        if not 0 <= index < n:
+            return
+        self._selected = int(index)
+        self.image_stack.setCurrentIndex(1)
+        if self.trajectory is not None:
+            self._show_frame(self._position)
+        self._sync()
+
+    def show_all(self) -> None:
+        self._selected = None
+        self.image_stack.setCurrentIndex(0)
+        if self.trajectory is not None:
+            self._show_frame(self._position)
+        self._sync()
+
+    def selected_sample(self) -> int | None:
+        return self._selected
+
+    # ================================================================== worker signals
+    def _on_model_changed(self, info: dict) -> None:
+        self._model = info
+        kind = info.get("kind")
+        self.view_stack.setCurrentWidget(self.points_plot if kind == "points" else self.image_stack)
+        self.steps_spin.setMaximum(max(1, int(info.get("timesteps", 1000))))
+        self.n_spin.setMaximum(MAX_IMAGES if kind == "images" else MAX_POINTS)
+        if not self._sampling and self.trajectory is None:
+            self._show_message(f"Ready: {info.get('dataset')} model ({info.get('preset')}) at step "
+                               f"{info.get('step', 0):,}. Choose a sampler and press Sample.", "dim")
+        self._sync()
+
+    def _on_progress(self, step: int, total: int, preview: object) -> None:
+        if not self._sampling:
+            return
+        self.progress_bar.setRange(0, max(1, total))
+        self.progress_bar.setValue(min(step, total))
+        arr = np.asarray(preview)
+        if arr.dtype == np.uint8:
+            self.view_stack.setCurrentWidget(self.image_stack)
+            self.image_stack.setCurrentIndex(0)
+            self.grids["x0_pred"].set_images(arr)
+            self.grids["x_t"].set_images(None)
+            self.grids["eps_pred"].set_images(None)
+            self.grids["x_t"].set_placeholder(f"sampling… step {step}/{total}")
+            self.grids["eps_pred"].set_placeholder("recording…")
+        else:
+            self.view_stack.setCurrentWidget(self.points_plot)
+            pts = arr.reshape(-1, 2)
+            self.xt_scatter.setData(pos=pts, brush=pg.mkBrush(_theme.with_alpha(_theme.current_theme().curve(0),
+                                                                                    180)))
+            self.x0_scatter.setData([])
+            for c in self.track_curves:
+                c.setData([], [])
+            self.track_heads.setData([])
+            self._set_plot_title(f"Sampling… step {step}/{total}")
+
+    def _on_finished(self, trajectory) -> None:  # noqa: ANN001 - engine.samplers.Trajectory
+        self._sampling = False
+        self.trajectory = trajectory
+        self._colors = None
+        self._tracks = None
+        n = self._sample_count()
+        if self._selected is not None and self._selected >= n:
+            self._selected = None
+            self.image_stack.setCurrentIndex(0)
+        for key in ("x_t", "eps_pred"):
+            self.grids[key].set_placeholder("run the sampler")
+        if trajectory is not None and trajectory.kind == "points":
+            self._prepare_points(trajectory)
+        self.progress_bar.setValue(self.progress_bar.maximum())
+        cfg = self._run_cfg
+        what = f"{cfg.n} × {cfg.sampler.upper()} {cfg.steps} steps, seed {cfg.seed}" if cfg else "samples"
+        thinned = "" if getattr(trajectory, "stride", 1) == 1 else f" (every {trajectory.stride}th step kept)"
+        self._show_message(f"Recorded {len(trajectory)} frames of {what}{thinned}. Scrub the timeline; click a sample "
+                           "to follow it.", "success")
+        last = len(trajectory) - 1
+        self._position = last
+        self._show_frame(last)
+        self.timelineSpecChanged.emit()  # the main window re-ranges the timeline (and shows its position)...
+        self.seekRequested.emit(last)  # ...then jumps to the finished samples
+        self._sync()
+
+    def _on_aborted(self, reason: str) -> None:
+        if not self._sampling:
+            return
+        self._sampling = False
+        self.progress_bar.setValue(0)
+        if reason == "cancelled":
+            self._show_message("Sampling cancelled." + (" The previous trajectory is still shown."
+                                                        if self.trajectory is not None else ""), "warning")
+        else:
+            self._show_message("Sampling failed (see the message in the status bar).", "error")
+        if self.trajectory is not None:
+            self._show_frame(self._position)
+        self._sync()
+
+    # ================================================================== drawing
+    def _sample_count(self) -> int:
+        if self.trajectory is None or len(self.trajectory) == 0:
+            return 0
+        return int(self.trajectory.frame(0).x_t.shape[0])
+
+    def _prepare_points(self, traj) -> None:  # noqa: ANN001
+        from engine.plotting import point_colors
+
+        final = traj.final if traj.final is not None else traj.frame(len(traj) - 1).x_t
+        final = np.nan_to_num(np.asarray(final, dtype=np.float32).reshape(-1, 2))
+        self._colors = quantized_brushes(point_colors(final), alpha=200)
+        n = len(final)
+        self._track_idx = np.unique(np.linspace(0, n - 1, min(N_TRACKS, n)).round().astype(int))
+        self._tracks = traj.stacked("x_t")[:, self._track_idx, :]  # (F, k, 2)
+        track_cols = point_colors(final[self._track_idx])
+        for i, c in enumerate(self.track_curves):
+            if i < len(self._track_idx):
+                r, g, b = (int(v) for v in track_cols[i])
+                c.setPen(pg.mkPen(pg.mkColor(r, g, b), width=1.6))
+            else:
+                c.setData([], [])
+        self._track_brushes = [pg.mkBrush(int(r), int(g), int(b), 255) for r, g, b in track_cols]
+
+    def _show_frame(self, index: int) -> None:
+        traj = self.trajectory
+        frame = traj.frame(index)
+        sel = self._selected
+        shown = {"x_t": frame.x_t, "x0_pred": frame.x0_pred, "eps_pred": frame.eps_pred}
+        label = frame_label(frame.step, traj.num_steps, frame.t)
+        if traj.kind == "images":
+            self.view_stack.setCurrentWidget(self.image_stack)
+            if sel is not None:
+                shown = {k: v[sel] for k, v in shown.items()}
+                for key in VIEWS:
+                    self.singles[key].set_image(shown[key])
+                    self.singles[key].set_title(f"{VIEW_TITLES[key]} · sample #{sel}")
+            else:
+                ncol = math.ceil(math.sqrt(len(frame.x_t)))
+                for key in VIEWS:
+                    self.grids[key].set_images(shown[key], ncol=ncol)
+            self.follow_label.setText(label)
+        else:
+            self.view_stack.setCurrentWidget(self.points_plot)
+            xt = np.asarray(frame.x_t).reshape(-1, 2)
+            x0 = np.asarray(frame.x0_pred).reshape(-1, 2)
+            if self._colors is None or len(self._colors) != len(xt):
+                self._prepare_points(traj)
+            self.xt_scatter.setData(pos=xt, brush=self._colors)
+            self.x0_scatter.setData(pos=x0)
+            if self._tracks is not None:
+                upto = self._tracks[:index + 1]
+                for i in range(len(self._track_idx)):
+                    self.track_curves[i].setData(upto[:, i, 0], upto[:, i, 1])
+                self.track_heads.setData(pos=upto[-1], brush=self._track_brushes)
+            self._set_plot_title(f"Reverse process in 2-D · {label}")
+            self.follow_label.setText(label)
+        self._displayed = {k: np.asarray(v) for k, v in shown.items()}
+
+    def _set_plot_title(self, text: str) -> None:
+        _theme.set_plot_title(self.points_plot.getPlotItem(), text)
+
+    def displayed_frame(self) -> dict[str, np.ndarray]:
+        """The arrays on screen: x_t, x0_pred, eps_pred (all samples, or the followed one)."""
+        return dict(self._displayed)
+
+    def _show_message(self, text: str, role: str = "dim") -> None:
+        self.message_label.setText(text)
+        self.message_label.setToolTip(text)
+        if role != self._message_role:
+            self._message_role = role
+            self.message_label.setProperty("role", role)
+            style = self.message_label.style()
+            style.unpolish(self.message_label)
+            style.polish(self.message_label)
+
+    def message(self) -> str:
+        return self.message_label.text()
+
+    def _sync(self) -> None:
+        has_model = self._model is not None
+        ddim = self.sampler_combo.currentData() == "ddim"
+        self.eta_spin.setEnabled(ddim)
+        self.eta_label.setEnabled(ddim)
+        self.run_button.setEnabled(has_model and not self._sampling and self.worker.state() != "stopping")
+        self.cancel_button.setEnabled(self._sampling)
+        following = self._selected is not None and self.trajectory is not None and self.trajectory.kind == "images"
+        self.show_all_button.setVisible(following)
+        if following:
+            self.follow_label.setToolTip(f"Following sample #{self._selected}")
+        if not has_model and not self._sampling:
+            self._show_message("No model yet: train one in the Training tab or open a checkpoint "
+                               "(File › Open checkpoint), then sample it here.", "dim")

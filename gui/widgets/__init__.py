@@ -1,0 +1,1 @@
+"""Reusable widgets: the shared timeline, image views and grids, the Experiment forms."""
