@@ -83,8 +83,8 @@ def section_digits(args, state: dict) -> dict:  # noqa: ANN001
     from engine.training import Trainer
 
     budgets = sorted(args.budgets)
-    n = 100 if args.quick else 500
-    ddim_steps = 10 if args.quick else 50
+    n = args.n_samples or (100 if args.quick else 500)
+    ddim_steps = args.ddim_steps or (10 if args.quick else 50)
     clf, acc, how = classifier()
     train, held = _images.digits_split(0)
     floor = metrics.score_images(clf, held.x, train.x)
@@ -641,6 +641,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--budgets", default=None, help="digits wall-clock budgets in seconds, e.g. 30,60,120")
     ap.add_argument("--digits-sampling", action="store_true",
                     help="also compare DDPM-1000 with DDIM-50 on the digits model (slow on a CPU)")
+    ap.add_argument("--n-samples", type=int, default=0, help="digits samples to score (default 500; quick 100)")
+    ap.add_argument("--ddim-steps", type=int, default=0, help="DDIM steps for the digits samples (default 50)")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other sections of an existing latest.json in --out (re-run some sections only)")
     ap.add_argument("--out", default=str(RESULTS_DIR), help="folder for latest.json / latest.md")
@@ -650,6 +652,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     else:
         args.budgets = [2.0] if args.quick else [30.0, 60.0, 120.0]
     return args
+
+
+def _write(res: dict, args, started: float, final: bool) -> dict:  # noqa: ANN001
+    res = dict(res)
+    res["complete"] = final
+    res["loadavg_end"] = loadavg()
+    res["total_seconds"] = time.monotonic() - started
+    res["targets"] = evaluate_targets(res)
+    res = _clean(res)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "latest.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    (out_dir / "latest.md").write_text(to_markdown(res), encoding="utf-8")
+    return res
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -696,14 +712,9 @@ def main(argv: list[str] | None = None) -> int:
         out["seconds"] = time.monotonic() - t0
         out["loadavg_before"], out["loadavg_after"] = before, loadavg()
         res[name] = out
-    res["loadavg_end"] = loadavg()
-    res["total_seconds"] = time.monotonic() - started
-    res["targets"] = evaluate_targets(res)
-    res = _clean(res)
+        _write(res, args, started, final=False)  # partial results survive an interrupted run
+    res = _write(res, args, started, final=True)
     out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "latest.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
-    (out_dir / "latest.md").write_text(to_markdown(res), encoding="utf-8")
     _progress(f"wrote {out_dir / 'latest.json'} and latest.md in {res['total_seconds']:.0f} s")
     return 0
 

@@ -270,7 +270,7 @@ def check_target(out: str | Path, allowed: Sequence[str] | None = None) -> Path:
     return out
 
 
-def _io_message(out: Path, exc: OSError) -> str:
+def io_error_message(out: Path, exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return f"cannot write {out}: the disk is full; free some space or choose another location"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -278,8 +278,21 @@ def _io_message(out: Path, exc: OSError) -> str:
     return f"cannot write {out}: {exc.strerror or exc}"
 
 
-class _Writing:
-    """``with _Writing(out, ".tmp.gif") as tmp:`` an atomic write whose OSErrors become one-line ExportErrors."""
+def _read_umask() -> int:
+    mask = os.umask(0o022)  # read once, at import (main thread): os.umask can only be read by setting it
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
+class AtomicExport:
+    """``with AtomicExport(out, ".tmp.gif") as tmp:`` an atomic write whose OSErrors become one-line ExportErrors.
+
+    The temp file comes from mkstemp (mode 0600); a finished export gets the usual permissions for new files
+    (0666 minus the umask), like any file a program saves, so it can be shared and served as is.
+    """
 
     def __init__(self, out: Path, suffix: str):
         self.out, self.suffix = Path(out), suffix
@@ -288,17 +301,23 @@ class _Writing:
     def __enter__(self) -> Path:
         self._cm = atomic_path(self.out, suffix=self.suffix)
         try:
-            return self._cm.__enter__()
+            self._tmp = self._cm.__enter__()
+            return self._tmp
         except OSError as exc:
-            raise ExportError(_io_message(self.out, exc)) from None
+            raise ExportError(io_error_message(self.out, exc)) from None
 
     def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is None:
+            try:
+                os.chmod(self._tmp, 0o666 & ~_UMASK)
+            except OSError:
+                pass
         try:
             self._cm.__exit__(exc_type, exc, tb)
         except OSError as err:
-            raise ExportError(_io_message(self.out, err)) from None
+            raise ExportError(io_error_message(self.out, err)) from None
         if exc_type is not None and issubclass(exc_type, OSError) and not isinstance(exc, ExportError):
-            raise ExportError(_io_message(self.out, exc)) from None
+            raise ExportError(io_error_message(self.out, exc)) from None
         return False
 
 
@@ -639,6 +658,9 @@ def write_animation(frames: Sequence[np.ndarray], durations: Sequence[int], out:
         raise ValueError(f"{n} frames but {len(durations)} durations")
     source = list(source_indices) if source_indices is not None else list(range(n))
     durations = [int(d) for d in durations]
+    if fmt == "gif":  # GIF delays are centiseconds, >= 2 to play at speed: regrain cumulatively
+        ends = np.floor(np.cumsum(durations) / 10.0 + 0.5).astype(int) * 10
+        durations = [max(GIF_MIN_DELAY_MS, int(d)) for d in np.diff(np.concatenate([[0], ends]))]
     first = np.asarray(frames[0])
     if first.ndim != 3 or first.shape[2] != 3 or first.dtype != np.uint8:
         raise ValueError(f"frames must be uint8 (H, W, 3), got {first.dtype} {first.shape}")
@@ -675,9 +697,21 @@ class _Ticker:
     def set(self, done: int) -> None:
         self(max(0, done - self.done))
 
+    def check(self) -> None:
+        """Raise :class:`ExportCancelled` if the user asked to stop (e.g. while an encoder ran without ticks)."""
+        if self.cancel is not None and self.cancel():
+            raise ExportCancelled("export cancelled")
+
     def finish(self) -> None:
         if self.progress is not None:
             self.progress(self.total, self.total)
+
+
+def _frame(frames: Sequence[np.ndarray], i: int, shape: tuple[int, ...]) -> np.ndarray:
+    f = np.asarray(frames[i])
+    if f.shape != shape or f.dtype != np.uint8:
+        raise ValueError(f"frame {i} is {f.dtype} {f.shape}; every frame must be uint8 {shape} like the first")
+    return f
 
 
 def _pack(rgb: np.ndarray) -> np.ndarray:
@@ -695,7 +729,7 @@ def _dedupe_colors(colors: Sequence[tuple[int, int, int]]) -> list[tuple[int, in
 
 
 def gif_palette(frames: Sequence[np.ndarray], key_colors: Sequence[tuple[int, int, int]] = (),
-                limit: int = 255, samples: int = 12) -> tuple[np.ndarray, bool]:
+                limit: int = 255, samples: int = 12, cancel: Cancel | None = None) -> tuple[np.ndarray, bool]:
     """One palette (P, 3) uint8 for a whole clip and whether it is exact (every colour of every frame in it).
 
     At most ``limit`` colours (255 leaves one free index for the GIF's transparent deltas). Exact when the clip
@@ -712,6 +746,8 @@ def gif_palette(frames: Sequence[np.ndarray], key_colors: Sequence[tuple[int, in
     found: list[int] = list(packed_keys)
     exact = True
     for i in range(len(frames)):
+        if cancel is not None and cancel():
+            raise ExportCancelled("export cancelled")
         packed = _pack(np.asarray(frames[i])).ravel()
         new = packed[~seen[packed]]
         if new.size:
@@ -778,13 +814,14 @@ class _PaletteMapper:
 
 def _write_gif(frames, durations, out: Path, loop: int, key_colors, tick: _Ticker) -> tuple[list[int], list[int]]:
     n = len(frames)
-    palette, exact = gif_palette(frames, key_colors)
+    shape = np.asarray(frames[0]).shape
+    palette, exact = gif_palette(frames, key_colors, cancel=tick.cancel)
     mapper = _PaletteMapper(palette, exact, key_colors)
     indexed: list[np.ndarray] = []
     written: list[int] = []
     durs: list[int] = []
     for i in range(n):
-        idx = mapper(np.asarray(frames[i]))
+        idx = mapper(_frame(frames, i, shape))
         if indexed and np.array_equal(idx, indexed[-1]):
             durs[-1] += durations[i]  # identical after quantization: one frame, shown longer
         else:
@@ -793,11 +830,12 @@ def _write_gif(frames, durations, out: Path, loop: int, key_colors, tick: _Ticke
             durs.append(durations[i])
         tick()
     tick.set(n)
-    with _Writing(out, ".tmp.gif") as tmp:
+    with AtomicExport(out, ".tmp.gif") as tmp:
         with open(tmp, "wb") as fp:
             for j, chunk in enumerate(_gif_chunks(indexed, durs, palette, loop)):
                 fp.write(chunk)
                 tick.set(n + (j * n) // len(indexed))
+        tick.check()
     return written, durs
 
 
@@ -841,8 +879,9 @@ def _merge_identical(frames, durations, tick: _Ticker) -> tuple[list[int], list[
     written: list[int] = []
     durs: list[int] = []
     prev = None
+    shape = np.asarray(frames[0]).shape
     for i in range(len(frames)):
-        f = np.asarray(frames[i])
+        f = _frame(frames, i, shape)
         if prev is not None and np.array_equal(f, prev):
             durs[-1] += durations[i]
         else:
@@ -864,7 +903,7 @@ def _write_pillow(frames, durations, out: Path, fmt: str, quality: int | None, l
         images.append(Image.fromarray(np.asarray(frames[i])))
         tick.set(n + (j * n) // max(1, len(written)))
     suffix = ".tmp.webp" if fmt == "webp" else ".tmp.png"
-    with _Writing(out, suffix) as tmp:
+    with AtomicExport(out, suffix) as tmp:
         if fmt == "webp":
             params = dict(lossless=True, quality=100, method=0) if quality is None else dict(
                 lossless=False, quality=int(quality), method=4)
@@ -876,6 +915,7 @@ def _write_pillow(frames, durations, out: Path, fmt: str, quality: int | None, l
             else:
                 images[0].save(tmp, format="PNG", save_all=True, append_images=images[1:], duration=durs,
                                loop=loop, disposal=0, blend=0, default_image=False, compress_level=6)
+        tick.check()  # a Cancel pressed while the encoder ran: drop the temp file instead of publishing it
     return written, durs
 
 
@@ -895,14 +935,14 @@ def _write_mp4(frames, durations, out: Path, quality: int | None, fps: float | N
     written: list[int] = []
     durs: list[int] = []
     frame_ms = 1000.0 / fps
-    with _Writing(out, ".tmp.mp4") as tmp:
+    with AtomicExport(out, ".tmp.mp4") as tmp:
         writer = ffmpeg.write_frames(str(tmp), (W, H), fps=fps, quality=q, macro_block_size=1,
                                      pix_fmt_in="rgb24", pix_fmt_out="yuv420p", ffmpeg_log_level="error",
                                      output_params=["-movflags", "+faststart"])
         writer.send(None)
         try:
             for i in range(n):
-                f = np.asarray(frames[i])
+                f = _frame(frames, i, (h, w, 3))
                 if (H, W) != (h, w):
                     padded = np.empty((H, W, 3), np.uint8)
                     padded[:] = background
@@ -916,6 +956,7 @@ def _write_mp4(frames, durations, out: Path, quality: int | None, fps: float | N
                 tick(2)
         finally:
             writer.close()
+        tick.check()
     return written, durs
 
 
@@ -1115,7 +1156,7 @@ def export_timelapse(frames: Sequence[np.ndarray], steps: Sequence[int], out: st
 def _write_png(img: np.ndarray, out: Path, started: float) -> ExportResult:
     from PIL import Image
 
-    with _Writing(out, ".tmp.png") as tmp:
+    with AtomicExport(out, ".tmp.png") as tmp:
         Image.fromarray(np.ascontiguousarray(img, dtype=np.uint8)).save(tmp, format="PNG", optimize=False)
     return ExportResult(out, "png", (img.shape[1], img.shape[0]), bytes=out.stat().st_size,
                         seconds=time.monotonic() - started)
@@ -1169,7 +1210,7 @@ def export_samples_npy(samples, out: str | Path) -> ExportResult:
     out = check_target(out, [".npy"])
     arr = samples.detach().float().cpu().numpy() if hasattr(samples, "detach") else np.asarray(samples)
     arr = arr.astype(np.float32) if arr.dtype != np.uint8 else arr
-    with _Writing(out, ".tmp.npy") as tmp:
+    with AtomicExport(out, ".tmp.npy") as tmp:
         np.save(tmp, arr)
     return ExportResult(out, "npy", (0, 0), bytes=out.stat().st_size, seconds=time.monotonic() - started)
 
@@ -1261,7 +1302,7 @@ def export_loss_csv(history, out: str | Path) -> ExportResult:
     """The loss history (:class:`~engine.training.LossHistory`) as CSV: step, loss, lr, grad_norm, wall_time."""
     started = time.monotonic()
     out = check_target(out, [".csv"])
-    with _Writing(out, ".tmp.csv") as tmp:
+    with AtomicExport(out, ".tmp.csv") as tmp:
         tmp.write_text(history.to_csv(), encoding="utf-8")
     return ExportResult(out, "csv", (0, 0), bytes=out.stat().st_size, seconds=time.monotonic() - started)
 
@@ -1415,7 +1456,7 @@ def export_loss_plot(history, out: str | Path, width: int = 800, height: int = 4
                           code=2)
     if out.suffix.lower() == ".svg":
         text = loss_svg(history, int(width), int(height), background)
-        with _Writing(out, ".tmp.svg") as tmp:
+        with AtomicExport(out, ".tmp.svg") as tmp:
             tmp.write_text(text, encoding="utf-8")
         return ExportResult(out, "svg", (int(width), int(height)), bytes=out.stat().st_size,
                             seconds=time.monotonic() - started)
@@ -1464,7 +1505,7 @@ class TimelapseRecorder:
         path = Path(path)
         if not self.frames:
             raise ExportError("no time-lapse frames to save")
-        with _Writing(path, ".tmp.npz") as tmp:
+        with AtomicExport(path, ".tmp.npz") as tmp:
             with open(tmp, "wb") as fh:
                 np.savez_compressed(fh, steps=np.asarray(self.steps, np.int64), frames=np.stack(self.frames))
         return path
@@ -1546,6 +1587,7 @@ def add_export_parser(sub, INT, FLOAT) -> None:
     a.add_argument("--quality", type=INT, help="WebP 1-100 lossy (default lossless); MP4 1-10 (default 8)")
     a.add_argument("--trails", type=INT, default=0, help="2-D: draw the paths of this many points")
     a.add_argument("--plot-size", type=INT, help="2-D: picture size in pixels (default 384; grid 512)")
+    a.add_argument("--extent", type=FLOAT, default=4.0, help="2-D: the view shows [-extent, extent]^2 (default 4)")
     s = p.add_argument_group("sampling (reverse, grid, strip)")
     s.add_argument("--trajectory", help="a recorded trajectory (.npz from sample --trajectory) instead of sampling")
     s.add_argument("--sampler", choices=("ddpm", "ddim"))
@@ -1571,7 +1613,7 @@ def _options_from_args(args) -> AnimationOptions:
                             max_frames=args.max_frames, hold_final_s=args.hold, scale=args.scale,
                             caption=args.caption, padding=args.padding, background=args.background, view=args.view,
                             sample=args.sample, nrow=args.nrow, quality=args.quality, trails=args.trails,
-                            plot_size=args.plot_size or 384).validate()
+                            plot_size=args.plot_size or 384, extent=args.extent).validate()
 
 
 def _cli_progress(label: str) -> Progress | None:
@@ -1646,20 +1688,19 @@ def cmd_export(args) -> int:
         else:
             result = export_grid_png(samples, out, nrow=args.nrow, padding=args.padding,
                                      background=opts.background, scale=args.scale,
-                                     plot_size=args.plot_size or 512)
+                                     plot_size=args.plot_size or 512, extent=args.extent)
     elif what == "strip":
+        look = dict(ts=args.t, nrow=args.nrow, padding=args.padding, background=opts.background, scale=args.scale,
+                    plot_size=args.plot_size or 256, extent=args.extent)
         if args.source == "forward":
             x0, schedule = _cli_forward_data(args)
-            result = export_strip_png(out, x0=x0, schedule=schedule, seed=args.seed or 0, ts=args.t,
-                                      sample=args.sample if args.sample is not None else None,
-                                      nrow=args.nrow, padding=args.padding, background=opts.background,
-                                      scale=args.scale)
+            result = export_strip_png(out, x0=x0, schedule=schedule, seed=args.seed or 0, sample=args.sample,
+                                      **look)
         else:
             traj = _cli_trajectory(args)
             view = "x_t" if args.view == "both" else args.view
-            result = export_strip_png(out, trajectory=traj, ts=args.t, view=view,
-                                      sample=args.sample if args.sample is not None else 0, nrow=args.nrow,
-                                      padding=args.padding, background=opts.background, scale=args.scale)
+            result = export_strip_png(out, trajectory=traj, view=view,
+                                      sample=args.sample if args.sample is not None else 0, **look)
     else:  # loss
         from engine.checkpoint import load_checkpoint
 

@@ -190,7 +190,8 @@ class CrashHandler(QObject):
         self.dialog: CrashDialog | None = None
         self.log_paths: list[Path] = []
         self.count = 0
-        self._episode_log: Path | None = None  # set from the first exception until its dialog closes
+        self._episode = False  # True from the first exception until its dialog closes
+        self._episode_log: Path | None = None  # that episode's log file (None when it could not be written)
         self._appended = 0
         self._lock = threading.RLock()
         self._local = threading.local()
@@ -249,10 +250,10 @@ class CrashHandler(QObject):
         have_gui = isinstance(app, QApplication)
         with self._lock:
             self.count += 1
-            first = self._episode_log is None
+            first = not self._episode
             path = self._write(report, new_file=first or not have_gui)
             if have_gui and first:
-                self._episode_log = path or Path()
+                self._episode, self._episode_log = True, path
         if not have_gui:
             self._fallback(exc_type, exc, tb)
             return
@@ -265,7 +266,7 @@ class CrashHandler(QObject):
 
     def _write(self, report: str, new_file: bool) -> Path | None:
         try:
-            if new_file or self._episode_log is None or not str(self._episode_log):
+            if new_file or self._episode_log is None:
                 path = _new_log_path()
                 path.write_text(report, encoding="utf-8")
                 self.log_paths.append(path)
@@ -299,13 +300,13 @@ class CrashHandler(QObject):
             self.dialog.activateWindow()
         except Exception:  # noqa: BLE001
             with self._lock:
-                self._episode_log = None
+                self._episode, self._episode_log = False, None
             self._print_default(*sys.exc_info())
 
     @Slot()
     def _closed(self) -> None:
         with self._lock:
-            self._episode_log = None
+            self._episode, self._episode_log = False, None
         dialog, self.dialog = self.dialog, None
         if dialog is not None:
             dialog.deleteLater()

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDou
                                QSpinBox, QVBoxLayout, QWidget)
 
 from engine import export as E
-from engine.atomic import atomic_path
 
 # what -> (label, [(format label, extension), ...])
 ANIMATION_FORMATS = [("GIF", ".gif"), ("WebP (animated)", ".webp"), ("APNG (animated PNG)", ".apng"),
@@ -67,11 +66,8 @@ def export_plot(plot: Any, path: str | Path, width: int = 1200, height: int | No
     path = E.check_target(path, [".png", ".svg"])
     item = _plot_item(plot)
     if path.suffix.lower() == ".svg":
-        try:
-            with atomic_path(path, suffix=".tmp.svg") as tmp:
-                _export_svg(item, tmp, width, height)
-        except OSError as exc:
-            raise E.ExportError(E._io_message(path, exc)) from None
+        with E.AtomicExport(path, ".tmp.svg") as tmp:
+            _export_svg(item, tmp, width, height)
         return path
     exporter = pgx.ImageExporter(item)
     params = exporter.parameters()
@@ -84,13 +80,10 @@ def export_plot(plot: Any, path: str | Path, width: int = 1200, height: int | No
         params["width"] = int(round(params["width"]))
     if "height" in names and isinstance(params["height"], float):
         params["height"] = int(round(params["height"]))
-    try:
-        with atomic_path(path, suffix=".tmp" + path.suffix.lower()) as tmp:
-            exporter.export(str(tmp))
-            if not tmp.exists() or tmp.stat().st_size == 0:
-                raise E.ExportError(f"cannot write {path}: the plot could not be rendered")
-    except OSError as exc:
-        raise E.ExportError(E._io_message(path, exc)) from None
+    with E.AtomicExport(path, ".tmp.png") as tmp:
+        exporter.export(str(tmp))
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise E.ExportError(f"cannot write {path}: the plot could not be rendered")
     return path
 
 
@@ -198,6 +191,7 @@ class ExportDialog(QDialog):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._task: _ExportTask | None = None
+        self._finished_task: _ExportTask | None = None
         self._cancel = threading.Event()
         self._background = (255, 255, 255)
         self._message_box: QMessageBox | None = None
@@ -233,22 +227,12 @@ class ExportDialog(QDialog):
 
         self.anim_box = QGroupBox("Animation")
         form = QFormLayout(self.anim_box)
-        self.view_combo = QComboBox()
-        for label, key in (("x_t (the noisy state)", "x_t"), ("predicted x0", "x0_pred"),
-                           ("both, side by side", "both")):
-            self.view_combo.addItem(label, key)
-        form.addRow("Show", self.view_combo)
-        self.sample_spin = QSpinBox()
-        self.sample_spin.setRange(-1, 100000)
-        self.sample_spin.setValue(-1)
-        self.sample_spin.setSpecialValueText("whole grid")
-        form.addRow("Sample", self.sample_spin)
         timing = QHBoxLayout()
         self.fps_spin = QDoubleSpinBox()
         self.fps_spin.setRange(1.0, 120.0)
         self.fps_spin.setValue(20.0)
         self.fps_spin.setSuffix(" fps")
-        self.duration_check = QCheckBox("total")
+        self.duration_check = QCheckBox("fixed length")
         self.duration_spin = QDoubleSpinBox()
         self.duration_spin.setRange(0.5, 600.0)
         self.duration_spin.setValue(5.0)
@@ -271,6 +255,10 @@ class ExportDialog(QDialog):
         self.max_frames_spin.setValue(300)
         self.max_frames_spin.setPrefix("at most ")
         self.max_frames_spin.setSpecialValueText("no limit")
+        self.select_combo.currentIndexChanged.connect(
+            lambda: self.k_spin.setEnabled(self.select_combo.currentData() != "all"))
+        self.k_spin.setEnabled(False)
+        self.k_spin.setToolTip("every k-th frame; with 'denser…' the same number of frames, spaced unevenly")
         frames.addWidget(self.select_combo, 1)
         frames.addWidget(self.k_spin)
         frames.addWidget(self.max_frames_spin)
@@ -293,6 +281,16 @@ class ExportDialog(QDialog):
 
         self.look_box = QGroupBox("Look")
         look = QFormLayout(self.look_box)
+        self.view_combo = QComboBox()
+        for label, key in (("x_t (the noisy state)", "x_t"), ("predicted x0", "x0_pred"),
+                           ("both, side by side", "both")):
+            self.view_combo.addItem(label, key)
+        look.addRow("Show", self.view_combo)
+        self.sample_spin = QSpinBox()
+        self.sample_spin.setRange(-1, 100000)
+        self.sample_spin.setValue(-1)
+        self.sample_spin.setSpecialValueText("whole grid")
+        look.addRow("Sample", self.sample_spin)
         self.scale_spin = QSpinBox()
         self.scale_spin.setRange(0, 64)
         self.scale_spin.setSpecialValueText("automatic")
@@ -315,6 +313,7 @@ class ExportDialog(QDialog):
         self.source_combo = QComboBox()
         self.source_combo.addItem("reverse (sampling)", "reverse")
         self.source_combo.addItem("forward (noising)", "forward")
+        self.source_combo.currentIndexChanged.connect(self._update_enabled)
         look.addRow("Strip of", self.source_combo)
         size = QHBoxLayout()
         self.width_spin = QSpinBox()
@@ -413,24 +412,36 @@ class ExportDialog(QDialog):
         self.anim_box.setVisible(animated)
         self.mp4_hint.setVisible(animated and not mp4)
         traj = self.sources.get("trajectory")
-        self.view_combo.setEnabled(what == "reverse")
+        has_forward = "forward" in self.available()
+        self.source_combo.blockSignals(True)
+        self.source_combo.setCurrentIndex(0 if traj is not None and len(traj) else 1)
+        self.source_combo.blockSignals(False)
+        self.source_combo.setEnabled(what == "strip" and has_forward and traj is not None)
+        self._update_enabled()
+        self._suggest_path()
+        self._format_changed()
+
+    def _strip_source(self) -> str:
+        return self.source_combo.currentData() if self.what() == "strip" else ""
+
+    def _update_enabled(self) -> None:
+        what = self.what()
+        animated = what in ("reverse", "forward", "timelapse")
+        reverse_like = what == "reverse" or self._strip_source() == "reverse"
+        self.view_combo.setEnabled(reverse_like)
         images = self._is_images(what)
         self.sample_spin.setEnabled(images and what in ("reverse", "forward", "strip"))
         self.trails_spin.setEnabled(not images and what in ("reverse", "forward"))
         self.t_edit.setEnabled(what == "strip")
-        has_forward = "forward" in self.available()
-        self.source_combo.setEnabled(what == "strip" and has_forward and traj is not None)
-        if what == "strip":
-            self.source_combo.setCurrentIndex(0 if traj is not None and len(traj) else 1)
         plotlike = what == "loss" or what.startswith("plot:")
         self.width_spin.setEnabled(plotlike)
         self.height_spin.setEnabled(plotlike)
         self.caption_check.setEnabled(animated)
-        self._suggest_path()
-        self._format_changed()
+        self.scale_spin.setEnabled(what not in ("loss",) and not what.startswith("plot:"))
+        self.padding_spin.setEnabled(images and what in ("reverse", "forward", "grid", "strip"))
 
     def _is_images(self, what: str) -> bool:
-        if what == "forward" or (what == "strip" and self.sources.get("trajectory") is None):
+        if what == "forward" or self._strip_source() == "forward":
             forward = self.sources.get("forward") or {}
             x0 = forward.get("x0", forward.get("points"))
             return x0 is not None and len(getattr(x0, "shape", ())) != 2
@@ -649,6 +660,7 @@ class ExportDialog(QDialog):
         self.progress_bar.setValue(min(done, total))
 
     def _finish(self) -> None:
+        self._finished_task = self._task  # keep the runnable alive until its pool thread has surely let go
         self._task = None
         self._set_busy(False)
 
@@ -715,6 +727,6 @@ def open_export_dialog(parent: QWidget | None, sources: dict, initial: str | Non
     "plot:NAME"); ``directory`` is where the suggested file name goes (default: the home folder).
     """
     dialog = ExportDialog(sources, parent, initial=initial, directory=directory)
-    dialog.setAttribute(Qt.WA_DeleteOnClose, False)
+    dialog.setAttribute(Qt.WA_DeleteOnClose, True)  # closing waits for a running export first (see shutdown)
     dialog.open()
     return dialog

@@ -59,9 +59,9 @@ class UNetPreset:
 
 # Every preset halves the resolution twice (factor 4), so 8x8 digits and 28x28 MNIST both work.
 UNET_PRESETS: dict[str, UNetPreset] = {
-    "tiny": UNetPreset(channels=(32, 64, 64), blocks=(1, 1, 1), attention_levels=(2,), head_dim=32),
-    "small": UNetPreset(channels=(64, 128, 128), blocks=(1, 2, 2), attention_levels=(2,), head_dim=64),
-    "base": UNetPreset(channels=(96, 192, 256), blocks=(1, 2, 2), attention_levels=(2,), head_dim=64),
+    "tiny": UNetPreset(channels=(16, 32, 32), blocks=(1, 1, 1), attention_levels=(), head_dim=32),
+    "small": UNetPreset(channels=(32, 64, 64), blocks=(1, 1, 2), attention_levels=(2,), head_dim=32),
+    "base": UNetPreset(channels=(64, 128, 128), blocks=(1, 2, 2), attention_levels=(2,), head_dim=64),
 }
 
 
@@ -117,11 +117,12 @@ class SelfAttention(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         b, c, h, w = x.shape
-        tokens = self.norm(x).reshape(b, c, h * w).transpose(1, 2)  # (B, N, C)
+        # (B, H*W, C) tokens; a free view when x is channels-last, as the UNet keeps it on CPU
+        tokens = self.norm(x).permute(0, 2, 3, 1).reshape(b, h * w, c)
         q, k, v = self.qkv(tokens).reshape(b, h * w, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
         attended = F.scaled_dot_product_attention(q, k, v)  # (B, heads, N, head_dim)
         attended = attended.transpose(1, 2).reshape(b, h * w, c)
-        return x + self.out(attended).transpose(1, 2).reshape(b, c, h, w)
+        return x + self.out(attended).reshape(b, h, w, c).permute(0, 3, 1, 2)
 
 
 class Downsample(nn.Module):
@@ -152,6 +153,9 @@ class Upsample(nn.Module):
 
 class UNet(nn.Module):
     """Denoiser for images (B, C, H, W) in [-1, 1]; ``forward(x, t, y)`` returns a tensor of x's shape."""
+
+    # Memory format of the activations on CPU (see forward); None keeps whatever conv_in returns.
+    cpu_activation_format: torch.memory_format | None = torch.channels_last
 
     def __init__(self, info, preset: str = "small", class_conditional: bool = False, dropout: float = 0.0):
         super().__init__()
@@ -231,8 +235,13 @@ class UNet(nn.Module):
             )
         emb = self.embedding(t, y if self.class_conditional else None, batch_size=x.shape[0])
         emb_act = F.silu(emb)
-
         h = self.conv_in(x)
+        if h.device.type == "cpu" and self.cpu_activation_format is not None:
+            # oneDNN's CPU convolutions run 10-40% faster on channels-last (NHWC) activations, 1x1 convs up to 3x;
+            # conv, GroupNorm, cat and interpolate all keep the format, so one conversion here covers the network.
+            # (Converted after conv_in: a 1-channel image looks NCHW-contiguous to the conv, which then answers in
+            # NCHW.) The weights stay in the default layout, so checkpoints hold ordinary contiguous tensors.
+            h = h.contiguous(memory_format=self.cpu_activation_format)
         skips = [h]
         for layer in self.down:
             if isinstance(layer, SelfAttention):
@@ -248,4 +257,4 @@ class UNet(nn.Module):
                 h = layer(torch.cat([h, skips.pop()], dim=1), emb_act)
             else:
                 h = layer(h)
-        return self.conv_out(F.silu(self.norm_out(h)))
+        return self.conv_out(F.silu(self.norm_out(h))).contiguous()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
@@ -25,6 +25,8 @@ from gui import theme as _theme
 from gui.panels.base import Panel, TimelineSpec
 from gui.widgets.image_view import ImageView
 
+REDRAW_INTERVAL_MS = 200  # the loss curve is redrawn at most 5 times a second (batches arrive every ~100 ms)
+SLOW_REDRAW_INTERVAL_MS = 1000  # loss by timestep and the learning rate: once a second
 SMOOTHING = 0.98  # EMA factor of the bold loss line (about a 50-step window)
 T_BUCKETS = 20
 T_WINDOW = 8192  # per-sample (t, loss) pairs behind the loss-by-timestep plot
@@ -39,6 +41,28 @@ def format_duration(seconds: float) -> str:
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def nice_ceil(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is >= value (axis limits that change rarely and read well)."""
+    if not math.isfinite(value) or value <= 0:
+        return 1.0
+    exp = math.floor(math.log10(value))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * 10.0 ** exp >= value * (1 - 1e-12):
+            return m * 10.0 ** exp
+    return 10.0 ** (exp + 1)
+
+
+def nice_floor(value: float) -> float:
+    """The largest of 1, 2, 2.5, 5 × 10^k that is <= value (value > 0)."""
+    if not math.isfinite(value) or value <= 0:
+        return 0.0
+    exp = math.floor(math.log10(value))
+    for m in (5.0, 2.5, 2.0, 1.0):
+        if m * 10.0 ** exp <= value * (1 + 1e-12):
+            return m * 10.0 ** exp
+    return 10.0 ** (exp - 1)
 
 
 def stop_icon(color: str) -> QIcon:
@@ -72,6 +96,23 @@ def quantized_brushes(colors: np.ndarray, alpha: int = 220, levels: int = 8) -> 
             brush = cache[key] = pg.mkBrush(key[0], key[1], key[2], alpha)
         out.append(brush)
     return out
+
+
+class LossAxis(pg.AxisItem):
+    """Left axis of the loss plot: in log mode only 1, 2 and 5 × 10^k are labelled, so a curve spanning a
+    decade or two never gets a crowded column of minor-tick labels."""
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: ANN001, N802 - pyqtgraph override
+        out = []
+        for v in values:
+            x = 10.0 ** float(v) * scale
+            if not math.isfinite(x) or x <= 0:
+                out.append("")
+                continue
+            exp = math.floor(math.log10(x) + 1e-9)
+            mant = round(x / 10.0 ** exp, 6)
+            out.append(f"{x:.3g}" if mant in (1.0, 2.0, 5.0) else "")
+        return out
 
 
 class SquareHolder(QWidget):
@@ -220,9 +261,18 @@ class TrainingPanel(Panel):
         self._lr = GrowingSeries()
         self._dirty = False
         self._tloss_range = 0
+        self._tloss_ymax = 0.0
+        self._xmax = 0.0  # the loss / lr plots' x range grows in steps (axes repaint rarely), see _follow_steps
+        self._follow_x = True
+        self._yrange: tuple[float, float] | None = None  # sticky loss range (linear units), see _follow_loss
         self._smoother = EmaSmoother()
         self._tloss = TimestepLoss()
         self._pending_continue = False
+        self._redraw_clock = QElapsedTimer()
+        self._slow_clock = QElapsedTimer()
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.timeout.connect(self._redraw)
         self._build()
         self._connect()
         self._sync_buttons()
@@ -286,11 +336,11 @@ class TrainingPanel(Panel):
         self.message_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
 
         # --- plots
-        self.loss_plot = self._plot("Training loss", "loss", "optimizer step")
+        self.loss_plot = self._plot("Training loss", "loss", "optimizer step", left_axis=LossAxis("left"))
         item = self.loss_plot.getPlotItem()
         item.addLegend(offset=(-10, 10))
         self.raw_curve = item.plot([], [], pen=pg.mkPen(_theme.with_alpha(t.curve(0), 70), width=1),
-                                   name="per step")
+                                   name="per step", antialias=False)  # thousands of 1-px segments: no AA
         self.smooth_curve = item.plot([], [], pen=pg.mkPen(t.curve(0), width=2.2),
                                       name=f"EMA ({SMOOTHING:g})")
         for c in (self.raw_curve, self.smooth_curve):
@@ -300,7 +350,9 @@ class TrainingPanel(Panel):
         item.getAxis("left").setLogMode(True)  # the curves carry log10(loss) (see _redraw)
         self._style_legend(item)
 
-        self.tloss_plot = self._plot(f"Loss by timestep (last {T_WINDOW} samples)", "mean loss", "timestep t")
+        self.tloss_plot = self._plot("Loss by timestep", "mean loss", "timestep t")
+        self.tloss_plot.setToolTip(f"Mean per-sample loss in {T_BUCKETS} timestep buckets over the last {T_WINDOW} "
+                                   "training samples: where the network still struggles")
         self.tloss_curve = self.tloss_plot.getPlotItem().plot(
             [0, 1], [0], stepMode="center", fillLevel=0, pen=pg.mkPen(t.curve(1), width=1.5),
             brush=pg.mkBrush(_theme.with_alpha(t.curve(1), 90)))
@@ -313,6 +365,7 @@ class TrainingPanel(Panel):
         self.lr_curve.setSkipFiniteCheck(True)
         self.lr_plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.lr_plot.getPlotItem().setXLink(self.loss_plot.getPlotItem())
+        self.loss_plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
 
         # --- preview
         self.preview_title = QLabel("EMA samples")
@@ -385,8 +438,8 @@ class TrainingPanel(Panel):
         for pw in (self.loss_plot, self.tloss_plot, self.lr_plot, self.preview_points):
             _theme.style_plot(pw, t)
 
-    def _plot(self, title: str, ylabel: str, xlabel: str) -> pg.PlotWidget:
-        pw = pg.PlotWidget()
+    def _plot(self, title: str, ylabel: str, xlabel: str, left_axis: pg.AxisItem | None = None) -> pg.PlotWidget:
+        pw = pg.PlotWidget(axisItems={"left": left_axis} if left_axis is not None else None)
         pw.setMinimumSize(200, 140)
         pw.setMenuEnabled(False)
         item = pw.getPlotItem()
@@ -536,6 +589,7 @@ class TrainingPanel(Panel):
     def _on_state(self, state: str) -> None:
         self._state = state
         if state == "paused":
+            self.flush_redraw()
             self._show_message(f"Paused at step {self._last_step}. Resume, Step one optimizer step, or Stop.", "dim")
         elif state == "running" and self._message_role == "dim" and self._last_step:
             self._show_message("Training…", "dim")
@@ -561,12 +615,17 @@ class TrainingPanel(Panel):
                 series.clear()
             self._smoother.reset()
             self._tloss.clear()
-            if len(batch["step"]) == 0:  # a fresh model: its time-lapse starts over
-                self.timelapse_frames.clear()
-                self.preview_count = 0
-                self.preview_image.clear()
-                self.preview_scatter.clear()
-                self.preview_title.setText("EMA samples")
+            # another model (fresh, or opened from a checkpoint): its previews and time-lapse start over
+            self.timelapse_frames.clear()
+            self.preview_count = 0
+            self.preview_image.clear()
+            self.preview_scatter.clear()
+            self.preview_title.setText("EMA samples")
+            self.rate_label.setText("– it/s")
+            self.eta_label.setText("")
+            self._xmax = 0.0
+            self._follow_x = True
+            self._yrange = None
             self._timesteps = int(batch.get("timesteps", self._timesteps))
         steps = np.asarray(batch["step"], dtype=np.float64)
         losses = np.asarray(batch["loss"], dtype=np.float64)
@@ -582,9 +641,26 @@ class TrainingPanel(Panel):
             self._total = int(batch["total"])
         if len(steps):
             self._last_step = int(steps[-1])
-        self._redraw()
+        self._schedule_redraw(immediate=bool(batch.get("replace")))
 
-    def _redraw(self) -> None:
+    def _schedule_redraw(self, immediate: bool = False) -> None:
+        """Coalesce batches: at most one redraw per REDRAW_INTERVAL_MS. Painting is most of the GUI thread's work
+        during training, and it holds the GIL the worker needs between two tensor operations."""
+        if immediate:
+            self.flush_redraw()
+        elif not self._redraw_clock.isValid() or self._redraw_clock.elapsed() >= REDRAW_INTERVAL_MS:
+            self._redraw_timer.stop()
+            self._redraw()
+        elif not self._redraw_timer.isActive():
+            self._redraw_timer.start(max(1, REDRAW_INTERVAL_MS - int(self._redraw_clock.elapsed())))
+
+    def flush_redraw(self) -> None:
+        """Draw everything received so far now (pause, the end of a run, tests and screenshots)."""
+        self._redraw_timer.stop()
+        self._redraw(full=True)
+
+    def _redraw(self, full: bool = False) -> None:
+        self._redraw_clock.start()
         if not self.isVisible():
             self._dirty = True  # another tab is showing: draw once when this one is shown again
             return
@@ -593,21 +669,76 @@ class TrainingPanel(Panel):
         raw, smooth = (self._loss_log, self._smooth_log) if log else (self._loss, self._smooth)
         self.raw_curve.setData(*raw.view())
         self.smooth_curve.setData(*smooth.view())
-        self.lr_curve.setData(*self._lr.view())
-        edges, means = self._tloss.buckets(self._timesteps)
-        self.tloss_curve.setData(edges, np.nan_to_num(means, nan=0.0))
-        if self._tloss_range != self._timesteps:
-            self._tloss_range = self._timesteps
-            self.tloss_plot.getPlotItem().setXRange(0, self._timesteps, padding=0.03)
+        self._follow_steps()
+        # the slow-moving views (a statistic over thousands of samples, a schedule) are redrawn once a second
+        if full or not self._slow_clock.isValid() or self._slow_clock.elapsed() >= SLOW_REDRAW_INTERVAL_MS:
+            self._slow_clock.start()
+            self.lr_curve.setData(*self._lr.view())
+            edges, means = self._tloss.buckets(self._timesteps)
+            self.tloss_curve.setData(edges, np.nan_to_num(means, nan=0.0))
+            has_samples = bool(np.isfinite(means).any())
+            self.tloss_curve.setVisible(has_samples)
+            top = nice_ceil(float(np.nanmax(means)) * 1.05) if has_samples else 1.0
+            if top != self._tloss_ymax and (top > self._tloss_ymax or top < 0.5 * self._tloss_ymax):
+                self._tloss_ymax = top  # a sticky limit: the axis is not redrawn for every update
+                self.tloss_plot.getPlotItem().setYRange(0, top, padding=0.02)
+            if self._tloss_range != self._timesteps:
+                self._tloss_range = self._timesteps
+                self.tloss_plot.getPlotItem().setXRange(0, self._timesteps, padding=0.03)
         self.step_label.setText(self._step_text())
         if self._total:
             self.progress_bar.setRange(0, max(1, self._total))
             self.progress_bar.setValue(min(self._last_step, self._total))
 
+    def _on_manual_range(self, *_args) -> None:  # noqa: ANN002
+        self._follow_x = False  # the user zoomed or panned: leave the ranges alone until "auto range" (A)
+
+    def _follow_steps(self) -> None:
+        """Grow the step axis in nice jumps (x 1.25 and rounded), not with every batch: a changing axis repaints
+        its labels, which is most of the window's drawing time during training."""
+        vb = self.loss_plot.getViewBox()
+        if vb.autoRangeEnabled()[0]:
+            self._follow_x = True  # the user pressed the auto-range button
+            self._xmax = 0.0
+            self._yrange = None
+        if not self._follow_x:
+            return
+        n = len(self._loss)
+        last = float(self._loss.x[n - 1]) if n else 0.0
+        first = float(self._loss.x[0]) if n else 0.0
+        if last > self._xmax or self._xmax == 0.0:
+            self._xmax = nice_ceil(max(last * 1.25, 10.0))
+            vb.setXRange(min(0.0, first), self._xmax, padding=0.01)  # also turns pyqtgraph's x auto-range off
+        self._follow_loss(vb)
+
+    def _follow_loss(self, vb) -> None:  # noqa: ANN001 - ViewBox
+        """Sticky y range for the loss: widened to nice bounds only when the data leaves it."""
+        n = len(self._loss)
+        if n == 0:
+            return
+        y = self._loss.y[:n]
+        lo, hi = float(np.nanmin(y)), float(np.nanmax(y))
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return
+        log = self.log_check.isChecked()
+        current = self._yrange
+        if current is not None and current[0] <= lo and hi <= current[1]:
+            return
+        if log:
+            lo = nice_floor(lo) if lo > 0 else 1e-6
+            hi = nice_ceil(hi)
+            self._yrange = (lo, hi)
+            vb.setYRange(math.log10(lo), math.log10(hi), padding=0.02)
+        else:
+            lo = 0.0 if lo >= 0 else -nice_ceil(-lo)
+            hi = nice_ceil(hi)
+            self._yrange = (lo, hi)
+            vb.setYRange(lo, hi, padding=0.02)
+
     def showEvent(self, event) -> None:  # noqa: ANN001, N802
         super().showEvent(event)
         if self._dirty:
-            self._redraw()
+            self._redraw(full=True)
 
     def _step_text(self) -> str:
         if self._total and self._state != "idle":
@@ -640,10 +771,12 @@ class TrainingPanel(Panel):
             frame = scatter_image(pts, size=TIMELAPSE_SIZE, extent=POINT_RANGE, colors=colors)
         self.timelapse_frames.append((int(step), frame))
         self.preview_title.setText(f"EMA samples · step {int(step):,}")
-        self.preview_caption.setText(f"20 DDIM steps from the EMA weights, fixed seed · {len(self.timelapse_frames)} "
-                                     "frames kept for the time-lapse export")
+        k = len(self.timelapse_frames)
+        self.preview_caption.setText(f"20 DDIM steps from the EMA weights, fixed seed · {k} "
+                                     f"frame{'s' if k != 1 else ''} kept for the time-lapse export")
 
     def _on_finished(self, reason: str, message: str, step: int) -> None:
+        self.flush_redraw()
         self._finished = (reason, message, step)
         self._last_step = step
         took = ""
@@ -700,8 +833,8 @@ class TrainingPanel(Panel):
 
     def _on_log_toggled(self, on: bool) -> None:
         self.loss_plot.getPlotItem().getAxis("left").setLogMode(on)
-        self._redraw()
-        self.loss_plot.getPlotItem().enableAutoRange(y=True)
+        self._yrange = None
+        self._redraw(full=True)
 
     def _sync_buttons(self) -> None:
         s = self._state

@@ -7,6 +7,7 @@ APNG are compared exactly on ordinary frames; lossy outputs (GIF of noisy frames
 from __future__ import annotations
 
 import errno
+import stat
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -304,6 +305,28 @@ def test_cancel_during_encoding_leaves_nothing_and_keeps_an_old_file(tmp_path):
     with pytest.raises(ExportCancelled):
         export_reverse_animation(traj, target, AnimationOptions(), progress=progress, cancel=cancel)
     assert leftovers(tmp_path) == ["keep.gif"] and target.read_bytes() == b"old"
+
+
+def test_cancel_while_pillow_encodes_drops_the_temp_file(tmp_path, monkeypatch):
+    traj = record((2, 3, 8, 8), steps=6)
+    pressed = {"cancel": False}
+    original = Image.Image.save
+
+    def save(self, *args, **kwargs):  # the user presses Cancel while the WebP encoder runs
+        original(self, *args, **kwargs)
+        pressed["cancel"] = True
+
+    monkeypatch.setattr(Image.Image, "save", save)
+    with pytest.raises(ExportCancelled):
+        export_reverse_animation(traj, tmp_path / "late.webp", cancel=lambda: pressed["cancel"])
+    assert leftovers(tmp_path) == []
+
+
+def test_exports_get_ordinary_file_permissions(tmp_path):
+    export_reverse_animation(record((1, 1, 4, 4), steps=2), tmp_path / "a.gif")
+    export_loss_csv(_history(5), tmp_path / "loss.csv")
+    for name in ("a.gif", "loss.csv"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~E._UMASK
 
 
 def test_progress_reaches_the_end(tmp_path):

@@ -180,13 +180,14 @@ def test_plots_export_png_and_svg(qtbot, make_dialog, tmp_path):
     assert root.tag.endswith("svg") and root.get("width") == "640"
     dialog = open_export_dialog(None, {"plots": {"schedule": widget}, "history": history()}, initial="plot:schedule",
                                 directory=tmp_path)
-    qtbot.addWidget(dialog)
     assert dialog.isVisible() and dialog.what() == "plot:schedule"
+    assert dialog.available() == ["loss", "plot:schedule"]
     dialog.width_spin.setValue(600)
     dialog.set_path(tmp_path / "schedule.png")
     assert dialog.start_export() and not dialog.is_running()  # plots paint in the GUI thread, at once
     assert Image.open(tmp_path / "schedule.png").size[0] == 600
-    dialog.close()
+    dialog.close()  # deletes itself (WA_DeleteOnClose)
+    qtbot.wait(10)
 
 
 def test_nothing_to_export(qtbot, make_dialog):
