@@ -29,7 +29,10 @@ def run_gui(argv: list[str] | None = None, *, selftest: bool = False) -> int:
     QGuiApplication.setApplicationDisplayName(DISPLAY_NAME)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(argv)
-    app.setDesktopFileName("diffusion-lab")
+    app.setDesktopFileName("io.github.diffusionlab.DiffusionLab")
+    from gui.crash import install_excepthook
+
+    install_excepthook(app)  # an uncaught exception is logged and shown as a dialog, never a silent exit
 
     from gui import theme
     from gui.main_window import MainWindow
@@ -46,6 +49,14 @@ def run_gui(argv: list[str] | None = None, *, selftest: bool = False) -> int:
 
     window = MainWindow(settings=settings)
     window.show()
+    if not selftest:
+        def _offer_restore() -> None:
+            from gui.restore import offer_restore
+
+            path = offer_restore(window)
+            if path and window.worker is not None:
+                window.worker.load_checkpoint(str(path))
+        QTimer.singleShot(0, _offer_restore)
 
     if selftest:
         def _finish() -> None:

@@ -683,6 +683,12 @@ class MainWindow(QMainWindow):
                     self.worker.shutdown(timeout_ms=2000)
                 except Exception:  # noqa: BLE001
                     log.exception("worker shutdown failed")
+            try:  # a clean exit: only a crash leaves an autosave to offer on the next start
+                from engine.autosave import mark_clean_exit
+
+                mark_clean_exit()
+            except Exception:  # noqa: BLE001
+                log.exception("could not clear the autosave")
         event.accept()
 
 
