@@ -564,13 +564,49 @@ class MainWindow(QMainWindow):
         fn(path)
 
     def export_current(self) -> None:
+        """Ctrl+E / File > Export: open the export dialog with what the current tab shows."""
         panel = self.tabs.currentWidget()
-        fn = getattr(panel, "export", None)
-        if callable(fn):
-            fn()
+        sources, initial = self._export_sources(panel)
+        if not sources:
+            QMessageBox.information(self, "Export", "There is nothing to export on the "
+                                                    f"{self.tabs.tabText(self.tabs.currentIndex())} tab yet.")
             return
-        QMessageBox.information(self, "Export", f"There is nothing to export on the "
-                                               f"{self.tabs.tabText(self.tabs.currentIndex())} tab.")
+        from gui.export_dialog import open_export_dialog
+
+        open_export_dialog(self, sources, initial=initial)
+
+    def _export_sources(self, panel) -> tuple[dict, str | None]:  # noqa: ANN001
+        """The export dialog's sources for ``panel``: plain data the panels already hold (nothing recomputed)."""
+        sources: dict = {}
+        initial = None
+        if panel is self.schedule_panel:
+            sources["plots"] = dict(getattr(panel, "plots", {}))
+            initial = "plot:" + next(iter(sources["plots"]), "beta")
+        elif panel is self.forward_panel and getattr(panel, "x0", None) is not None:
+            from engine.schedules import NoiseSchedule
+
+            schedule = NoiseSchedule.from_config(self.config().schedule)
+            if panel.x0.ndim == 2:
+                sources["forward"] = {"points": panel.x0, "schedule": schedule, "noise": panel.noise}
+            else:
+                sources["forward"] = {"x0": panel.x0, "schedule": schedule, "noise": panel.noise}
+            initial = "forward"
+        elif panel is self.training_panel:
+            frames = list(getattr(panel, "timelapse_frames", []) or [])
+            if frames:
+                sources["timelapse"] = frames
+                initial = "timelapse"
+            plots = {name: getattr(panel, attr) for name, attr in (("loss", "loss_plot"), ("loss_by_t", "tloss_plot"))
+                     if getattr(panel, attr, None) is not None}
+            if plots:
+                sources["plots"] = plots
+                initial = initial or "plot:loss"
+        elif panel is self.sampling_panel and getattr(panel, "trajectory", None) is not None:
+            sources["trajectory"] = panel.trajectory
+            if panel.trajectory.final is not None:
+                sources["samples"] = panel.trajectory.final
+            initial = "reverse"
+        return sources, initial
 
     def train(self) -> None:
         if not self.form.is_valid():
