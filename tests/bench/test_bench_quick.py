@@ -72,6 +72,9 @@ def test_class_coverage_counts_confident_classes():
     assert metrics.class_coverage(probs)["present"] == 0
 
 
+@pytest.mark.skipif(not os.environ.get("DIFFUSION_LAB_BENCH_SMOKE"),
+                    reason="end-to-end bench smoke run is opt-in (DIFFUSION_LAB_BENCH_SMOKE=1): its run time is "
+                           "not yet verified on an idle 2-core machine")
 def test_quick_benchmark_writes_json_and_markdown(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     started = time.monotonic()
