@@ -23,8 +23,9 @@ def small_moons(steps=200, **training):
     return cfg
 
 
+@pytest.mark.timeout(900)
 def test_mlp_learns_two_moons():
-    cfg = small_moons(steps=2000)
+    cfg = small_moons(steps=1500, batch_size=256)
     trainer = Trainer(cfg)
     TrainingSession(trainer).run()
     samples = final_sample(trainer.sample(n=2000, steps=50, seed=3))
@@ -33,6 +34,8 @@ def test_mlp_learns_two_moons():
     d_noise = sliced_wasserstein(torch.randn(2000, 2), ref)
     d_floor = sliced_wasserstein(fresh_points("moons", 2000, seed=456), ref)
     assert d_model < 0.35 * d_noise, (d_model, d_noise, d_floor)
+    # no Gaussian-tail point may run away (a bounded output head once sent one to |x| ~ 200)
+    assert float(samples.abs().max()) < 6.0
     losses = np.asarray(trainer.history.loss)
     assert losses[-200:].mean() < 0.7 * losses[:50].mean()
 

@@ -222,9 +222,12 @@ def test_actions_forward_to_panels(main_window, monkeypatch):
     assert calls == ["start", ("ckpt", "/tmp/model.safetensors")]
 
     w.tabs.setCurrentIndex(0)
-    monkeypatch.setattr(w.schedule_panel, "export", lambda: calls.append("export"))
+    import gui.export_dialog
+
+    monkeypatch.setattr(gui.export_dialog, "open_export_dialog",
+                        lambda parent, sources, initial=None: calls.append(("export", sorted(sources), initial)))
     w.export_action.trigger()
-    assert calls[-1] == "export"
+    assert calls[-1][0] == "export" and calls[-1][1] == ["plots"] and calls[-1][2].startswith("plot:")
 
     # invalid config: Train does nothing
     w.form.field_widget("training.lr").setText("x")
