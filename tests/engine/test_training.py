@@ -25,7 +25,7 @@ def small_moons(steps=200, **training):
 
 @pytest.mark.timeout(900)
 def test_mlp_learns_two_moons():
-    cfg = small_moons(steps=1500, batch_size=256)
+    cfg = small_moons(steps=1500)  # batch 512: measured SW 0.074 vs noise 0.297, floor 0.041
     trainer = Trainer(cfg)
     TrainingSession(trainer).run()
     samples = final_sample(trainer.sample(n=2000, steps=50, seed=3))
