@@ -19,10 +19,8 @@ import atexit
 import collections
 import dataclasses
 import logging
-import math
 import os
 import queue
-import sys
 import threading
 import time
 from pathlib import Path
@@ -52,46 +50,6 @@ def _join_at_exit() -> None:  # pragma: no cover - a script that never called sh
     for thread in list(_running_threads):
         thread.wait()
     _running_threads.clear()
-
-
-class _Probe(QObject):
-    ping = Signal()
-
-
-BOOL_REFCOUNT_GUARDED = False
-
-
-def guard_bool_refcount() -> bool:
-    """The twin of :func:`gui.guard_none_refcount` for ``True``: PySide6 6.12 on CPython 3.11 returns ``True``
-    from ``SignalInstance.emit()`` without taking a reference, so every ``emit`` (ours, pyqtgraph's...) drops one
-    reference to ``True`` and the interpreter aborts with "bool_dealloc" after some tens of thousands of signals
-    (an hour of live training plots). Detected with a probe; only then ``True``/``False`` are lifted out of reach,
-    as Python 3.12 does for immortal objects. Nothing changes on a correct PySide6 or a newer Python."""
-    global BOOL_REFCOUNT_GUARDED
-    if BOOL_REFCOUNT_GUARDED:
-        return True
-    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12) or hasattr(sys, "getobjects"):
-        return False
-    probe = _Probe()
-    rounds = 16
-    before = sys.getrefcount(True)
-    for _ in range(rounds):
-        probe.ping.emit()
-    leaked = before - sys.getrefcount(True)
-    if leaked < rounds // 2:
-        return False
-    import ctypes
-
-    for obj in (True, False):
-        refcnt = ctypes.c_ssize_t.from_address(id(obj))  # ob_refcnt is PyObject's first field in release builds
-        if refcnt.value != sys.getrefcount(obj) - 1:
-            return False
-        refcnt.value += 1 << 40
-    BOOL_REFCOUNT_GUARDED = True
-    return True
-
-
-guard_bool_refcount()
 
 
 def default_torch_threads() -> int:
@@ -299,9 +257,9 @@ class _EngineThread(QThread):
 
         owner = self.owner
         if control.stop_requested:  # stopped before it started
+            owner._post("trainingStateChanged", "idle")  # idle first: a trainingFinished handler may start again
             owner._post("trainingFinished", "stopped", "stopped before the first step",
                         self.trainer.step_count if self.trainer else 0)
-            owner._post("trainingStateChanged", "idle")
             return
         owner._post("trainingStateChanged", "running")
         trainer = self.trainer
@@ -325,8 +283,8 @@ class _EngineThread(QThread):
                 log.exception("cannot build the trainer")
             msg = user_message(exc)
             owner._post("error", msg)
-            owner._post("trainingFinished", "error", msg, self.trainer.step_count if self.trainer else 0)
             owner._post("trainingStateChanged", "idle")
+            owner._post("trainingFinished", "error", msg, self.trainer.step_count if self.trainer else 0)
             return
         owner._post("deviceName", trainer.device_name)
         owner._post("modelChanged", model_info(trainer))
@@ -405,10 +363,10 @@ class _EngineThread(QThread):
             batcher.flush(force=True)
         if reason == "diverged":
             message = _diverged_message(message, step)
-        owner._post("trainingFinished", reason, message, int(step))
         owner._post("modelChanged", model_info(trainer))
         owner._post("statusMessage", _status_line(reason, message, step))
-        owner._post("trainingStateChanged", "idle")
+        owner._post("trainingStateChanged", "idle")  # idle first: a trainingFinished handler may start again
+        owner._post("trainingFinished", reason, message, int(step))
 
     def do_sample(self, sampling_cfg, request_id: int) -> None:  # noqa: ANN001
         from engine.imaging import to_uint8
