@@ -117,7 +117,7 @@ class AnimationOptions:
         if self.select not in SELECT_MODES:
             raise bad("select", f"must be one of {', '.join(SELECT_MODES)}, got {self.select!r}")
         if int(self.k) < 1:
-            raise bad("k", f"must be >= 1, got {self.k}")
+            raise bad("every (k)", f"must be >= 1, got {self.k}")  # the CLI's --every, the dialog's k
         if int(self.max_frames) < 0:
             raise bad("max_frames", f"must be >= 0 (0 = no limit), got {self.max_frames}")
         if not (math.isfinite(self.hold_final_s) and 0 <= self.hold_final_s <= 600):
