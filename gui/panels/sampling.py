@@ -26,6 +26,7 @@ from gui.panels.training import quantized_brushes
 from gui.widgets.image_view import ImageGridView, ImageView
 
 N_TRACKS = 12  # 2-D: points whose paths are drawn
+X0_ALPHA = 170  # 2-D: opacity of the predicted-x0 cloud
 POINT_RANGE = 3.5
 MAX_IMAGES = 1024
 MAX_POINTS = 100_000
@@ -206,7 +207,9 @@ class SamplingPanel(Panel):
         item.setXRange(-POINT_RANGE, POINT_RANGE, padding=0)
         item.setYRange(-POINT_RANGE, POINT_RANGE, padding=0)
         self.legend = item.addLegend(offset=(10, 10))
-        self.x0_scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(_theme.with_alpha(t.text_dim, 90)),
+        # predicted x0 drawn behind x_t but clearly visible: it shows where every point is headed
+        self.x0_scatter = pg.ScatterPlotItem(size=3, pen=None,
+                                             brush=pg.mkBrush(_theme.with_alpha(t.text_dim, X0_ALPHA)),
                                              name="predicted x₀")
         self.xt_scatter = pg.ScatterPlotItem(size=3.5, pen=None, name="x_t (coloured by final position)")
         item.addItem(self.x0_scatter)
@@ -274,7 +277,7 @@ class SamplingPanel(Panel):
 
     def apply_theme(self, theme) -> None:  # noqa: ANN001
         _theme.style_plot(self.points_plot, theme)
-        self.x0_scatter.setBrush(pg.mkBrush(_theme.with_alpha(theme.text_dim, 90)))
+        self.x0_scatter.setBrush(pg.mkBrush(_theme.with_alpha(theme.text_dim, X0_ALPHA)))
         for b in (self.run_button, self.dice_button):
             b.setIcon(_theme.icon(b.property("icon_name"), theme=theme))
         if self.trajectory is not None:
@@ -524,19 +527,6 @@ class SamplingPanel(Panel):
     def displayed_frame(self) -> dict[str, np.ndarray]:
         """The arrays on screen: x_t, x0_pred, eps_pred (all samples, or the followed one)."""
         return dict(self._displayed)
-
-    def _show_message(self, text: str, role: str = "dim") -> None:
-        self.message_label.setText(text)
-        self.message_label.setToolTip(text)
-        if role != self._message_role:
-            self._message_role = role
-            self.message_label.setProperty("role", role)
-            style = self.message_label.style()
-            style.unpolish(self.message_label)
-            style.polish(self.message_label)
-
-    def message(self) -> str:
-        return self.message_label.text()
 
     def _sync(self) -> None:
         has_model = self._model is not None

@@ -84,3 +84,36 @@ def wait_for_data(qtbot):
         qtbot.waitUntil(ready, timeout=timeout)
 
     return wait
+
+
+@pytest.fixture
+def worker(qtbot):
+    """A started :class:`gui.worker.EngineWorker` (one torch thread, no autosave), shut down after the test."""
+    from gui.worker import EngineWorker
+
+    w = EngineWorker(torch_threads=1, autosave_every_s=0)
+    w.start()
+    yield w
+    w.shutdown(timeout_ms=5000)
+
+
+@pytest.fixture
+def nan_after(monkeypatch):
+    """``nan_after(k)``: the training loss turns NaN from step ``k + 1`` on (a deterministic divergence)."""
+
+    def arm(good_steps: int) -> None:
+        import engine.training as training
+
+        original = training.diffusion_loss
+        calls = {"n": 0}
+
+        def patched(*args, **kwargs):
+            result = original(*args, **kwargs)
+            calls["n"] += 1
+            if calls["n"] > good_steps:
+                result.loss = result.loss * float("nan")
+            return result
+
+        monkeypatch.setattr(training, "diffusion_loss", patched)
+
+    return arm

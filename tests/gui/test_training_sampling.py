@@ -12,84 +12,34 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 
-from engine.presets import default_config  # noqa: E402
+from engine.presets import quick_config as short_config  # noqa: E402
 
 
-def short_config(dataset: str = "moons", steps: int = 300, preview_every: int = 100):
-    """A config that trains in a few seconds on a busy 2-core machine."""
-    cfg = default_config(dataset)
-    cfg.training.steps = steps
-    cfg.training.preview_every = preview_every
-    cfg.training.warmup_steps = 20
-    cfg.model.preset = "tiny"
-    if cfg.is_points:
-        cfg.data.n_points = 2048
-        cfg.training.batch_size = 128
-        cfg.sampling.n = 256
-    else:
-        cfg.data.max_items = 256
-        cfg.training.batch_size = 16
-        cfg.sampling.n = 16
-    cfg.sampling.sampler = "ddim"
-    cfg.sampling.steps = 20
-    return cfg
+def _panel_maker(qtbot, worker, module: str, class_name: str):
+    """``make(cfg)``: the real panel class on ``worker``, showing ``cfg``, at a typical tab size."""
+    import importlib
 
+    cls = getattr(importlib.import_module(f"gui.panels.{module}"), class_name)
 
-def nan_after(monkeypatch, good_steps: int) -> None:
-    """Make the training loss NaN from step ``good_steps + 1`` on (deterministic divergence)."""
-    import engine.training as training
+    def make(cfg):
+        panel = cls(worker, lambda: cfg)
+        panel.set_config(cfg)
+        panel.resize(1000, 640)
+        qtbot.addWidget(panel)
+        panel.show()
+        return panel
 
-    original = training.diffusion_loss
-    calls = {"n": 0}
-
-    def patched(*args, **kwargs):
-        result = original(*args, **kwargs)
-        calls["n"] += 1
-        if calls["n"] > good_steps:
-            result.loss = result.loss * float("nan")
-        return result
-
-    monkeypatch.setattr(training, "diffusion_loss", patched)
-
-
-@pytest.fixture
-def worker(qtbot):
-    from gui.worker import EngineWorker
-
-    w = EngineWorker(torch_threads=1, autosave_every_s=0)
-    w.start()
-    yield w
-    w.shutdown(timeout_ms=5000)
+    return make
 
 
 @pytest.fixture
 def make_training(qtbot, worker):
-    from gui.panels.training import TrainingPanel
-
-    def make(cfg):
-        panel = TrainingPanel(worker, lambda: cfg)
-        panel.set_config(cfg)
-        panel.resize(1000, 640)
-        qtbot.addWidget(panel)
-        panel.show()
-        return panel
-
-    return make
+    return _panel_maker(qtbot, worker, "training", "TrainingPanel")
 
 
 @pytest.fixture
 def make_sampling(qtbot, worker):
-    from gui.panels.sampling import SamplingPanel
-
-    def make(cfg):
-        panel = SamplingPanel(worker, lambda: cfg)
-        panel.set_config(cfg)
-        panel.resize(1000, 640)
-        qtbot.addWidget(panel)
-        panel.show()
-        return panel
-
-    return make
+    return _panel_maker(qtbot, worker, "sampling", "SamplingPanel")
 
 
 def click(qtbot, button) -> None:
@@ -162,8 +112,8 @@ def test_step_from_idle_runs_one_paused_step(qtbot, worker, make_training):
     qtbot.waitUntil(lambda: panel.state() == "idle", timeout=2000)
 
 
-def test_nan_loss_shows_the_diverged_message(qtbot, worker, make_training, monkeypatch):
-    nan_after(monkeypatch, 25)
+def test_nan_loss_shows_the_diverged_message(qtbot, worker, make_training, nan_after):
+    nan_after(25)
     panel = make_training(short_config(steps=300, preview_every=0))
     with qtbot.waitSignal(worker.trainingFinished, timeout=30000):
         click(qtbot, panel.start_button)

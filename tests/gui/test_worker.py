@@ -11,37 +11,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from engine.presets import default_config  # noqa: E402
-
-
-def short_config(dataset: str = "moons", steps: int = 300, preview_every: int = 100):
-    """A config that trains in a few seconds on a busy 2-core machine."""
-    cfg = default_config(dataset)
-    cfg.training.steps = steps
-    cfg.training.preview_every = preview_every
-    cfg.training.warmup_steps = 20
-    cfg.model.preset = "tiny"
-    if cfg.is_points:
-        cfg.data.n_points = 2048
-        cfg.training.batch_size = 128
-        cfg.sampling.n = 256
-    else:
-        cfg.data.max_items = 256
-        cfg.training.batch_size = 16
-        cfg.sampling.n = 16
-    cfg.sampling.sampler = "ddim"
-    cfg.sampling.steps = 20
-    return cfg
-
-
-@pytest.fixture
-def worker(qtbot):
-    from gui.worker import EngineWorker
-
-    w = EngineWorker(torch_threads=1, autosave_every_s=0)
-    w.start()
-    yield w
-    w.shutdown(timeout_ms=5000)
+from engine.presets import quick_config as short_config  # noqa: E402
 
 
 class Recorder:
@@ -122,25 +92,8 @@ def test_pause_step_once_resume_stop(qtbot, worker):
     assert states[:1] == ["running"] and "paused" in states and states[-2:] == ["stopping", "idle"]
 
 
-def nan_after(monkeypatch, good_steps: int) -> None:
-    """Make the training loss NaN from step ``good_steps + 1`` on (deterministic divergence)."""
-    import engine.training as training
-
-    original = training.diffusion_loss
-    calls = {"n": 0}
-
-    def patched(*args, **kwargs):
-        result = original(*args, **kwargs)
-        calls["n"] += 1
-        if calls["n"] > good_steps:
-            result.loss = result.loss * float("nan")
-        return result
-
-    monkeypatch.setattr(training, "diffusion_loss", patched)
-
-
-def test_nan_loss_reports_diverged_and_keeps_weights(qtbot, worker, monkeypatch):
-    nan_after(monkeypatch, 12)
+def test_nan_loss_reports_diverged_and_keeps_weights(qtbot, worker, nan_after):
+    nan_after(12)
     with qtbot.waitSignal(worker.trainingFinished, timeout=30000) as blocker:
         worker.start_training(short_config(steps=200, preview_every=0))
     reason, message, step = blocker.args
