@@ -315,9 +315,9 @@ class TrainingPanel(Panel):
         self.eta_label.setProperty("role", "readout")
         for lab in (self.step_label, self.rate_label, self.eta_label):
             lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        reserve_width(self.step_label, "step 888,888 / 888,888")
-        reserve_width(self.rate_label, "8,888.8 it/s")
-        reserve_width(self.eta_label, "elapsed 8:88:88 · ETA 8:88:88")
+        reserve_width(self.step_label, "step 88,888 / 88,888")
+        reserve_width(self.rate_label, "888.8 it/s")
+        reserve_width(self.eta_label, "elapsed 88:88 · ETA 88:88")
 
         bar = QHBoxLayout()
         bar.setSpacing(6)
