@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
             self._worker_error = str(exc)
             return None
         try:
-            worker = EngineWorker(parent=self)
+            worker = EngineWorker(parent=self, warm_up=True)
             worker.start()
         except Exception as exc:  # noqa: BLE001
             log.exception("engine worker failed to start")

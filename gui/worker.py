@@ -181,6 +181,8 @@ class _EngineThread(QThread):
             torch.set_num_threads(self.owner.torch_threads)
         except Exception:  # noqa: BLE001 - never let thread setup kill the loop
             log.exception("cannot configure torch threads")
+        if self.owner.warm_up:
+            self.warm_up()
         while not self.quit_requested:
             if self.deferred:
                 name, args = self.deferred.popleft()
@@ -192,6 +194,21 @@ class _EngineThread(QThread):
             if name == "quit":
                 break
             self.execute(name, args)
+
+    def warm_up(self) -> None:
+        """Pay the engine's one-time costs while the user is still looking at the fresh window, not at the first
+        Start: the first ``torch.optim`` optimizer imports ``torch._dynamo`` (2.4 s here), and that import held
+        the GUI thread up to ~0.5 s (measured with gui/responsiveness.py) when it happened mid-session."""
+        if self.quit_requested or not self.commands.empty():
+            return
+        try:
+            import torch
+
+            import engine.training  # noqa: F401 - the trainer, models, data and samplers
+
+            torch.optim.AdamW([torch.zeros(1, requires_grad=True)])
+        except Exception:  # noqa: BLE001 - only an optimisation; a real run reports real errors
+            log.debug("engine warm-up failed", exc_info=True)
 
     def execute(self, name: str, args: tuple) -> None:
         handler = getattr(self, "do_" + name)
@@ -588,9 +605,10 @@ class EngineWorker(QObject):
     _posted = Signal(str, object)  # worker thread -> GUI thread
 
     def __init__(self, parent: QObject | None = None, *, torch_threads: int | None = None,
-                 autosave_every_s: float = 300.0):
+                 autosave_every_s: float = 300.0, warm_up: bool = False):
         super().__init__(parent)
         self.torch_threads = int(torch_threads or default_torch_threads())
+        self.warm_up = bool(warm_up)  # see _EngineThread.warm_up
         self.autosave_every_s = float(autosave_every_s)
         self._thread: _EngineThread | None = None
         self._control = None
