@@ -29,19 +29,21 @@ def default_config(dataset: str = "moons") -> ExperimentConfig:
         #   tiny, cosine, v-prediction (Salimans & Ho 2022) ................. FD x2.5 (x4.3 at 60 s)
         #   tiny, cosine, v, Min-SNR-5 weighting (Hang et al. 2023) ......... FD x2.5, precision 0.83, recall 0.91,
         #                                                                     10/10 classes (x3.6 at 60 s, x5.6 at 30 s)
-        # (lr 3e-3 and batch 64 were no better: x3.4 and x3.3). The linear schedule spends most of its T on
-        # near-pure noise at 8x8; cosine keeps the informative mid-SNR range long, v stays well scaled there, and
-        # Min-SNR stops the many easy high-SNR steps from dominating the gradient early on.
+        #   ... batch 256, lr 3e-3 (1400 vs 1000 images/s) ................. FD x2.4 (x3.0 at 60 s)
+        # (batch 128 with lr 3e-3, batch 256 with lr 4e-3, batch 512 with lr 4e-3: x2.6, x2.5, x2.5; batch 64: x3.3).
+        # The linear schedule spends most of its T on near-pure noise at 8x8; cosine keeps the informative mid-SNR
+        # range long, v stays well scaled there, and Min-SNR stops the many easy high-SNR steps from dominating the
+        # gradient early on. 2000 steps take ~6 min on 2 cores; a preview every 50 steps is one every ~9 s.
         cfg.model.preset = "tiny"
         cfg.schedule.kind = "cosine"
         cfg.training.prediction = "v"
         cfg.training.loss_weighting = "min_snr"
-        cfg.training.steps = 4000
-        cfg.training.batch_size = 128
-        cfg.training.lr = 2e-3
+        cfg.training.steps = 2000
+        cfg.training.batch_size = 256
+        cfg.training.lr = 3e-3
         cfg.training.warmup_steps = 50
         cfg.training.ema_decay = 0.999
-        cfg.training.preview_every = 200
+        cfg.training.preview_every = 50
         cfg.sampling.n = 64
     return cfg
 
