@@ -25,14 +25,14 @@ def test_probe_measures_a_blocked_event_loop(qtbot):
 
     probe = EventLoopProbe(10)
     probe.start()
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: len(probe.lateness_ms) >= 10, timeout=5000)
+    before = len(probe.lateness_ms)
     QTimer.singleShot(0, lambda: time.sleep(0.08))
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: len(probe.lateness_ms) >= before + 10, timeout=5000)
     probe.stop()
     stats = probe.stats()
-    assert stats["probes"] >= 10
-    assert 60 <= stats["max"] <= 400, stats
-    assert stats["p50"] < 10, stats
+    assert 60 <= stats["max"] <= 1000, stats  # the 80 ms block shows up
+    assert stats["p50"] < 30, stats  # and the other ticks were (about) on time
 
 
 @pytest.mark.timeout(240)
