@@ -11,6 +11,7 @@ import math
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Sequence
@@ -303,6 +304,7 @@ def cmd_train(args) -> int:
         control.stop()
         signal.signal(signal.SIGINT, previous if callable(previous) else signal.default_int_handler)
 
+    previous_term = signal.getsignal(signal.SIGTERM) if hasattr(signal, "SIGTERM") else None
     signal.signal(signal.SIGINT, on_sigint)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, on_sigint)
@@ -320,6 +322,8 @@ def cmd_train(args) -> int:
                                                        time_budget=0.0 if vote is not None else None)
     finally:
         signal.signal(signal.SIGINT, previous)
+        if previous_term is not None:  # an in-process caller (tests, the GUI) gets its SIGTERM handler back
+            signal.signal(signal.SIGTERM, previous_term)
     if show:
         err.write("\n")
     if vote is not None:  # [distributed] the agreed reason, the same on every rank
@@ -517,8 +521,21 @@ def version_text() -> str:
 COMMANDS = {"train": cmd_train, "sample": cmd_sample, "schedule": cmd_schedule, "forward": cmd_forward}
 
 
+def _make_interruptible() -> None:
+    """Ctrl+C and SIGTERM must reach the CLI. A signal mask is inherited across fork/exec, so a process started from
+    a thread that had SIGINT blocked (a GUI or test process) would otherwise never see it: unblock both here."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        return
+    wanted = {signal.SIGINT} | ({signal.SIGTERM} if hasattr(signal, "SIGTERM") else set())
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, wanted)
+    except (OSError, ValueError):  # pragma: no cover - platforms without per-thread masks
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _make_interruptible()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)

@@ -247,6 +247,16 @@ def _wait_for(log: Path, text: str, proc: subprocess.Popen, timeout: float = 90)
     raise AssertionError(f"{text!r} never appeared: {log.read_text()}")
 
 
+def _signal_status(pid: int) -> str:
+    """The child's blocked / ignored / pending signal masks, to tell a lost signal from a slow exit."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "no /proc status"
+    return ", ".join(" ".join(line.split()) for line in lines
+                     if line.startswith(("SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt")))
+
+
 def _interrupt(proc: subprocess.Popen, sig: int, limit: float = 5.0, log: Path | None = None,
                marker: str = "", key: str = "") -> float:
     """Send ``sig``; returns seconds until the process exited (and records when ``marker`` hit the log)."""
@@ -258,8 +268,9 @@ def _interrupt(proc: subprocess.Popen, sig: int, limit: float = 5.0, log: Path |
             TIMINGS[key] = time.monotonic() - sent
         time.sleep(0.01)
     if proc.poll() is None:
+        status = _signal_status(proc.pid)
         proc.kill()
-        raise AssertionError(f"still running {limit + 10:.0f} s after the signal")
+        raise AssertionError(f"still running {limit + 10:.0f} s after the signal ({status})")
     return time.monotonic() - sent
 
 
@@ -295,8 +306,10 @@ def trained_run(tmp_path_factory) -> Path:
     return run
 
 
-@pytest.mark.parametrize("what", ["sample", "export"])
+@pytest.mark.parametrize("what", ["sample", "export", "sample-from-blocked-parent"])
 def test_ctrl_c_during_cli_sampling_and_export(what, tmp_path, trained_run):
+    blocked = what.endswith("blocked-parent")  # the parent had SIGINT blocked: the mask is inherited by the child
+    what = what.split("-")[0]
     out = tmp_path / ("samples.png" if what == "sample" else "anim.gif")
     if what == "sample":
         argv = ["sample", "--run", str(trained_run), "--sampler", "ddpm", "--steps", "1000", "--n", "100000",
@@ -305,7 +318,12 @@ def test_ctrl_c_during_cli_sampling_and_export(what, tmp_path, trained_run):
         pytest.importorskip("engine.export")
         argv = ["export", "--run", str(trained_run), "--what", "reverse", "--sampler", "ddpm", "--steps", "1000",
                 "--n", "100000", "--out", str(out)]
-    proc, log = _start(argv, tmp_path, f"{what}.log")
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if blocked else None
+    try:
+        proc, log = _start(argv, tmp_path, f"{what}.log")
+    finally:
+        if old_mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
     # wait until the heavy part runs (imports done, checkpoint loaded): the model is being sampled
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -322,7 +340,7 @@ def test_ctrl_c_during_cli_sampling_and_export(what, tmp_path, trained_run):
     assert "Traceback" not in text
     assert not out.exists(), "a half-written output was left"
     _no_temps(tmp_path)
-    TIMINGS[f"{what} SIGINT"] = latency
+    TIMINGS[f"{what} SIGINT" + (" (blocked in parent)" if blocked else "")] = latency
 
 
 def _cpu_seconds(pid: int) -> float | None:
