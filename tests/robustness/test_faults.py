@@ -230,8 +230,18 @@ def _env(tmp_path) -> dict:
 
 def _start(argv, tmp_path, log_name: str) -> tuple[subprocess.Popen, Path]:
     log = tmp_path / log_name
-    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *argv], stdout=subprocess.DEVNULL,
-                            stderr=open(log, "w"), env=_env(tmp_path), cwd=tmp_path)
+    # A child inherits an *ignored* SIGINT (e.g. when this suite runs as a background job of a non-interactive
+    # shell, which ignores SIGINT/SIGQUIT for it) and then rightly keeps ignoring Ctrl+C. These tests model a user's
+    # terminal, so the child starts with the default disposition.
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # reset to SIG_DFL in the child at exec
+    try:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *argv], stdout=subprocess.DEVNULL,
+                                stderr=open(log, "w"), env=_env(tmp_path), cwd=tmp_path)
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     return proc, log
 
 
