@@ -19,7 +19,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui(argv, selftest="--selftest" in argv)
     from engine.cli import main as cli_main
 
-    return cli_main(argv)
+    return cli_main(argv, frontend_versions=_gui_versions)
+
+
+def _gui_versions() -> list[str]:
+    """``--version``'s GUI line; found in gui/ because it imports Qt (engine/ never does)."""
+    from gui.versions import qt_versions
+
+    return [f"GUI: {qt_versions()}"]
 
 
 if __name__ == "__main__":

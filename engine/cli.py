@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from engine.config import (BUILTIN_DATASETS, DEVICES, MODEL_PRESETS, PREDICTIONS, SAMPLERS, SCHEDULE_KINDS,
                            ExperimentConfig)
@@ -502,7 +502,9 @@ def _check_writable(folder: Path) -> None:
         raise UserError(f"--out: {probe} exists and is not a folder")
 
 
-def version_text() -> str:
+def version_text(frontend_lines: Sequence[str] = ()) -> str:
+    """App, Python and torch versions and the active device; ``frontend_lines`` are added by a client that knows
+    more (main.py adds the GUI toolkit's versions: the engine never imports Qt)."""
     import platform
 
     import torch
@@ -510,12 +512,9 @@ def version_text() -> str:
     from engine.training import device_description, resolve_device
     from engine.version import __version__
 
-    try:
-        from PySide6 import __version__ as qt_version
-    except ImportError:
-        qt_version = "not installed"
-    return (f"Diffusion Lab {__version__}\nPython {platform.python_version()} | torch {torch.__version__} | "
-            f"PySide6 {qt_version}\ndevice: {device_description(resolve_device('auto'))}")
+    lines = [f"Diffusion Lab {__version__}", f"Python {platform.python_version()} | torch {torch.__version__}",
+             *frontend_lines, f"device: {device_description(resolve_device('auto'))}"]
+    return "\n".join(lines)
 
 
 COMMANDS = {"train": cmd_train, "sample": cmd_sample, "schedule": cmd_schedule, "forward": cmd_forward}
@@ -533,14 +532,15 @@ def _make_interruptible() -> None:
         pass
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, frontend_versions: Callable[[], Sequence[str]] | None = None) -> int:
+    """The CLI. ``frontend_versions`` returns extra ``--version`` lines (see :func:`version_text`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _make_interruptible()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.version:
-            print(version_text())
+            print(version_text(frontend_versions() if frontend_versions is not None else ()))
             return 0
         if not args.command:
             parser.print_help()

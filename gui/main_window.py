@@ -746,9 +746,9 @@ def _fmt_duration(seconds: Any) -> str:
 
 
 def about_html(cfg: ExperimentConfig | None = None) -> str:
-    import PySide6
     import torch
-    from PySide6.QtCore import qVersion
+
+    from gui.versions import qt_versions
 
     try:
         from engine.version import __version__
@@ -762,7 +762,7 @@ def about_html(cfg: ExperimentConfig | None = None) -> str:
         ("Version", __version__),
         ("Python", f"{platform.python_version()} ({platform.system()} {platform.machine()})"),
         ("PyTorch", f"{torch.__version__} (CUDA {cuda})"),
-        ("Qt", f"{qVersion()} · PySide6 {PySide6.__version__}"),
+        ("GUI", qt_versions()),
         ("pyqtgraph", pyqtgraph.__version__),
         ("Device", device),
     ]
