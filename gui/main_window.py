@@ -29,7 +29,7 @@ from gui.panels.base import DatasetProvider, TimelineSpec, schedule_for
 from gui.panels.forward import ForwardPanel
 from gui.panels.schedule import SchedulePanel
 from gui.settings import Settings
-from gui.widgets import reserve_width
+from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, reserve_width
 from gui.widgets.forms import ExperimentForm, describe_device
 from gui.widgets.timeline import TimelineWidget
 
@@ -316,9 +316,9 @@ class MainWindow(QMainWindow):
         self.step_label.setToolTip("Optimizer step / total")
         self.speed_label.setToolTip("Training speed in optimizer steps per second")
         self.time_label.setToolTip("Elapsed training time and estimated time left")
-        reserve_width(self.step_label, "step 888,888 / 888,888")
-        reserve_width(self.speed_label, "8,888.8 it/s")
-        reserve_width(self.time_label, "elapsed 8:88:88 · ETA 8:88:88")
+        reserve_width(self.step_label, STEP_READOUT)
+        reserve_width(self.speed_label, RATE_READOUT)
+        reserve_width(self.time_label, TIME_READOUT)
         for w in (self.file_label, self.device_label, self.step_label, self.speed_label, self.time_label):
             sb.addPermanentWidget(w)
 

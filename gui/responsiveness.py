@@ -8,7 +8,7 @@ what a user feels as a stutter when dragging the timeline. Used by the GUI test 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
@@ -21,7 +21,6 @@ class EventLoopProbe(QObject):
         super().__init__(parent)
         self.interval_ms = int(interval_ms)
         self.lateness_ms: list[float] = []
-        self.tick_times: list[float] = []  # perf_counter() of each measured tick, to place the late ones in time
         self._last: float | None = None
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.PreciseTimer)
@@ -30,7 +29,6 @@ class EventLoopProbe(QObject):
 
     def start(self) -> None:
         self.lateness_ms.clear()
-        self.tick_times.clear()
         self._last = None
         self._timer.start()
 
@@ -41,7 +39,6 @@ class EventLoopProbe(QObject):
         now = time.perf_counter()
         if self._last is not None:
             self.lateness_ms.append(max(0.0, (now - self._last) * 1e3 - self.interval_ms))
-            self.tick_times.append(now)
         self._last = now
 
     def stats(self) -> dict:
@@ -58,7 +55,6 @@ class TrainingMeasurement:
     reason: str
     torch_threads: int | None
     metric_batches: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def steps_per_s(self) -> float:
@@ -70,7 +66,7 @@ def measure_training(window, cfg, seconds: float, interval_ms: int = 10,  # noqa
     """Train ``cfg`` in ``window``'s worker for ``seconds`` of wall time (the engine's time budget) while probing
     the event loop. The window stays fully live meanwhile (plots, previews, status bar), as for a user."""
     worker = window.worker
-    cfg = cfg.copy() if hasattr(cfg, "copy") else cfg
+    cfg = cfg.copy()
     cfg.training.steps = 10_000_000
     cfg.training.time_budget = float(seconds)
     finished: dict = {}
@@ -120,5 +116,4 @@ def measure_training(window, cfg, seconds: float, interval_ms: int = 10,  # noqa
     origin = first or {"step": 0, "at": started["at"] or finished["at"]}
     return TrainingMeasurement(latency_ms=probe.stats(), steps=finished["step"] - origin["step"],
                                seconds=max(finished["at"] - origin["at"], 1e-9), reason=finished["reason"],
-                               torch_threads=getattr(worker, "torch_threads", None), metric_batches=batches["n"],
-                               extra={"probe": probe, "total_steps": finished["step"]})
+                               torch_threads=getattr(worker, "torch_threads", None), metric_batches=batches["n"])

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QHBoxLayout, QLab
 from engine.config import ExperimentConfig
 from gui import theme as _theme
 from gui.panels.base import Panel, TimelineSpec
-from gui.widgets import reserve_width
+from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, reserve_width
 from gui.widgets.image_view import ImageView
 
 REDRAW_INTERVAL_MS = 200  # the loss curve is redrawn at most 5 times a second (batches arrive every ~100 ms)
@@ -315,9 +315,9 @@ class TrainingPanel(Panel):
         self.eta_label.setProperty("role", "readout")
         for lab in (self.step_label, self.rate_label, self.eta_label):
             lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        reserve_width(self.step_label, "step 88,888 / 88,888")
-        reserve_width(self.rate_label, "888.8 it/s")
-        reserve_width(self.eta_label, "elapsed 88:88 · ETA 88:88")
+        reserve_width(self.step_label, STEP_READOUT)
+        reserve_width(self.rate_label, RATE_READOUT)
+        reserve_width(self.eta_label, TIME_READOUT)
 
         bar = QHBoxLayout()
         bar.setSpacing(6)

@@ -3,13 +3,18 @@
 from PySide6.QtWidgets import QLabel
 
 
+# Widest usual texts of the live training readouts (the Training tab and the status bar show the same three)
+STEP_READOUT = "step 88,888 / 88,888"
+RATE_READOUT = "888.8 it/s"
+TIME_READOUT = "elapsed 88:88 · ETA 88:88"
+
+
 def reserve_width(label: QLabel, *samples: str) -> QLabel:
     """Reserve (as the minimum width) room for the widest of ``samples`` in ``label``'s styled font.
 
     Live readouts (it/s, elapsed, step) change text several times a second; a label whose width follows its text
-    makes its layout re-flow, which resizes neighbouring widgets and forces the plots beside them to repaint and
-    re-lay out their axes: measured as 20-45 ms stalls of the event loop once a second while training. A
-    reserved width keeps every update a repaint of the label alone."""
+    makes the readouts jitter sideways and its row re-flow. (It was not the cause of the once-a-second event-loop
+    stalls while training: those were plot updates, see gui/panels/training.py.) A longer text still widens it."""
     label.ensurePolished()  # the stylesheet's font (monospace readouts) is applied at polish time
     metrics = label.fontMetrics()
     margins = label.contentsMargins()
