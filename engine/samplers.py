@@ -198,6 +198,35 @@ def final_sample(frames: Iterator[Frame]) -> torch.Tensor:
 
 
 # ------------------------------------------------------------------ recorder
+class RecordingStopped(Exception):
+    """Raised by :func:`record` when ``should_stop()`` turned true; ``trajectory`` holds the frames kept so far."""
+
+    def __init__(self, trajectory: "Trajectory | None", step: int):
+        super().__init__(f"sampling stopped at step {step}")
+        self.trajectory = trajectory
+        self.step = step
+
+
+def record(frames: Iterator[Frame], kind: str, on_frame: Callable[[Frame], None] | None = None,
+           should_stop: Callable[[], bool] | None = None, max_bytes: int = 96 * 2**20) -> "Trajectory":
+    """Run a sampler to the end and keep every frame in a :class:`Trajectory` (the one recorder the CLI, the worker,
+    export and bench use). ``kind`` is ``"images"`` or ``"points"``. ``on_frame`` sees each frame after it is
+    recorded (progress, live previews); ``should_stop`` is polled after each frame and, when true, ends the run with
+    :class:`RecordingStopped`."""
+    trajectory: Trajectory | None = None
+    for frame in frames:
+        if trajectory is None:
+            trajectory = Trajectory(frame.num_steps, tuple(frame.x_t.shape), kind, max_bytes=max_bytes)
+        trajectory.record(frame)
+        if on_frame is not None:
+            on_frame(frame)
+        if should_stop is not None and not frame.is_final and should_stop():
+            raise RecordingStopped(trajectory, frame.step)
+    if trajectory is None:
+        raise ValueError("the sampler yielded no frames")
+    return trajectory
+
+
 @dataclass
 class RecordedFrame:
     step: int
