@@ -16,7 +16,7 @@ from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from gui.resources import resource_path
+from engine.resources import resource_path
 
 THEMES = ("dark", "light")
 

@@ -34,7 +34,7 @@ from engine.errors import DataError
 __all__ = ["Dataset", "load_dataset", "fresh_points", "sliced_wasserstein", "list_builtin", "digits_split"]
 
 _IMAGE_DESCRIPTIONS = {
-    "digits": "1797 real 8x8 handwritten digits from scikit-learn (10 classes, grey)",
+    "digits": "1797 real 8x8 handwritten digits (UCI, shipped with the app; 10 classes, grey)",
     "shapes": "Procedural coloured shapes on plain backgrounds (6 classes, RGB, native 16 px)",
 }
 

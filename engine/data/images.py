@@ -68,12 +68,20 @@ def finish_images(x: torch.Tensor, image_size: int, channels: int, native_size: 
 # --------------------------------------------------------------------------------------------- digits
 @functools.lru_cache(maxsize=1)
 def _digits_arrays() -> tuple[np.ndarray, np.ndarray]:
-    """The 1797 sklearn digits as float32 (N, 1, 8, 8) in [-1, 1] and int64 labels; cached (read-only copies)."""
-    from sklearn.datasets import load_digits  # lazy: sklearn takes ~1 s to import and only digits needs it
+    """The 1797 UCI digits as float32 (N, 1, 8, 8) in [-1, 1] and int64 labels; cached (read-only copies).
 
-    bunch = load_digits()  # bundled with scikit-learn: no download
-    images = bunch.images.astype(np.float32)[:, None] / 16.0 * 2.0 - 1.0  # pixels are 0..16
-    labels = bunch.target.astype(np.int64)
+    They ship as ``resources/data/digits.npz`` (45 KB, attribution in resources/data/README.md), so neither
+    scikit-learn nor the ~100 MiB of scipy it needs is a run-time dependency."""
+    from engine.resources import resource_path
+
+    path = resource_path("data", "digits.npz")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            raw, raw_labels = data["images"], data["labels"]
+    except (OSError, KeyError, ValueError) as exc:
+        raise DataError(f"the shipped digits data {path} is missing or damaged ({exc}); reinstall Diffusion Lab")
+    images = raw.astype(np.float32)[:, None] / 16.0 * 2.0 - 1.0  # pixels are 0..16
+    labels = raw_labels.astype(np.int64)
     images.flags.writeable = False
     labels.flags.writeable = False
     return images, labels
@@ -88,7 +96,7 @@ def _digits_dataset(indices: np.ndarray, image_size: int, channels: int, name: s
 
 
 def load_digits(image_size: int = 0, channels: int = 0, max_items: int = 0, seed: int = 0) -> Dataset:
-    """The 1797 real 8x8 handwritten digits of scikit-learn (10 labels), optionally resized / capped."""
+    """The 1797 real 8x8 handwritten UCI digits (10 labels), optionally resized / capped."""
     _, labels = _digits_arrays()
     return _digits_dataset(subset_indices(len(labels), max_items, seed), image_size, channels, "digits")
 

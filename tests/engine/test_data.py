@@ -1,7 +1,10 @@
 """Built-in data sets, sample distance and the imaging helpers (engine.data, engine.imaging)."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +16,8 @@ from engine.data import toy2d
 from engine.data.images import SHAPE_NAMES, digits_split_indices
 from engine.errors import DataError
 from engine.imaging import make_grid, to_rgb, to_uint8, upscale_nearest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED_CLASSES = {"moons": 2, "swissroll": 0, "gaussians8": 8, "circles": 2, "checkerboard": 0, "spiral": 2}
 
@@ -220,3 +225,25 @@ def test_upscale_and_to_rgb():
     assert to_rgb(colour) is colour
     with pytest.raises(ValueError):
         to_rgb(np.zeros((2, 2, 4)))
+
+
+def test_shipped_digits_equal_the_uci_copy_in_scikit_learn():
+    """resources/data/digits.npz is the UCI test set exactly as scikit-learn redistributes it (same order)."""
+    sklearn_datasets = pytest.importorskip("sklearn.datasets")
+    from engine.data.images import _digits_arrays
+
+    images, labels = _digits_arrays()
+    reference = sklearn_datasets.load_digits()
+    assert images.shape == (1797, 1, 8, 8) and images.dtype == np.float32
+    np.testing.assert_array_equal(images[:, 0], reference.images.astype(np.float32) / 16.0 * 2.0 - 1.0)
+    np.testing.assert_array_equal(labels, reference.target)
+
+
+def test_digits_load_without_scikit_learn():
+    """The app's run time never imports scikit-learn (nor the scipy it drags into the bundle)."""
+    code = ("import sys; from engine.data import load_dataset; from engine.config import DataConfig;"
+            "ds = load_dataset(DataConfig(dataset='digits'), 0); assert ds.x.shape[0] > 1000;"
+            "assert 'sklearn' not in sys.modules and 'scipy' not in sys.modules, sorted(m for m in sys.modules"
+            " if m.split('.')[0] in ('sklearn', 'scipy'))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

@@ -1,4 +1,5 @@
-"""Locate bundled resource files (icons, presets) from a source checkout and from a PyInstaller bundle."""
+"""Locate bundled resource files (icons, data) from a source checkout and from a PyInstaller bundle (no Qt: the engine
+loads its shipped data through this too)."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 def resource_path(*parts: str) -> Path:
     """Path of ``resources/<parts...>``.
 
-    In a source checkout (or an installed package) ``resources/`` sits next to ``gui/``; inside a PyInstaller
+    In a source checkout (or an installed package) ``resources/`` sits next to ``engine/``; inside a PyInstaller
     bundle it is unpacked under ``sys._MEIPASS`` (the spec file adds it as ``resources``). The returned path is not
     checked for existence, so callers can test ``.is_file()`` and fall back.
     """
