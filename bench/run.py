@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from bench import metrics, peers
+from bench import peers
+from engine import metrics
 
 SECTIONS = ("digits", "points", "throughput", "sampling", "window", "gpu")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-CLASSIFIER_CACHE = RESULTS_DIR / "digit_classifier.pt"
 EVAL_SEED = 7
 
 
@@ -50,27 +50,10 @@ def _clean(obj):  # noqa: ANN001, ANN202 - JSON-safe floats (inf/nan -> strings)
 
 
 def classifier():  # noqa: ANN201
-    """The feature classifier: cached weights in bench/results when present, else trained (deterministic)."""
-    model = metrics.DigitClassifier()
-    if CLASSIFIER_CACHE.exists():
-        try:
-            model.load_state_dict(torch.load(CLASSIFIER_CACHE, weights_only=True))
-            model.eval().requires_grad_(False)
-            from engine.data.images import digits_split
-
-            _, held = digits_split(0)
-            probs = metrics.features(model, held.x)[1]
-            acc = float((probs.argmax(1) == held.labels.numpy()).mean())
-            return model, acc, "cached"
-        except Exception:  # noqa: BLE001 - a stale cache: retrain
-            pass
-    model, acc = metrics.train_classifier(0)
-    try:
-        CLASSIFIER_CACHE.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(model.state_dict(), CLASSIFIER_CACHE)
-    except OSError:
-        pass
-    return model, acc, "trained"
+    """The feature classifier every quality score uses: the shipped resources/data/digit_classifier.safetensors
+    (made by ``python -m bench.train_classifier``); returns (model, held-out accuracy, where it came from)."""
+    model, meta = metrics.load_classifier()
+    return model, float(meta.get("heldout_accuracy", float("nan"))), "shipped"
 
 
 # ============================================================================================= 1. digits

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench import metrics
+from engine import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 import torch
 
-from bench import metrics
+from engine import metrics
 from bench.run import classifier
 from engine.data.images import digits_split
 from engine.presets import default_config

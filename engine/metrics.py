@@ -1,13 +1,22 @@
-"""Sample-quality metrics for the benchmark: a digits classifier's feature space, Frechet distance, improved
-precision / recall (Kynkaanniemi et al. 2019) and class coverage.
+"""Sample-quality metrics: a digits classifier's feature space, Frechet distance, improved precision / recall
+(Kynkaanniemi et al. 2019) and class coverage; sliced Wasserstein for 2-D sets lives in :mod:`engine.data`.
 
-Everything is deterministic (fixed seeds, CPU, full-batch training) and needs only torch + numpy.
+The benchmark, the tests and (live, while training) the window score samples with the same functions and the same
+classifier: its weights ship as ``resources/data/digit_classifier.safetensors`` (made reproducibly by
+``python -m bench.train_classifier``) and load without unpickling anything. Everything is deterministic (fixed seeds,
+CPU, full-batch training) and needs only torch + numpy.
 """
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import torch
 from torch import nn
+
+from engine.errors import DataError
+
+CLASSIFIER_RESOURCE = ("data", "digit_classifier.safetensors")
 
 FEATURE_DIM = 64
 CONFIDENCE = 0.8  # a sample "shows" a class when the classifier's top probability is at least this
@@ -132,6 +141,46 @@ def train_classifier(seed: int = 0, epochs: int = 400) -> tuple[DigitClassifier,
     acc = float((model(_as_digits(held.x)).argmax(1) == held.labels).float().mean())
     _CACHE[key] = (model, acc)
     return model, acc
+
+
+def save_classifier(model: DigitClassifier, path, metadata: dict) -> None:
+    """Write the classifier as safetensors with ``metadata`` (JSON strings) in the header; atomic."""
+    from safetensors.torch import save_file
+
+    from engine.atomic import atomic_path
+
+    tensors = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
+    with atomic_path(path, suffix=".tmp.safetensors") as tmp:
+        save_file(tensors, str(tmp), metadata={k: json.dumps(v) for k, v in metadata.items()})
+
+
+_SHIPPED: dict = {}
+
+
+def load_classifier(path=None) -> tuple[DigitClassifier, dict]:
+    """The shipped digits classifier (or the one at ``path``) and its metadata (``heldout_accuracy``, ``seed`` ...).
+
+    safetensors holds only tensors, so loading runs no code; a missing or damaged file raises :class:`DataError`."""
+    from safetensors import SafetensorError, safe_open
+
+    from engine.resources import resource_path
+
+    path = resource_path(*CLASSIFIER_RESOURCE) if path is None else path
+    key = str(path)
+    if key in _SHIPPED:
+        return _SHIPPED[key]
+    model = DigitClassifier()
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            state = {k: f.get_tensor(k) for k in f.keys()}
+            metadata = {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
+        model.load_state_dict(state)
+    except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
+        raise DataError(f"the digits classifier {path} is missing or damaged ({exc}); "
+                        "recreate it with `python -m bench.train_classifier`") from exc
+    model.eval().requires_grad_(False)
+    _SHIPPED[key] = (model, metadata)
+    return model, metadata
 
 
 @torch.no_grad()
