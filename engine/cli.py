@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 
 from engine.config import (BUILTIN_DATASETS, DEVICES, MODEL_PRESETS, PREDICTIONS, SAMPLERS, SCHEDULE_KINDS,
                            ExperimentConfig)
-from engine.errors import CheckpointError, ConfigError, DataError, TrainingStopped
+from engine.errors import CheckpointError, ConfigError, DataError, TrainingStopped, UserError
 
 # config field -> the flag that sets it, so a ConfigError names what the user typed
 FLAG_FOR_FIELD = {
@@ -32,14 +32,6 @@ FLAG_FOR_FIELD = {
     "sampling.sampler": "--sampler", "sampling.steps": "--steps", "sampling.eta": "--eta", "sampling.n": "--n",
     "sampling.seed": "--seed", "sampling.guidance_scale": "--guidance-scale", "sampling.class_label": "--class-label",
 }
-
-
-class UserError(Exception):
-    """A mistake the user can fix; printed as one line."""
-
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
 
 
 class _Parser(argparse.ArgumentParser):
@@ -547,15 +539,15 @@ def main(argv: Sequence[str] | None = None, frontend_versions: Callable[[], Sequ
             return 2
         handler = COMMANDS.get(args.command) or getattr(args, "handler", None)
         return int(handler(args) or 0)
-    except UserError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return exc.code
     except ConfigError as exc:
         sys.stderr.write(f"error: {config_error_line(exc)}\n")
         return 2
     except (DataError, CheckpointError, TrainingStopped) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1
+    except UserError as exc:  # after its subclasses above, which print with an "error:" prefix
+        sys.stderr.write(f"{exc}\n")
+        return exc.code
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return 0

@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from engine.atomic import atomic_path
-from engine.cli import UserError
+from engine.errors import UserError
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
