@@ -555,25 +555,13 @@ class ExperimentForm(QWidget):
             self._update_device_label()
 
     def _dataset_switched(self, previous: str, new: str) -> None:
-        """A new dataset: when the kind of data changes, move untouched defaults to the new kind's defaults."""
-        if is_point_dataset(previous) != is_point_dataset(new):
-            try:
-                from engine.presets import default_config
+        """A new dataset: untouched fields take the new dataset's tuned defaults (as the CLI and bench use)."""
+        from engine.presets import switch_dataset
 
-                old_defaults, new_defaults = default_config(previous), default_config(new)
-            except Exception:  # noqa: BLE001 - presets are a convenience
-                old_defaults = new_defaults = None
-            if old_defaults is not None:
-                current = self._candidate()
-                for section in ("model", "training", "sampling"):
-                    cur, old, fresh = (getattr(current, section), getattr(old_defaults, section),
-                                       getattr(new_defaults, section))
-                    for f in dataclasses.fields(cur):
-                        if getattr(cur, f.name) == getattr(old, f.name):
-                            setattr(cur, f.name, getattr(fresh, f.name))
-                current.data.dataset = new
-                self._base = current
-                self._fill(current)
+        current = self._candidate()
+        current.data.dataset = previous
+        self._base = switch_dataset(current, new)
+        self._fill(self._base)
         self._update_enabled_rows()
         self._revalidate()
         self._request_model_description()
