@@ -113,6 +113,11 @@ class FieldSpec:
             return f"one of {', '.join(str(c) for c in self.choices)}"
         return None
 
+    @property
+    def cli_dest(self) -> str | None:
+        """The attribute argparse stores the flag's value in (``"--image-size"`` -> ``"image_size"``)."""
+        return self.cli_flag.lstrip("-").replace("-", "_") if self.cli_flag else None
+
     def choice_label(self, value: Any) -> str:
         return self.choice_labels.get(value, str(value))
 
@@ -142,8 +147,9 @@ def field_spec(path: str) -> FieldSpec:
 
 
 def flag_for_field(path: str) -> str | None:
-    """The CLI flag that sets ``path`` (``"training.lr"`` -> ``"--lr"``), or None when no flag does."""
-    return field_spec(path).cli_flag
+    """The CLI flag that sets ``path`` (``"training.lr"`` -> ``"--lr"``), or None when no flag does (or ``path``
+    is not a field, like the ``"config"`` of a ConfigError about the whole file)."""
+    return next((spec.cli_flag for spec in _specs() if spec.path == path), None)
 
 
 def cli_fields(command: str) -> tuple[FieldSpec, ...]:

@@ -101,6 +101,7 @@ def test_cli_flags_in_the_metadata_match_the_cli_today():
         assert specs
         for spec in specs:
             assert spec.cli_flag in options, (command, spec.cli_flag)
+            assert subcommands[command]._option_string_actions[spec.cli_flag].dest == spec.cli_dest
             assert field_for_flag(command, spec.cli_flag) is spec
             # what _with_allowed_range recovers from an error message today is what the metadata says
             if (command, spec.cli_flag) not in cli.FLAG_RANGES and spec.path != "data.dataset":
@@ -108,6 +109,7 @@ def test_cli_flags_in_the_metadata_match_the_cli_today():
     assert field_for_flag("train", "--steps").path == "training.steps"
     assert field_for_flag("sample", "--steps").path == "sampling.steps"
     assert field_for_flag("sample", "--lr") is None
+    assert flag_for_field("config") is None and flag_for_field("training.warmup_steps") is None
 
 
 def test_schedule_tooltips_say_how_quadratic_and_sigmoid_differ_from_the_same_names_elsewhere():
