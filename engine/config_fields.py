@@ -18,8 +18,8 @@ import dataclasses
 import functools
 import math
 import typing
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 META_KEY = "setting"  # the key of the field metadata that setting() fills
