@@ -2,7 +2,9 @@
 
 Every client (GUI form, CLI flags, checkpoint, benchmark) builds an :class:`ExperimentConfig` and calls
 :meth:`ExperimentConfig.validate` before any work starts, so a bad value is reported with the field's name and its
-allowed range and nothing runs.
+allowed range and nothing runs. Each field is declared with :func:`engine.config_fields.setting` (label, help,
+allowed range, CLI flag) and each choice field is annotated with a ``Literal``: validation, the window's forms and
+the CLI all read that one declaration.
 """
 from __future__ import annotations
 
