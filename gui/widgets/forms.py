@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLay
 from engine.config import MODEL_PRESETS, POINT_DATASETS, ExperimentConfig, is_point_dataset
 from engine.config_fields import field_spec
 from engine.errors import ConfigError
+from engine.presets import default_config, switch_dataset
 from gui.panels.base import BackgroundRunner
 from gui.widgets.data_preview import OPEN_FILE, OPEN_FOLDER, DataPreview, DatasetPicker
 from gui.widgets.form_parts import (CollapsibleSection, KeepKeys, check_box, choice_combo, describe_device,
@@ -40,8 +41,9 @@ class ExperimentForm(QWidget):
     def __init__(self, datasets=None, parent: QWidget | None = None):  # noqa: ANN001 - DatasetProvider
         super().__init__(parent)
         self._datasets = datasets
-        self._base = ExperimentConfig()
-        self._config = ExperimentConfig()
+        # the window's starting experiment; a dataset switch compares fields against these tuned defaults
+        self._base = default_config(ExperimentConfig().data.dataset)
+        self._config = self._base.copy()
         self._valid = True
         self._errors: list[ConfigError] = []
         self._field_errors: dict[str, str] = {}
@@ -313,8 +315,6 @@ class ExperimentForm(QWidget):
 
     def _dataset_switched(self, previous: str, new: str) -> None:
         """A new dataset: untouched fields take the new dataset's tuned defaults (as the CLI and bench use)."""
-        from engine.presets import switch_dataset
-
         current = self._candidate()
         current.data.dataset = previous
         self._base = switch_dataset(current, new)

@@ -54,3 +54,12 @@ def test_an_error_tooltip_uses_the_label_and_the_declared_range(form):
     assert "<b>Batch size</b>" in widget.toolTip() and field_spec("training.batch_size").range.interval() in \
         widget.toolTip()
     assert "Batch size" in form.error_label.text()
+
+
+def test_a_new_form_starts_from_the_default_experiment_and_switches_like_the_window(form):
+    from engine.presets import default_config
+
+    assert form.config() == default_config("moons")
+    form.set_dataset("digits")
+    assert form.config() == default_config("digits")
+    assert form.widgets["training.lr"].text() == "0.003"
