@@ -2,7 +2,9 @@
 
 Every client (GUI form, CLI flags, checkpoint, benchmark) builds an :class:`ExperimentConfig` and calls
 :meth:`ExperimentConfig.validate` before any work starts, so a bad value is reported with the field's name and its
-allowed range and nothing runs.
+allowed range and nothing runs. Each field is declared with :func:`engine.config_fields.setting` (label, help,
+allowed range, CLI flag) and each choice field is annotated with a ``Literal``: validation, the window's forms and
+the CLI all read that one declaration.
 """
 from __future__ import annotations
 
@@ -11,23 +13,41 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
+from engine.config_fields import Range, all_field_specs, field_spec, setting
 from engine.errors import ConfigError
 
 CONFIG_VERSION = 1
 
-POINT_DATASETS = ("moons", "swissroll", "gaussians8", "circles", "checkerboard", "spiral")
-IMAGE_DATASETS = ("digits", "shapes")
+# The choices of each choice field, as the Literal its field is annotated with (engine.config_fields reads the
+# allowed values from the annotation) and as the tuple other modules import.
+PointDataset = Literal["moons", "swissroll", "gaussians8", "circles", "checkerboard", "spiral"]
+ImageDataset = Literal["digits", "shapes"]
+ScheduleKind = Literal["linear", "cosine", "quadratic", "sigmoid", "scaled_linear"]
+Prediction = Literal["eps", "x0", "v"]
+LossWeighting = Literal["uniform", "min_snr"]
+ModelPreset = Literal["tiny", "small", "base"]
+Device = Literal["auto", "cpu", "cuda", "mps"]
+Sampler = Literal["ddpm", "ddim"]
+DdpmVariance = Literal["beta", "beta_tilde"]
+TimestepSpacing = Literal["trailing", "leading", "linspace"]
+Channels = Literal[0, 1, 3]
+
+POINT_DATASETS: tuple[str, ...] = get_args(PointDataset)
+IMAGE_DATASETS: tuple[str, ...] = get_args(ImageDataset)
 BUILTIN_DATASETS = POINT_DATASETS + IMAGE_DATASETS
-SCHEDULE_KINDS = ("linear", "cosine", "quadratic", "sigmoid", "scaled_linear")
-PREDICTIONS = ("eps", "x0", "v")
-LOSS_WEIGHTINGS = ("uniform", "min_snr")
-MODEL_PRESETS = ("tiny", "small", "base")
-DEVICES = ("auto", "cpu", "cuda", "mps")
-SAMPLERS = ("ddpm", "ddim")
-DDPM_VARIANCES = ("beta", "beta_tilde")
-TIMESTEP_SPACINGS = ("trailing", "leading", "linspace")
+SCHEDULE_KINDS: tuple[str, ...] = get_args(ScheduleKind)
+PREDICTIONS: tuple[str, ...] = get_args(Prediction)
+LOSS_WEIGHTINGS: tuple[str, ...] = get_args(LossWeighting)
+MODEL_PRESETS: tuple[str, ...] = get_args(ModelPreset)
+DEVICES: tuple[str, ...] = get_args(Device)
+SAMPLERS: tuple[str, ...] = get_args(Sampler)
+DDPM_VARIANCES: tuple[str, ...] = get_args(DdpmVariance)
+TIMESTEP_SPACINGS: tuple[str, ...] = get_args(TimestepSpacing)
+
+UNIT_OPEN = Range(0, 1, lo_open=True, hi_open=True)
+SEEDS = Range(0, 2**63 - 1)
 
 
 def is_point_dataset(name: str) -> bool:
@@ -40,64 +60,130 @@ def is_point_dataset(name: str) -> bool:
 
 @dataclass
 class DataConfig:
-    dataset: str = "moons"  # a built-in name or a path (image folder, image file, IDX, .npy/.npz, points .csv)
-    image_size: int = 0  # 0 = the source's native size (digits 8, shapes 16, folders 32, IDX/npz as stored)
-    channels: int = 0  # 0 = native; 1 (grayscale) or 3 (RGB)
-    n_points: int = 8192  # samples drawn from a 2-D set
-    max_items: int = 0  # 0 = every item of an image source
+    dataset: str = setting(
+        "moons", label="Dataset", help="A built-in set, or a folder of images / an image or data file",
+        cli_flag="--dataset", allowed=f"a built-in dataset ({', '.join(BUILTIN_DATASETS)}) or a path")
+    image_size: int = setting(
+        0, label="Image size", help="Side of the square training images in pixels; 0 keeps the source's size",
+        range=Range(4, 256, or_zero=True), cli_flag="--image-size")
+    channels: Channels = setting(
+        0, label="Channels", help="Native, or force grey (1) / RGB (3)", cli_flag="--channels",
+        allowed="0 (native), 1 or 3", choice_labels={0: "native", 1: "1 · grey", 3: "3 · RGB"})
+    n_points: int = setting(8192, label="Points", help="How many 2-D points are drawn from the toy distribution",
+                            range=Range(16, 1_000_000))
+    max_items: int = setting(0, label="Max items", help="Use a random subset of this many images; 0 uses them all",
+                             range=Range(1, 10_000_000, or_zero=True))
 
 
 @dataclass
 class ScheduleConfig:
-    kind: str = "linear"
-    timesteps: int = 1000
-    beta_start: float = 1e-4
-    beta_end: float = 0.02
-    cosine_s: float = 0.008
-    zero_terminal_snr: bool = False
+    kind: ScheduleKind = setting(
+        "linear", label="Schedule", help="How the noise variance β_t grows with t", cli_flag="--schedule",
+        choice_help={
+            "linear": "β linear in t from β start to β end (Ho et al. 2020)",
+            "cosine": "ᾱ_t follows a squared cosine; β start and β end are not used (Nichol & Dhariwal 2021)",
+            "quadratic": "β = β start + (β end − β start)·(t/T)²: quadratic in t, slow start, fast end. "
+                         "Not Ho et al.'s \"quad\", which is linear in √β: that one is scaled_linear here",
+            "sigmoid": "β follows a logistic ramp over [−6, 6], renormalized to start exactly at β start and end "
+                       "exactly at β end; diffusers' \"sigmoid\" (GeoDiff, Xu et al. 2022) is not renormalized, "
+                       "so its first and last β miss the endpoints by about 0.25% of the span",
+            "scaled_linear": "β linear in √β from β start to β end: Stable Diffusion's scaled_linear, and what "
+                             "Ho et al.'s code calls \"quad\"",
+        })
+    timesteps: int = setting(1000, label="Timesteps T", help="Number of diffusion steps (Ho et al. use 1000)",
+                             range=Range(1, 100_000), cli_flag="--timesteps")
+    beta_start: float = setting(1e-4, label="β start", help="β_1, the variance added at the first step",
+                                range=UNIT_OPEN, cli_flag="--beta-start")
+    beta_end: float = setting(0.02, label="β end", help="β_T, the variance added at the last step",
+                              range=UNIT_OPEN, cli_flag="--beta-end")
+    cosine_s: float = setting(0.008, label="Cosine offset s",
+                              help="Small offset s of the cosine schedule (Nichol & Dhariwal 2021)",
+                              range=Range(0, 1, lo_open=True))
+    zero_terminal_snr: bool = setting(
+        False, label="Zero terminal SNR", cli_flag="--zero-terminal-snr",
+        help="Rescale so that ᾱ_T = 0: the last step is pure noise (Lin et al. 2024)")
 
 
 @dataclass
 class ModelConfig:
-    preset: str = "small"
-    class_conditional: bool = False
-    dropout: float = 0.0
+    preset: ModelPreset = setting("small", label="Preset", cli_flag="--model",
+                                  help="Network size: an MLP for 2-D points, a UNet for images")
+    class_conditional: bool = setting(
+        False, label="Class-conditional", help="Feed the class label to the network (classifier-free guidance)",
+        cli_flag="--class-conditional")
+    dropout: float = setting(0.0, label="Dropout", help="Dropout probability inside residual blocks",
+                             range=Range(0, 1, hi_open=True))
 
 
 @dataclass
 class TrainingConfig:
-    steps: int = 3000
-    batch_size: int = 256
-    lr: float = 1e-3
-    warmup_steps: int = 100
-    weight_decay: float = 0.0
-    grad_clip: float = 1.0
-    ema_decay: float = 0.995
-    prediction: str = "eps"
-    loss_weighting: str = "uniform"
-    min_snr_gamma: float = 5.0
-    cond_drop_prob: float = 0.1  # classifier-free guidance: how often the label is replaced by the null label
-    seed: int = 0
-    device: str = "auto"
-    amp: bool = True  # mixed precision; only ever used on CUDA
-    preview_every: int = 250  # steps between preview samples in the window
-    time_budget: float = 0.0  # seconds of wall time; 0 = no limit
-    max_grad_norm_explode: float = 1e4  # a gradient norm above this stops training (exploding gradients)
+    steps: int = setting(3000, label="Steps", help="Optimizer steps to train", range=Range(1, 10_000_000),
+                         cli_flag="--steps")
+    batch_size: int = setting(256, label="Batch size", help="Samples per optimizer step", range=Range(1, 65_536),
+                              cli_flag="--batch-size")
+    lr: float = setting(1e-3, label="Learning rate", help="AdamW learning rate, e.g. 1e-3 or 2e-4",
+                        range=Range(0, 1, lo_open=True), cli_flag="--lr")
+    warmup_steps: int = setting(100, label="Warm-up steps", help="Linear learning-rate warm-up at the start",
+                                range=Range(0, 10_000_000))
+    weight_decay: float = setting(0.0, label="Weight decay", help="AdamW weight decay", range=Range(0, 1))
+    grad_clip: float = setting(1.0, label="Gradient clip", help="Clip the gradient norm to this value (0 = off)",
+                               range=Range(0, 1e6))
+    ema_decay: float = setting(0.995, label="EMA decay",
+                               help="Exponential moving average of the weights used for sampling",
+                               range=Range(0, 1, hi_open=True), cli_flag="--ema-decay")
+    prediction: Prediction = setting("eps", label="Prediction",
+                                     help="What the network predicts: the noise ε, the clean x₀, or v",
+                                     cli_flag="--prediction")
+    loss_weighting: LossWeighting = setting(
+        "uniform", label="Loss weighting", help="uniform (Ho et al.'s simple loss) or Min-SNR-γ (Hang et al.)",
+        cli_flag="--loss-weighting")
+    min_snr_gamma: float = setting(5.0, label="Min-SNR γ", help="Clamp of the SNR weight for min_snr loss weighting",
+                                   range=Range(0, 1e6, lo_open=True))
+    cond_drop_prob: float = setting(0.1, label="Label drop prob.",
+                                    help="How often the label is dropped (for classifier-free guidance)",
+                                    range=Range(0, 1, hi_open=True))
+    seed: int = setting(0, label="Seed", help="Seed for data, initialization and noise: same seed, same run",
+                        range=SEEDS, cli_flag="--seed")
+    device: Device = setting("auto", label="Device",
+                             help="Where to train: auto picks CUDA, then Apple MPS, then the CPU", cli_flag="--device")
+    amp: bool = setting(True, label="Mixed precision", help="Use automatic mixed precision (CUDA only)")
+    preview_every: int = setting(250, label="Preview every",
+                                 help="Steps between preview samples in the window (0 = never)",
+                                 range=Range(1, 10_000_000, or_zero=True))
+    time_budget: float = setting(0.0, label="Time budget (s)",
+                                 help="Stop training after this many seconds of wall time (0 = no limit)",
+                                 range=Range(0, 1e7), cli_flag="--time-budget")
+    max_grad_norm_explode: float = setting(
+        1e4, label="Exploding gradient norm", help="A gradient norm above this stops training (exploding gradients)",
+        range=Range(0, 1e30, lo_open=True))
 
 
 @dataclass
 class SamplingConfig:
-    sampler: str = "ddim"
-    steps: int = 50
-    eta: float = 0.0
-    n: int = 64
-    seed: int = 0
-    use_ema: bool = True
-    clip_x0: bool = True  # only for images (data in [-1, 1]); 2-D data is standardized, never clipped
-    ddpm_variance: str = "beta_tilde"
-    timestep_spacing: str = "trailing"
-    guidance_scale: float = 1.0
-    class_label: int = -1  # -1 = cycle through the classes
+    sampler: Sampler = setting("ddim", label="Sampler",
+                               help="ddpm: ancestral sampling (Ho et al. 2020); ddim: deterministic at η = 0, "
+                                    "stochastic up to η = 1 (Song et al. 2021)", cli_flag="--sampler")
+    steps: int = setting(50, label="Sampling steps",
+                         help="Model evaluations per sample; fewer than T respaces the chain",
+                         range=Range(1, 100_000), cli_flag="--steps")
+    eta: float = setting(0.0, label="η", help="DDIM noise: 0 is deterministic, 1 matches DDPM's β̃ variance",
+                         range=Range(0, 1), cli_flag="--eta")
+    n: int = setting(64, label="Samples", help="How many samples to draw", range=Range(1, 100_000), cli_flag="--n")
+    seed: int = setting(0, label="Seed", help="Seed of the starting noise: same seed, same samples", range=SEEDS,
+                        cli_flag="--seed")
+    use_ema: bool = setting(True, label="Use EMA weights", help="Sample with the EMA of the weights (usually better)")
+    clip_x0: bool = setting(True, label="Clip x₀",
+                            help="Clip the predicted x₀ to [-1, 1]; only for images, 2-D data is never clipped")
+    ddpm_variance: DdpmVariance = setting(
+        "beta_tilde", label="DDPM variance",
+        help="σ_t² of the DDPM step: β_t or the posterior β̃_t (Ho et al., Sec. 3.2)")
+    timestep_spacing: TimestepSpacing = setting(
+        "trailing", label="Timestep spacing", help="Which of the T timesteps a shorter chain visits")
+    guidance_scale: float = setting(1.0, label="Guidance scale",
+                                    help="Classifier-free guidance strength; 1 = plain conditional sampling",
+                                    range=Range(0, 100), cli_flag="--guidance-scale")
+    class_label: int = setting(-1, label="Class", help="Class to sample; -1 cycles through the classes",
+                               range=Range(-1, 1_000_000), cli_flag="--class-label")
 
 
 @dataclass
@@ -180,84 +266,23 @@ class ExperimentConfig:
         """Every problem with this config, each naming its field and the allowed range."""
         out: list[ConfigError] = []
         d, s, m, tr, sa = self.data, self.schedule, self.model, self.training, self.sampling
+        # each field's own range or choices, read from its setting() metadata (engine/config_fields.py)
+        for spec in all_field_specs():
+            value = getattr(getattr(self, spec.section), spec.key)
+            if spec.path == "data.dataset":
+                if not isinstance(value, str) or not value.strip():
+                    out.append(ConfigError(spec.path, f"must name {spec.allowed}"))
+                continue
+            problem = spec.problem(value)
+            if problem:
+                out.append(ConfigError(spec.path, problem))
 
-        def check(name: str, value: Any, lo: float, hi: float, *, integer: bool = False,
-                  lo_open: bool = False, hi_open: bool = False, allow_zero: bool = False) -> None:
-            bracket_lo, bracket_hi = ("(" if lo_open else "["), (")" if hi_open else "]")
-            rng = f"{bracket_lo}{lo:g}, {hi:g}{bracket_hi}" + (" or 0" if allow_zero else "")
-            kind = "an integer" if integer else "a number"
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                out.append(ConfigError(name, f"must be {kind} in {rng}, got {value!r}"))
-                return
-            if integer and not float(value).is_integer():
-                out.append(ConfigError(name, f"must be {kind} in {rng}, got {value!r}"))
-                return
-            if not math.isfinite(value):
-                out.append(ConfigError(name, f"must be {kind} in {rng}, got {value!r}"))
-                return
-            if allow_zero and value == 0:
-                return
-            below = value <= lo if lo_open else value < lo
-            above = value >= hi if hi_open else value > hi
-            if below or above:
-                out.append(ConfigError(name, f"must be {kind} in {rng}, got {value!r}"))
-
-        def choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
-            if value not in allowed:
-                out.append(ConfigError(name, f"must be one of {', '.join(allowed)}; got {value!r}"))
-
-        # data
-        if not isinstance(d.dataset, str) or not d.dataset.strip():
-            out.append(ConfigError("data.dataset", "must name a built-in dataset "
-                                   f"({', '.join(BUILTIN_DATASETS)}) or a path"))
-        check("data.image_size", d.image_size, 4, 256, integer=True, allow_zero=True)
-        if d.channels not in (0, 1, 3):
-            out.append(ConfigError("data.channels", f"must be 0 (native), 1 or 3; got {d.channels!r}"))
-        check("data.n_points", d.n_points, 16, 1_000_000, integer=True)
-        check("data.max_items", d.max_items, 1, 10_000_000, integer=True, allow_zero=True)
-        # schedule
-        choice("schedule.kind", s.kind, SCHEDULE_KINDS)
-        check("schedule.timesteps", s.timesteps, 1, 100_000, integer=True)
-        check("schedule.beta_start", s.beta_start, 0, 1, lo_open=True, hi_open=True)
-        check("schedule.beta_end", s.beta_end, 0, 1, lo_open=True, hi_open=True)
-        check("schedule.cosine_s", s.cosine_s, 0, 1, lo_open=True)
+        # combinations that cannot work, caught before any training starts
         if (s.kind in ("linear", "quadratic", "sigmoid", "scaled_linear")
                 and _is_num(s.beta_start) and _is_num(s.beta_end) and s.beta_start > s.beta_end):
             out.append(ConfigError("schedule.beta_start",
                                    f"must be <= schedule.beta_end ({s.beta_end:g}) for a {s.kind} schedule, "
                                    f"got {s.beta_start:g}"))
-        # model
-        choice("model.preset", m.preset, MODEL_PRESETS)
-        check("model.dropout", m.dropout, 0, 1, hi_open=True)
-        # training
-        check("training.steps", tr.steps, 1, 10_000_000, integer=True)
-        check("training.batch_size", tr.batch_size, 1, 65_536, integer=True)
-        check("training.lr", tr.lr, 0, 1, lo_open=True)
-        check("training.warmup_steps", tr.warmup_steps, 0, 10_000_000, integer=True)
-        check("training.weight_decay", tr.weight_decay, 0, 1)
-        check("training.grad_clip", tr.grad_clip, 0, 1e6)
-        check("training.ema_decay", tr.ema_decay, 0, 1, hi_open=True)
-        choice("training.prediction", tr.prediction, PREDICTIONS)
-        choice("training.loss_weighting", tr.loss_weighting, LOSS_WEIGHTINGS)
-        check("training.min_snr_gamma", tr.min_snr_gamma, 0, 1e6, lo_open=True)
-        check("training.cond_drop_prob", tr.cond_drop_prob, 0, 1, hi_open=True)
-        check("training.seed", tr.seed, 0, 2**63 - 1, integer=True)
-        choice("training.device", tr.device, DEVICES)
-        check("training.preview_every", tr.preview_every, 1, 10_000_000, integer=True, allow_zero=True)
-        check("training.time_budget", tr.time_budget, 0, 1e7)
-        check("training.max_grad_norm_explode", tr.max_grad_norm_explode, 0, 1e30, lo_open=True)
-        # sampling
-        choice("sampling.sampler", sa.sampler, SAMPLERS)
-        check("sampling.steps", sa.steps, 1, 100_000, integer=True)
-        check("sampling.eta", sa.eta, 0, 1)
-        check("sampling.n", sa.n, 1, 100_000, integer=True)
-        check("sampling.seed", sa.seed, 0, 2**63 - 1, integer=True)
-        choice("sampling.ddpm_variance", sa.ddpm_variance, DDPM_VARIANCES)
-        choice("sampling.timestep_spacing", sa.timestep_spacing, TIMESTEP_SPACINGS)
-        check("sampling.guidance_scale", sa.guidance_scale, 0, 100)
-        check("sampling.class_label", sa.class_label, -1, 1_000_000, integer=True)
-
-        # combinations that cannot work, caught before any training starts
         if _is_int(sa.steps) and _is_int(s.timesteps) and sa.steps > s.timesteps:
             out.append(ConfigError("sampling.steps",
                                    f"must be <= schedule.timesteps ({s.timesteps}) for {sa.sampler}, got {sa.steps}"))
@@ -306,10 +331,8 @@ def _is_int(v: Any) -> bool:
 
 def _range_error(name: str, value: Any) -> ConfigError | None:
     """The validation message (with the allowed range) that ``value`` would get in field ``name``."""
-    section, key = name.split(".", 1)
-    cfg = ExperimentConfig()
-    setattr(getattr(cfg, section), key, value)
-    return next((e for e in cfg.errors() if e.field == name), None)
+    problem = field_spec(name).problem(value)
+    return ConfigError(name, problem) if problem else None
 
 
 def _coerce(name: str, value: Any, annotation: Any, default: Any) -> Any:

@@ -4,6 +4,9 @@ The GUI's dataset picker and the CLI both start from :func:`default_config`, the
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
+
 from engine.config import ExperimentConfig, is_point_dataset
 
 
@@ -67,3 +70,24 @@ def quick_config(dataset: str = "moons", steps: int = 300, preview_every: int = 
     cfg.sampling.sampler = "ddim"
     cfg.sampling.steps = 20
     return cfg
+
+
+def switch_dataset(current: ExperimentConfig, new_dataset: str) -> ExperimentConfig:
+    """``current`` moved to ``new_dataset``: every field still at the old dataset's default takes the new dataset's
+    default; a field that differs from it (the user's edit, a loaded file's choice) is kept.
+
+    The window calls this when the dataset changes, so it trains what ``diffusion-lab train --dataset`` and the
+    benchmark train unless the user changed something.
+    """
+    old_defaults, new_defaults = default_config(current.data.dataset), default_config(new_dataset)
+    moved = copy.deepcopy(current)  # not copy(): a form's candidate may hold unparsed text that from_dict rejects
+    for section in dataclasses.fields(ExperimentConfig):
+        if section.name == "version":
+            continue
+        mine, old, fresh = (getattr(moved, section.name), getattr(old_defaults, section.name),
+                            getattr(new_defaults, section.name))
+        for f in dataclasses.fields(mine):
+            if getattr(mine, f.name) == getattr(old, f.name):
+                setattr(mine, f.name, getattr(fresh, f.name))
+    moved.data.dataset = new_dataset
+    return moved
