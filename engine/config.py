@@ -25,7 +25,7 @@ PREDICTIONS = ("eps", "x0", "v")
 LOSS_WEIGHTINGS = ("uniform", "min_snr")
 MODEL_PRESETS = ("tiny", "small", "base")
 DEVICES = ("auto", "cpu", "cuda", "mps")
-SAMPLERS = ("ddpm", "ddim")
+SAMPLERS = ("ddpm", "ddim", "dpmpp_2m", "euler", "heun")
 DDPM_VARIANCES = ("beta", "beta_tilde")
 TIMESTEP_SPACINGS = ("trailing", "leading", "linspace")
 
