@@ -13,9 +13,8 @@ from engine.samplers.steps import (StepContext, StepFunction, ddim_step, ddpm_po
                                    euler_step, heun_step, karras_sigma)
 
 __all__ = [
-    "SAMPLERS", "TIMESTEP_SPACINGS", "Denoiser", "Frame", "ddim_sample", "ddpm_sample", "final_sample", "make_step",
-    "model_denoiser", "run_sampler", "sample_loop", "sampling_timesteps",
-    "EPS_DISPLAY_RANGE", "RecordedFrame", "RecordingStopped", "Trajectory", "record",
-    "StepContext", "StepFunction", "ddim_step", "ddpm_posterior", "ddpm_step", "dpmpp_2m_step", "euler_step",
-    "heun_step", "karras_sigma",
+    "EPS_DISPLAY_RANGE", "SAMPLERS", "TIMESTEP_SPACINGS", "Denoiser", "Frame", "RecordedFrame", "RecordingStopped",
+    "StepContext", "StepFunction", "Trajectory", "ddim_sample", "ddim_step", "ddpm_posterior", "ddpm_sample",
+    "ddpm_step", "dpmpp_2m_step", "euler_step", "final_sample", "heun_step", "karras_sigma", "make_step",
+    "model_denoiser", "record", "run_sampler", "sample_loop", "sampling_timesteps",
 ]

@@ -12,9 +12,10 @@ the CPU from one ``torch.Generator`` so a seed gives bit-identical results on an
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -117,7 +118,7 @@ def sample_loop(step: StepFunction, denoiser: Denoiser, schedule: NoiseSchedule,
     """Run ``step`` over the descending schedule indices ``timesteps`` from x_T, yielding one Frame per timestep
     and a final one. ``clip_x0`` clips every x0 prediction to [-1, 1] (eps re-derived to match)."""
     ts = [int(t) for t in timesteps]
-    if not ts or any(b >= a for a, b in zip(ts, ts[1:])) or ts[-1] < 0 or ts[0] >= schedule.timesteps:
+    if not ts or any(b >= a for a, b in itertools.pairwise(ts)) or ts[-1] < 0 or ts[0] >= schedule.timesteps:
         raise ValueError(f"timesteps must be strictly descending indices in [0, {schedule.timesteps - 1}], got {ts}")
     return _frames(step, denoiser, schedule, x_T, ts, clip_x0, generator)
 

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -20,14 +20,14 @@ EPS_DISPLAY_RANGE = 3.0  # recorded eps is stored as uint8 over [-3, 3] (three s
 class RecordingStopped(Exception):
     """Raised by :func:`record` when ``should_stop()`` turned true; ``trajectory`` holds the frames kept so far."""
 
-    def __init__(self, trajectory: "Trajectory | None", step: int):
+    def __init__(self, trajectory: Trajectory | None, step: int):
         super().__init__(f"sampling stopped at step {step}")
         self.trajectory = trajectory
         self.step = step
 
 
 def record(frames: Iterator[Frame], kind: str, on_frame: Callable[[Frame], None] | None = None,
-           should_stop: Callable[[], bool] | None = None, max_bytes: int = 96 * 2**20) -> "Trajectory":
+           should_stop: Callable[[], bool] | None = None, max_bytes: int = 96 * 2**20) -> Trajectory:
     """Run a sampler to the end and keep every frame in a :class:`Trajectory` (the one recorder the CLI, the worker,
     export and bench use). ``kind`` is ``"images"`` or ``"points"``. ``on_frame`` sees each frame after it is
     recorded (progress, live previews); ``should_stop`` is polled after each frame and, when true, ends the run with
@@ -134,7 +134,7 @@ class Trajectory:
                      meta=np.asarray([self.num_steps, self.stride, 1 if self.kind == "images" else 0]))
 
     @classmethod
-    def load(cls, path: str | Path) -> "Trajectory":
+    def load(cls, path: str | Path) -> Trajectory:
         with np.load(path, allow_pickle=False) as data:
             num_steps, stride, is_images = (int(v) for v in data["meta"])
             final = data["final"]

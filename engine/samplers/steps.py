@@ -14,14 +14,14 @@ from alpha_bar; :class:`~engine.schedules.NoiseSchedule` holds only per-index cu
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import torch
 
 # Euler and Heun need sigma = sqrt((1 - ab) / ab), infinite at zero terminal SNR (ab_T = 0); like diffusers'
-# Euler and Heun schedulers we floor alpha_bar there at 2^-24 (sigma ~ 4096).
-MIN_ALPHA_BAR_FOR_SIGMA = 2.0 ** -24
+# Euler scheduler we use ab = 2^-24 (sigma ~ 4096) for that one timestep.
+ZERO_SNR_ALPHA_BAR = 2.0 ** -24
 
 
 @dataclass
@@ -125,7 +125,7 @@ def dpmpp_2m_step(c: StepContext) -> torch.Tensor:
 def karras_sigma(alpha_bar: float) -> float:
     """sigma = sqrt((1 - ab) / ab): the noise level of x_t / sqrt(ab) = x0 + sigma eps, the variance-exploding form
     of the same process (Karras et al. 2022, Sec. 2 and Table 1, VP column). 0 for the clean data."""
-    ab = max(alpha_bar, MIN_ALPHA_BAR_FOR_SIGMA)
+    ab = alpha_bar if alpha_bar > 0.0 else ZERO_SNR_ALPHA_BAR
     return math.sqrt((1.0 - ab) / ab)
 
 

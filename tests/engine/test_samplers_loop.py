@@ -84,13 +84,13 @@ def reference_ddim(denoiser, schedule, x_T, steps, eta, clip_x0, spacing, genera
 
 # float64 outputs of the pre-loop ddpm_sample / ddim_sample (cosine schedule, T = 100, x_T from seed 7)
 CAPTURED = {
-    "ddpm": (ddpm_sample, dict(steps=20, variance="beta_tilde"),
+    "ddpm": (ddpm_sample, {"steps": 20, "variance": "beta_tilde"},
              [0.6742331730717396, 0.7306188519157891, 0.6775715223818571, 0.8614076547569293]),
-    "ddpm_beta": (ddpm_sample, dict(steps=20, variance="beta", spacing="leading"),
+    "ddpm_beta": (ddpm_sample, {"steps": 20, "variance": "beta", "spacing": "leading"},
                   [0.6413157475646171, 0.7444458359420066, 0.6417091238836665, 0.953490542316767]),
-    "ddim": (ddim_sample, dict(steps=10),
+    "ddim": (ddim_sample, {"steps": 10},
              [0.6651799340896549, 0.8859553403016966, 0.9239796481929953, 0.43621362133264413]),
-    "ddim_eta": (ddim_sample, dict(steps=10, eta=0.5, spacing="linspace", clip_x0=True),
+    "ddim_eta": (ddim_sample, {"steps": 10, "eta": 0.5, "spacing": "linspace", "clip_x0": True},
                  [1.0, 0.5762642410592377, 1.0, 0.794207255418931]),
 }
 
