@@ -130,15 +130,15 @@ def karras_sigma(alpha_bar: float) -> float:
 
 
 def _ode_derivative(eps_pred: torch.Tensor) -> torch.Tensor:
-    """dx/dsigma = (x - D(x; sigma)) / sigma (Karras et al. 2022, Eq. 3 with sigma(t) = t). With x = x_t sqrt(1 + sigma^2)
-    and D = x0_pred, x - D = sigma eps_pred, so the derivative is eps_pred itself; using it directly stays finite where
-    x0_pred does not (zero terminal SNR)."""
+    """dx/dsigma = (x - D(x; sigma)) / sigma (Karras et al. 2022, Eq. 1 and 3 with sigma(t) = t; Algorithm 1, line 3).
+    With x = x_t sqrt(1 + sigma^2) and D = x0_pred, x - D = sigma eps_pred, so the derivative is eps_pred itself; using
+    it directly stays finite where x0_pred does not (zero terminal SNR)."""
     return eps_pred
 
 
 def euler_step(c: StepContext) -> torch.Tensor:
-    """Euler's method on the probability-flow ODE in sigma space (Karras et al. 2022, Algorithm 1 without the
-    correction): x_next = x + (sigma_next - sigma) d. In exact arithmetic this is DDIM with eta = 0 (Song et al. 2021,
+    """Euler's method on the probability-flow ODE in sigma space (Karras et al. 2022, Algorithm 1, lines 3-4, without
+    the correction): x_next = x + (sigma_next - sigma) d. In exact arithmetic this is DDIM with eta = 0 (Song et al. 2021,
     Eq. 14 and Karras et al. Sec. 3)."""
     sigma, sigma_next = karras_sigma(c.alpha_bar_t), karras_sigma(c.alpha_bar_next)
     x = c.x_t * math.sqrt(1.0 + sigma ** 2)
@@ -147,9 +147,13 @@ def euler_step(c: StepContext) -> torch.Tensor:
 
 
 def heun_step(c: StepContext) -> torch.Tensor:
-    """Heun's second-order method, Karras et al. 2022 Algorithm 1 (lines 5-8, no churn): an Euler step to sigma_next,
-    one more model evaluation there, and the average of the two slopes. The last step (sigma_next = 0) stays Euler
-    (Algorithm 1, line 7), so a K-step run costs 2K - 1 model evaluations."""
+    """Heun's second-order method, Karras et al. 2022 Algorithm 1 (lines 3-7; deterministic, no churn): an Euler
+    step to sigma_next, one more model evaluation there, and the average of the two slopes. The last step
+    (sigma_next = 0) stays Euler (line 5), so a K-step run costs 2K - 1 model evaluations.
+
+    Heun averages the slopes over the whole first step, so a huge sigma_max hurts it: the cosine schedule's last
+    index has sigma ~ 3e4 (Karras et al. stop at 80), and 10 trailing steps then overshoot the data's spread
+    (diffusers' HeunDiscreteScheduler gives the same numbers)."""
     sigma, sigma_next = karras_sigma(c.alpha_bar_t), karras_sigma(c.alpha_bar_next)
     x = c.x_t * math.sqrt(1.0 + sigma ** 2)
     d = _ode_derivative(c.eps_pred)
