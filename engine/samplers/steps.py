@@ -138,8 +138,8 @@ def _ode_derivative(eps_pred: torch.Tensor) -> torch.Tensor:
 
 def euler_step(c: StepContext) -> torch.Tensor:
     """Euler's method on the probability-flow ODE in sigma space (Karras et al. 2022, Algorithm 1, lines 3-4, without
-    the correction): x_next = x + (sigma_next - sigma) d. In exact arithmetic this is DDIM with eta = 0 (Song et al. 2021,
-    Eq. 14 and Karras et al. Sec. 3)."""
+    the correction): x_next = x + (sigma_next - sigma) d. In exact arithmetic this is DDIM with eta = 0 (Song et al.
+    2021, Eq. 14 and Karras et al. Sec. 3)."""
     sigma, sigma_next = karras_sigma(c.alpha_bar_t), karras_sigma(c.alpha_bar_next)
     x = c.x_t * math.sqrt(1.0 + sigma ** 2)
     x_next = x + (sigma_next - sigma) * _ode_derivative(c.eps_pred)

@@ -19,6 +19,8 @@ from engine.schedules import NoiseSchedule
 
 MU, S = 0.7, 0.3
 T = 1000
+# diffusers' set_timesteps calls np.array on a torch tensor, which numpy 2 flags; nothing of ours
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword")
 
 
 def gaussian_denoiser(schedule, mu=MU, s=S):
