@@ -29,7 +29,7 @@ Prediction = Literal["eps", "x0", "v"]
 LossWeighting = Literal["uniform", "min_snr"]
 ModelPreset = Literal["tiny", "small", "base"]
 Device = Literal["auto", "cpu", "cuda", "mps"]
-Sampler = Literal["ddpm", "ddim"]
+Sampler = Literal["ddpm", "ddim", "dpmpp_2m", "euler", "heun"]
 DdpmVariance = Literal["beta", "beta_tilde"]
 TimestepSpacing = Literal["trailing", "leading", "linspace"]
 Channels = Literal[0, 1, 3]
@@ -160,9 +160,15 @@ class TrainingConfig:
 
 @dataclass
 class SamplingConfig:
-    sampler: Sampler = setting("ddim", label="Sampler",
-                               help="ddpm: ancestral sampling (Ho et al. 2020); ddim: deterministic at η = 0, "
-                                    "stochastic up to η = 1 (Song et al. 2021)", cli_flag="--sampler")
+    sampler: Sampler = setting(
+        "ddim", label="Sampler", help="How the reverse process steps from x_T to x_0", cli_flag="--sampler",
+        choice_help={
+            "ddpm": "Ancestral sampling (Ho et al. 2020, Algorithm 2): stochastic, one evaluation per step",
+            "ddim": "DDIM (Song et al. 2021, Eq. 12): deterministic at η = 0, stochastic up to η = 1",
+            "dpmpp_2m": "DPM-Solver++(2M) (Lu et al. 2022): deterministic, second order, one evaluation per step",
+            "euler": "Euler on the probability-flow ODE in σ (Karras et al. 2022): equals DDIM at η = 0",
+            "heun": "Heun (Karras et al. 2022, Algorithm 1): second order, two evaluations per step but the last",
+        })
     steps: int = setting(50, label="Sampling steps",
                          help="Model evaluations per sample; fewer than T respaces the chain",
                          range=Range(1, 100_000), cli_flag="--steps")

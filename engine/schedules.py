@@ -1,11 +1,13 @@
-"""NoiseSchedule: the one place where beta_t and everything derived from it is computed.
+"""NoiseSchedule: beta_1..beta_T and the per-timestep curves derived from it (alpha_bar, SNR, ...).
 
 Index convention: every tensor has length T and index ``i`` in ``0..T-1`` stands for the paper's timestep
 ``t = i + 1`` (Ho et al. 2020 number steps 1..T). ``x_0`` (clean data) has no index; helpers that need
 ``alpha_bar`` "before the first step" use 1.0. Models receive the 0-based index.
 
-All quantities are computed once in float64 (``torch.float64``) and cached per (device, dtype) on request, so the
-plots, the loss and the samplers read identical numbers.
+All curves are computed once in float64 (``torch.float64``) and cached per (device, dtype) on request, so the
+plots, the loss and the samplers read identical numbers. Quantities of a *pair* of timesteps (the DDPM posterior of
+a respaced step, DDIM's sigma, DPM-Solver's step size) are computed by the samplers from ``alpha_bar``
+(engine/samplers/steps.py), since a sampler that skips timesteps needs them between any two indices.
 """
 from __future__ import annotations
 
@@ -15,12 +17,12 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from engine.config import SCHEDULE_KINDS
 from engine.errors import ConfigError
 
 if TYPE_CHECKING:
     from engine.config import ScheduleConfig
 
-SCHEDULE_KINDS = ("linear", "cosine", "quadratic", "sigmoid", "scaled_linear")
 _MAX_BETA = 0.999  # Nichol & Dhariwal 2021, Sec. 3.2: clip betas to avoid singularities near t = T
 
 
@@ -58,21 +60,12 @@ class NoiseSchedule:
         self.betas = betas
         self.alphas = 1.0 - betas
         self.alpha_bar = torch.cumprod(self.alphas, dim=0)
-        # alpha_bar_{t-1}, with alpha_bar_0 = 1 for the first step
-        self.alpha_bar_prev = torch.cat([torch.ones(1, dtype=torch.float64), self.alpha_bar[:-1]])
         self.sqrt_alpha_bar = self.alpha_bar.sqrt()
         self.sqrt_one_minus_alpha_bar = (1.0 - self.alpha_bar).sqrt()
         # SNR(t) = alpha_bar / (1 - alpha_bar) (Kingma et al. 2021); inf at a clean first step never happens since
         # beta_1 > 0, and 0 at T under zero terminal SNR.
         self.snr = self.alpha_bar / (1.0 - self.alpha_bar)
         self.log_snr = torch.log(self.snr)
-        # Posterior q(x_{t-1} | x_t, x_0) = N(mu_tilde, beta_tilde I), Ho et al. 2020 Eq. 6-7.
-        self.posterior_variance = betas * (1.0 - self.alpha_bar_prev) / (1.0 - self.alpha_bar)
-        # beta_tilde_1 = 0; log of it is -inf, so the usual trick repeats beta_tilde_2 (Ho et al.'s reference code)
-        first = self.posterior_variance[1] if self.timesteps > 1 else self.betas[0]
-        self.posterior_log_variance_clipped = torch.log(torch.cat([first.reshape(1), self.posterior_variance[1:]]))
-        self.posterior_mean_coef1 = betas * self.alpha_bar_prev.sqrt() / (1.0 - self.alpha_bar)
-        self.posterior_mean_coef2 = (1.0 - self.alpha_bar_prev) * self.alphas.sqrt() / (1.0 - self.alpha_bar)
         self._cache: dict[_Key, dict[str, torch.Tensor]] = {}
 
     # ---------------------------------------------------------------- construction helpers
@@ -89,8 +82,7 @@ class NoiseSchedule:
                 f"beta_end={self.beta_end:g}{extra})")
 
     # ---------------------------------------------------------------- access for models and samplers
-    _NAMES = ("betas", "alphas", "alpha_bar", "alpha_bar_prev", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar", "snr",
-              "posterior_variance", "posterior_log_variance_clipped", "posterior_mean_coef1", "posterior_mean_coef2")
+    _NAMES = ("betas", "alphas", "alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar", "snr")
 
     def on(self, device: torch.device | str = "cpu", dtype: torch.dtype = torch.float32) -> dict[str, torch.Tensor]:
         """All schedule tensors cast to ``dtype`` on ``device`` (cached), for hot loops."""

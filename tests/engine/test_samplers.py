@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine.samplers import (Trajectory, ddim_sample, ddpm_sample, final_sample, run_sampler,
+from engine.samplers import (Trajectory, ddim_sample, ddpm_posterior, ddpm_sample, final_sample, run_sampler,
                              sampling_timesteps)
 from engine.schedules import NoiseSchedule
 
@@ -160,3 +160,27 @@ def test_trajectory_save_load_round_trip(tmp_path):
     assert back.steps == traj.steps and back.timesteps == traj.timesteps and back.kind == "points"
     assert np.array_equal(back.frame(4).x0_pred, traj.frame(4).x0_pred)
     assert np.array_equal(back.final, traj.final)
+
+
+def test_posterior_matches_ho_eq_6_7():
+    # the sampler-side posterior for consecutive indices t-1 -> t is the schedule's q(x_{t-1} | x_t, x0)
+    s = NoiseSchedule("linear", 100, 1e-3, 0.05)
+    b, ab = s.betas.numpy(), s.alpha_bar.numpy()
+    ab_prev = np.concatenate([[1.0], ab[:-1]])
+    posterior = np.array([ddpm_posterior(float(ab[t]), float(ab_prev[t])) for t in range(100)])
+    coef1, coef2, variance, beta = posterior.T
+    assert np.allclose(beta, b, rtol=1e-9, atol=0)
+    beta_tilde = (1 - ab_prev) / (1 - ab) * b  # Eq. 7
+    assert np.allclose(variance, beta_tilde)
+    assert variance[0] == 0
+    c1 = np.sqrt(ab_prev) * b / (1 - ab)  # Eq. 7 mean coefficients
+    c2 = np.sqrt(1 - b) * (1 - ab_prev) / (1 - ab)
+    assert np.allclose(coef1, c1) and np.allclose(coef2, c2)
+    # Eq. 6: q(x_{t-1}|x_t,x0) mean agrees with the Bayes product of q(x_t|x_{t-1}) and q(x_{t-1}|x0)
+    t, x0, xt = 40, 0.3, -0.7
+    prec = (1 - b[t]) / b[t] + 1 / (1 - ab_prev[t])
+    mean = ((np.sqrt(1 - b[t]) / b[t]) * xt + np.sqrt(ab_prev[t]) / (1 - ab_prev[t]) * x0) / prec
+    assert c1[t] * x0 + c2[t] * xt == pytest.approx(mean, rel=1e-10)
+    assert beta_tilde[t] == pytest.approx(1 / prec, rel=1e-10)
+    assert coef1[t] * x0 + coef2[t] * xt == pytest.approx(mean, rel=1e-10)
+    assert variance[t] == pytest.approx(1 / prec, rel=1e-10)

@@ -47,24 +47,6 @@ def test_every_kind_is_a_valid_schedule(kind):
         assert (np.diff(b) >= -1e-15).all()
 
 
-def test_posterior_matches_ho_eq_6_7():
-    s = NoiseSchedule("linear", 100, 1e-3, 0.05)
-    b, ab = s.betas.numpy(), s.alpha_bar.numpy()
-    ab_prev = np.concatenate([[1.0], ab[:-1]])
-    beta_tilde = (1 - ab_prev) / (1 - ab) * b  # Eq. 7
-    assert np.allclose(s.posterior_variance.numpy(), beta_tilde)
-    assert s.posterior_variance[0] == 0
-    c1 = np.sqrt(ab_prev) * b / (1 - ab)  # Eq. 7 mean coefficients
-    c2 = np.sqrt(1 - b) * (1 - ab_prev) / (1 - ab)
-    assert np.allclose(s.posterior_mean_coef1.numpy(), c1) and np.allclose(s.posterior_mean_coef2.numpy(), c2)
-    # Eq. 6: q(x_{t-1}|x_t,x0) mean agrees with the Bayes product of q(x_t|x_{t-1}) and q(x_{t-1}|x0)
-    t, x0, xt = 40, 0.3, -0.7
-    prec = (1 - b[t]) / b[t] + 1 / (1 - ab_prev[t])
-    mean = ((np.sqrt(1 - b[t]) / b[t]) * xt + np.sqrt(ab_prev[t]) / (1 - ab_prev[t]) * x0) / prec
-    assert c1[t] * x0 + c2[t] * xt == pytest.approx(mean, rel=1e-10)
-    assert beta_tilde[t] == pytest.approx(1 / prec, rel=1e-10)
-
-
 def test_zero_terminal_snr_rescale():
     base = NoiseSchedule("linear", 1000)
     z = NoiseSchedule("linear", 1000, zero_terminal_snr=True)
