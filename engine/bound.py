@@ -24,8 +24,8 @@ bits per dimension (divided by ln 2).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -101,7 +101,8 @@ def _log_normal_mass(lower: torch.Tensor, upper: torch.Tensor) -> torch.Tensor:
     """log(Phi(upper) - Phi(lower)) for lower < upper (either may be infinite), accurate in both tails.
 
     The difference of two CDFs near 1 cancels; by symmetry Phi(b) - Phi(a) = Phi(-a) - Phi(-b), so intervals on the
-    right of 0 are mirrored to the left, where both log-CDFs are accurate. Then log(e^hi - e^lo) = hi + log1p(-e^(lo-hi)).
+    right of 0 are mirrored to the left, where both log-CDFs are accurate. Then
+    log(e^hi - e^lo) = hi + log1p(-e^(lo - hi)).
     """
     mirror = (lower + upper) > 0  # inf + (-inf) is NaN -> False: the whole line stays unmirrored (mass 1, log 0)
     a = torch.where(mirror, -upper, lower)
@@ -145,7 +146,9 @@ def model_variance(schedule: NoiseSchedule, t: int, variance: str) -> float:
     if variance == "beta":
         return schedule.betas[t].item()
     if variance == "beta_tilde":
-        return math.exp(schedule.posterior_log_variance_clipped[t].item())
+        if t >= 1:
+            return schedule.posterior_variance[t].item()
+        return math.exp(schedule.posterior_log_variance_clipped[0].item())
     raise ValueError(f"variance must be one of {', '.join(VARIANCES)}; got {variance!r}")
 
 
