@@ -198,7 +198,10 @@ def kl_indices(num_timesteps: int, timesteps: int | Sequence[int] | None) -> lis
     chosen = sorted({int(v) for v in timesteps})
     if chosen and not (0 <= chosen[0] and chosen[-1] < T):
         raise ValueError(f"timesteps must be schedule indices in [0, {T - 1}], got {chosen[0]}..{chosen[-1]}")
-    return [v for v in chosen if v >= 1]
+    kl = [v for v in chosen if v >= 1]
+    if T > 1 and not kl:  # the KL sum would silently count as 0
+        raise ValueError(f"timesteps must include at least one KL index in [1, {T - 1}]")
+    return kl
 
 
 def variational_bound(denoiser: Denoiser, schedule: NoiseSchedule, x0: torch.Tensor, *,

@@ -243,8 +243,10 @@ def test_strided_timesteps_weight_the_evaluated_terms_equally() -> None:
     assert bound.kl_indices(100, None) == list(range(1, 100))
     assert bound.kl_indices(100, 10) == [1, 12, 23, 34, 45, 55, 66, 77, 88, 99]
     assert bound.kl_indices(100, [0, 5, 5, 7]) == [5, 7]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="schedule indices"):
         bound.kl_indices(100, [100])
+    with pytest.raises(ValueError, match="at least one KL index"):
+        bound.kl_indices(100, [0])
     x0 = 0.5 * torch.randn(64, 2, generator=torch.Generator().manual_seed(10), dtype=torch.float64)
     result = bound.variational_bound(_gaussian_data_denoiser(schedule, 0.5), schedule, x0, decoder="gaussian",
                                      timesteps=10, generator=torch.Generator().manual_seed(11))
