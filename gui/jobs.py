@@ -31,8 +31,9 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 import shiboken6
 
@@ -45,8 +46,8 @@ SHUTDOWN_WAIT_S = 2.0  # how long closing the window waits for running functions
 
 _loop: asyncio.AbstractEventLoop | None = None
 _executor: ThreadPoolExecutor | None = None
-_latest: dict[tuple[int, str], "Job"] = {}  # (id(owner), tag) -> newest job
-_pending: set["Job"] = set()
+_latest: dict[tuple[int, str], Job] = {}  # (id(owner), tag) -> newest job
+_pending: set[Job] = set()
 
 
 # ---------------------------------------------------------------------------------------------- the loop
@@ -201,9 +202,9 @@ class Job:
     def _flush_progress(self) -> None:
         with self._progress_lock:
             latest, self._progress = self._progress, None
-        if latest is not None and self.state == "running" and not self._stop.is_set() and self._deliverable():
-            if self.on_progress is not None:
-                self.on_progress(*latest)
+        if (latest is not None and self.on_progress is not None and self.state == "running"
+                and not self._stop.is_set() and self._deliverable()):
+            self.on_progress(*latest)
 
     def _finish(self, state: str, result: Any = None) -> None:
         self.state = state
@@ -295,4 +296,4 @@ def shutdown(owner: Any = None, timeout_s: float = SHUTDOWN_WAIT_S) -> bool:
     return returned
 
 
-__all__ = ["Job", "run", "pending", "shutdown", "ensure_loop", "install_loop", "error_message", "report_bug"]
+__all__ = ["Job", "ensure_loop", "error_message", "install_loop", "pending", "report_bug", "run", "shutdown"]

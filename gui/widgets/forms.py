@@ -19,15 +19,37 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QStandardItemModel
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QLabel,
-                               QLineEdit, QScrollArea, QSizePolicy, QStackedWidget, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine.config import (BUILTIN_DATASETS, DEVICES, IMAGE_DATASETS, LOSS_WEIGHTINGS, MODEL_PRESETS,
-                           POINT_DATASETS, PREDICTIONS, SCHEDULE_KINDS, ExperimentConfig, is_point_dataset)
+from engine.config import (
+    BUILTIN_DATASETS,
+    DEVICES,
+    IMAGE_DATASETS,
+    LOSS_WEIGHTINGS,
+    MODEL_PRESETS,
+    POINT_DATASETS,
+    PREDICTIONS,
+    SCHEDULE_KINDS,
+    ExperimentConfig,
+    is_point_dataset,
+)
 from engine.errors import ConfigError
+from gui import jobs
 from gui import theme as _theme
-from gui.panels.base import BackgroundRunner
 from gui.widgets.image_view import ImageGridView, ImageView
 
 OPEN_FOLDER = "__open_folder__"
@@ -188,8 +210,6 @@ class ExperimentForm(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         self._kinds: dict[str, str] = {}
-        self._runner = BackgroundRunner(self, name="dl-form")
-        self._runner.finished.connect(self._on_background)
 
         self._build()
         self._fill(self._base)
@@ -704,14 +724,12 @@ class ExperimentForm(QWidget):
             size = cfg.data.image_size if isinstance(cfg.data.image_size, int) else 0
             kind, channels, size, classes = ("points", 0, 0, 0) if points else ("images", ch or 1, size, 0)
         conditional = bool(cfg.model.class_conditional)
-        self._runner.submit("model", _describe_model, preset, kind, channels, size, classes, conditional)
+        # the engine refuses a preset / data combination it cannot build with a ValueError: a label, not a crash
+        jobs.run("model", _describe_model, preset, kind, channels, size, classes, conditional, owner=self,
+                 on_done=self.model_label.setText, on_error=self._on_model_description_failed, expected=(ValueError,))
 
-    def _on_background(self, tag: str, result: Any, exc: Any) -> None:
-        if tag == "model":
-            if exc is not None:
-                self.model_label.setText(f"(model description unavailable: {exc})")
-            else:
-                self.model_label.setText(result)
+    def _on_model_description_failed(self, message: str) -> None:
+        self.model_label.setText(f"(model description unavailable: {message})")
 
     def _update_device_label(self) -> None:
         name = self.widgets["training.device"].currentData()
@@ -819,7 +837,7 @@ class ExperimentForm(QWidget):
         self.preview_grid.update()
 
     def shutdown(self) -> None:
-        self._runner.shutdown()
+        jobs.shutdown(self)
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -176,7 +176,7 @@ def test_shutdown_waits_for_a_cooperative_job_to_clean_up(qtbot, owner):
             time.sleep(0.005)
         cleaned.set()
 
-    job = jobs.run("export", cooperative, owner=owner, cooperative=True)
+    jobs.run("export", cooperative, owner=owner, cooperative=True)
     qtbot.waitUntil(started.is_set, timeout=5000)
     start = time.monotonic()
     assert jobs.shutdown(owner, timeout_s=5.0)
