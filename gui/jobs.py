@@ -141,7 +141,9 @@ class Job:
         return self._stop.is_set()
 
     def _task_ended(self, task: asyncio.Task) -> None:
-        """A task cancelled before its first step never ran ``_main``: its function will never run either."""
+        if not task.cancelled() and task.exception() is not None:
+            report_bug(task.exception())  # a callback raised: a bug in GUI code, same crash path
+        # a task cancelled before its first step never ran _main: its function will never run either
         if self.state == "running":
             if not self._submitted:
                 self._returned.set()
@@ -173,28 +175,21 @@ class Job:
     async def _main(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         self._submitted = True
         thread_call = asyncio.ensure_future(asyncio.to_thread(self._call, fn, args, kwargs))
-        try:
-            # shielded: cancelling the task must not abandon the thread's outcome, which on_cancelled waits for
-            result = await asyncio.shield(thread_call)
-        except asyncio.CancelledError:
-            self._stop.set()
-            while not thread_call.done():
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.wait({thread_call})
-            if not thread_call.cancelled():
-                thread_call.exception()  # retrieved: a cancelled job's error is not news
-            self._finish("cancelled")
-            return
-        except Exception as exc:  # noqa: BLE001 - the function's error, reported below in one place
-            if self._stop.is_set():
-                self._finish("cancelled")
-            else:
-                self._fail(exc)
-            return
+        # asyncio.wait never cancels what it waits for, and never raises the function's error: a cancelled task
+        # keeps waiting for the thread (on_cancelled comes after the function's cleanup), and an error arrives
+        # as the future's exception, reported in one place (_fail)
+        while not thread_call.done():
+            try:
+                await asyncio.wait({thread_call})
+            except asyncio.CancelledError:
+                self._stop.set()
+        error = thread_call.exception()
         if self._stop.is_set():
-            self._finish("cancelled")
+            self._finish("cancelled")  # a cancelled job's result or error is not news
+        elif error is not None:
+            self._fail(error)
         else:
-            self._finish("done", result)
+            self._finish("done", thread_call.result())
 
     def _deliverable(self) -> bool:
         return not self._silent and (self.owner is None or shiboken6.isValid(self.owner))
@@ -216,7 +211,7 @@ class Job:
         elif state == "cancelled" and self.on_cancelled is not None:
             self.on_cancelled()
 
-    def _fail(self, exc: Exception) -> None:
+    def _fail(self, exc: BaseException) -> None:
         self.state = "failed"
         _forget(self)
         message, is_bug = error_message(exc, self.expected)

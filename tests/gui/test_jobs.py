@@ -124,6 +124,17 @@ def test_other_exception_is_reported_through_the_crash_path(qtbot, owner):
     assert len(messages) == 1 and "unexpected error" in messages[0] and "ZeroDivisionError" in messages[0]
 
 
+def test_an_exception_in_a_callback_is_reported_through_the_crash_path(qtbot, owner):
+    def broken_slot(result):
+        raise KeyError(result)
+
+    with qtbot.capture_exceptions() as crashes:
+        job = jobs.run("x", lambda: "r", owner=owner, on_done=broken_slot)
+        wait_done(qtbot, job)
+        qtbot.waitUntil(lambda: len(crashes) == 1, timeout=5000)
+    assert crashes[0][0] is KeyError
+
+
 def test_no_callbacks_after_the_owner_is_deleted(qtbot):
     jobs.ensure_loop()
     owner = QObject()
