@@ -19,34 +19,12 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QStandardItemModel
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QFrame,
-    QLabel,
-    QLineEdit,
-    QScrollArea,
-    QSizePolicy,
-    QStackedWidget,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QLabel,
+                               QLineEdit, QScrollArea, QSizePolicy, QStackedWidget, QToolButton, QVBoxLayout,
+                               QWidget)
 
-from engine.config import (
-    BUILTIN_DATASETS,
-    DEVICES,
-    IMAGE_DATASETS,
-    LOSS_WEIGHTINGS,
-    MODEL_PRESETS,
-    POINT_DATASETS,
-    PREDICTIONS,
-    SCHEDULE_KINDS,
-    ExperimentConfig,
-    is_point_dataset,
-)
+from engine.config import (BUILTIN_DATASETS, DEVICES, IMAGE_DATASETS, LOSS_WEIGHTINGS, MODEL_PRESETS,
+                           POINT_DATASETS, PREDICTIONS, SCHEDULE_KINDS, ExperimentConfig, is_point_dataset)
 from engine.errors import ConfigError
 from gui import jobs
 from gui import theme as _theme
