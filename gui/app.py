@@ -42,8 +42,10 @@ def run_gui(argv: list[str] | None = None, *, selftest: bool = False) -> int:
     theme.apply_theme(app, settings.theme())
     app.setWindowIcon(theme.app_icon())
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    from gui import jobs
+
+    # one asyncio loop on Qt's event loop: short background jobs (gui/jobs.py) are coroutines on it
+    loop = jobs.install_loop(qasync.QEventLoop(app))
     exit_code = 0
     failures: list[str] = []
 
@@ -75,6 +77,7 @@ def run_gui(argv: list[str] | None = None, *, selftest: bool = False) -> int:
     try:
         with loop:
             loop.run_until_complete(closed.wait())
+            jobs.shutdown()  # the window's own jobs ended with it; anything left (a dialog's) ends here
     except RuntimeError as exc:  # the loop was stopped from elsewhere (app.quit during shutdown)
         log.debug("event loop ended: %s", exc)
     if failures:

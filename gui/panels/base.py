@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from engine.config import POINT_DATASETS, ExperimentConfig, ScheduleConfig
+from engine.errors import DataError
 from engine.schedules import NoiseSchedule
+from gui import jobs
 
 DEBOUNCE_MS = 250  # quiet time before an image set / file is (re)loaded
 
@@ -115,67 +114,21 @@ def position_to_index(position: int) -> int | None:
     return None if position <= 0 else position - 1
 
 
-# ---------------------------------------------------------------------------------------------- background work
-class BackgroundRunner(QObject):
-    """Runs callables on a worker thread and delivers results on the GUI thread, newest request per tag only.
-
-    ``submit(tag, fn, *args)`` -> later ``finished(tag, result, error)`` with exactly one of result / error set.
-    A newer submit with the same tag makes the older result stale; stale results are dropped.
-    """
-
-    finished = Signal(str, object, object)
-    _deliver = Signal(str, int, object, object)
-
-    def __init__(self, parent: QObject | None = None, workers: int = 1, name: str = "dl-gui"):
-        super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
-        self._generation: dict[str, int] = {}
-        self._lock = threading.Lock()
-        self._closed = False
-        self._deliver.connect(self._on_deliver)
-
-    def submit(self, tag: str, fn: Callable[..., Any], *args: Any) -> None:
-        if self._closed:
-            return
-        gen = self._generation.get(tag, 0) + 1
-        self._generation[tag] = gen
-        future = self._pool.submit(fn, *args)
-        future.add_done_callback(lambda f, tag=tag, gen=gen: self._done(tag, gen, f))
-
-    def cancel(self, tag: str) -> None:
-        self._generation[tag] = self._generation.get(tag, 0) + 1
-
-    def _done(self, tag: str, gen: int, future: Future) -> None:
-        if self._closed:
-            return
-        exc = future.exception()
-        result = None if exc is not None else future.result()
-        try:
-            self._deliver.emit(tag, gen, result, exc)
-        except RuntimeError:  # the QObject was deleted while the job ran (window closed)
-            pass
-
-    def _on_deliver(self, tag: str, gen: int, result: Any, exc: Any) -> None:
-        if self._closed or gen != self._generation.get(tag):
-            return
-        self.finished.emit(tag, result, exc)
-
-    def shutdown(self) -> None:
-        self._closed = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
+# ---------------------------------------------------------------------------------------------- datasets
 def _load_dataset(data_cfg, seed: int):  # noqa: ANN001 - engine.config.DataConfig
-    from engine.data import load_dataset
-
+    try:
+        from engine.data import load_dataset
+    except ImportError as exc:  # an optional loader dependency is missing: the user can install it
+        raise DataError(f"the data loader is not available ({exc})") from exc
     return load_dataset(data_cfg, seed)
 
 
 class DatasetProvider(QObject):
     """Loads the experiment's dataset once for every view that shows real samples (dock preview, Forward tab).
 
-    Built-in 2-D sets load synchronously (they take milliseconds); image sets and files load on a worker thread
-    and arrive through ``loaded`` without blocking the GUI. ``failed(message)`` carries the loader's error.
+    Built-in 2-D sets load synchronously (they take milliseconds); image sets and files load as a background
+    job (gui/jobs.py, newest request wins) and arrive through ``loaded`` without blocking the GUI.
+    ``failed(message)`` carries the loader's one-line error.
     """
 
     loading = Signal(str)
@@ -184,8 +137,7 @@ class DatasetProvider(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._runner = BackgroundRunner(self, name="dl-data")
-        self._runner.finished.connect(self._on_finished)
+        self._job: jobs.Job | None = None
         self._key: str | None = None
         self._dataset = None
         self._error: str | None = None
@@ -220,14 +172,19 @@ class DatasetProvider(QObject):
         data_copy = dataclasses.replace(data_cfg)
         self.loading.emit(data_cfg.dataset)
         if data_cfg.dataset in POINT_DATASETS:
-            self._runner.cancel("data")
+            if self._job is not None:
+                self._job.cancel()
+                self._job = None
             self._debounce.stop()
             self._pending = None
             self._busy = False
             try:
                 ds = _load_dataset(data_copy, seed)
-            except Exception as exc:  # noqa: BLE001 - shown to the user
-                self._fail(exc)
+            except Exception as exc:  # noqa: BLE001 - the same one-place wording as a background load
+                message, is_bug = jobs.error_message(exc, (OSError,))
+                if is_bug:
+                    jobs.report_bug(exc)
+                self._show_failure(message)
             else:
                 self._dataset = ds
                 self.loaded.emit(ds)
@@ -242,25 +199,27 @@ class DatasetProvider(QObject):
         if self._pending is not None:
             data_cfg, seed = self._pending
             self._pending = None
-            self._runner.submit("data", _load_dataset, data_cfg, seed)
+            # a file the user picked may be unreadable (OSError): their problem to fix, not a crash
+            self._job = jobs.run("data", _load_dataset, data_cfg, seed, owner=self, on_done=self._on_loaded,
+                                 on_error=self._on_failed, expected=(OSError,))
 
-    def _on_finished(self, tag: str, result: Any, exc: Any) -> None:
+    def _on_loaded(self, dataset: object) -> None:
         self._busy = False
-        if exc is not None:
-            self._fail(exc)
-            return
-        self._dataset = result
-        self.loaded.emit(result)
+        self._job = None
+        self._dataset = dataset
+        self.loaded.emit(dataset)
 
-    def _fail(self, exc: BaseException) -> None:
-        if isinstance(exc, ImportError):
-            message = f"the data loader is not available ({exc})"
-        else:
-            message = str(exc) or type(exc).__name__
+    def _on_failed(self, message: str) -> None:
+        self._busy = False
+        self._job = None
+        self._show_failure(message)
+
+    def _show_failure(self, message: str) -> None:
         self._error = message
         self.failed.emit(message)
 
     def shutdown(self) -> None:
         self._debounce.stop()
         self._pending = None
-        self._runner.shutdown()
+        self._job = None
+        jobs.shutdown(self)

@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout,
                                QSizePolicy, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from engine.config import DataConfig, ExperimentConfig
+from engine.data.dataset import Dataset
 from engine.diffusion import q_sample
+from gui import jobs
 from gui import theme as _theme
-from gui.panels.base import BackgroundRunner, Panel, TimelineSpec
+from gui.panels.base import Panel, TimelineSpec
 from gui.widgets.image_view import ImageView
 
 STRIP_COUNT = 8
@@ -146,8 +148,6 @@ class ForwardPanel(Panel):
         self._strip_key: tuple | None = None
         self._x0_colors: np.ndarray | None = None
         self._pending_path = ""
-        self._runner = BackgroundRunner(self, name="dl-forward")
-        self._runner.finished.connect(self._on_background)
         self._build()
         if datasets is not None:
             datasets.loading.connect(self._on_data_loading)
@@ -421,16 +421,15 @@ class ForwardPanel(Panel):
 
     def open_image(self, path: str) -> None:
         """Diffuse an arbitrary image file (loaded off the GUI thread; centre-cropped, at most 128 px)."""
-        self._runner.submit("image", _load_single_image, str(path))
         self._pending_path = str(path)
+        jobs.run("image", _load_single_image, str(path), owner=self, on_done=self._on_image_loaded,
+                 on_error=self._on_image_failed, expected=(OSError,))
 
-    def _on_background(self, tag: str, result, exc) -> None:  # noqa: ANN001
-        if tag != "image":
-            return
+    def _on_image_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Cannot open image", f"{self._pending_path}\n\n{message}")
+
+    def _on_image_loaded(self, result: Dataset) -> None:
         path = self._pending_path
-        if exc is not None:
-            QMessageBox.warning(self, "Cannot open image", f"{path}\n\n{exc}")
-            return
         self.source = "file"
         self.file_path = path
         self.dataset = result
@@ -637,7 +636,7 @@ class ForwardPanel(Panel):
             self._update_strip()
 
     def shutdown(self) -> None:
-        self._runner.shutdown()
+        jobs.shutdown(self)
 
 
 def _load_single_image(path: str):  # noqa: ANN201

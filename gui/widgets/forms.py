@@ -22,7 +22,7 @@ from engine.config import MODEL_PRESETS, POINT_DATASETS, ExperimentConfig, is_po
 from engine.config_fields import field_spec
 from engine.errors import ConfigError
 from engine.presets import default_config, switch_dataset
-from gui.panels.base import BackgroundRunner
+from gui import jobs
 from gui.widgets.data_preview import OPEN_FILE, OPEN_FOLDER, DataPreview, DatasetPicker
 from gui.widgets.form_parts import (CollapsibleSection, KeepKeys, check_box, choice_combo, describe_device,
                                     describe_model, field_label, help_text, line_edit, read_value, repolish,
@@ -53,8 +53,6 @@ class ExperimentForm(QWidget):
         self._keep_keys = KeepKeys(self)
         self.widgets: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
-        self._runner = BackgroundRunner(self, name="dl-form")
-        self._runner.finished.connect(self._on_background)
 
         self._build()
         self._fill(self._base)
@@ -432,11 +430,12 @@ class ExperimentForm(QWidget):
             size = cfg.data.image_size if isinstance(cfg.data.image_size, int) else 0
             kind, channels, size, classes = ("points", 0, 0, 0) if points else ("images", ch or 1, size, 0)
         conditional = bool(cfg.model.class_conditional)
-        self._runner.submit("model", describe_model, preset, kind, channels, size, classes, conditional)
+        # the engine refuses a preset / data combination it cannot build with a ValueError: a label, not a crash
+        jobs.run("model", describe_model, preset, kind, channels, size, classes, conditional, owner=self,
+                 on_done=self.model_label.setText, on_error=self._on_model_description_failed, expected=(ValueError,))
 
-    def _on_background(self, tag: str, result: Any, exc: Any) -> None:
-        if tag == "model":
-            self.model_label.setText(f"(model description unavailable: {exc})" if exc is not None else result)
+    def _on_model_description_failed(self, message: str) -> None:
+        self.model_label.setText(f"(model description unavailable: {message})")
 
     def _update_device_label(self) -> None:
         text, ok = describe_device(self.widgets["training.device"].currentData())
@@ -457,4 +456,4 @@ class ExperimentForm(QWidget):
         self.data_preview.apply_theme(self._datasets.dataset() if self._datasets is not None else None)
 
     def shutdown(self) -> None:
-        self._runner.shutdown()
+        jobs.shutdown(self)
