@@ -30,8 +30,9 @@ FLAG_FOR_FIELD = {
 # subcommand -> the config sections its flags set, so a flag argparse rejects ('nan', 'abc') still gets its range
 _COMMAND_SECTIONS = {"train": ("data", "schedule", "model", "training"), "sample": ("sampling",),
                      "export": ("sampling",), "schedule": ("schedule",), "forward": ("schedule", "data")}
-# (subcommand, flag) -> allowed values, for the flags of train and forward that are not config fields (the flags of
-# export that are not config fields are checked by engine.export.AnimationOptions.validate, which names its range)
+# (subcommand, flag) -> allowed values, for the flags of train and forward that are not config fields. Export's own
+# flags are range-checked by engine.export.AnimationOptions.validate, whose message names the range; when argparse
+# itself rejects one of them ('--fps abc') the message names no range (none is registered here).
 FLAG_RANGES: dict[tuple[str, str], str] = {
     ("forward", "--t"): "integers in [0, --timesteps] (0 = clean)", ("forward", "--index"): "an integer >= 0",
     ("forward", "--scale"): "an integer in [0, 32] (0 = automatic)",

@@ -8,9 +8,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from engine.export.files import check_target
 from engine.export.frames import forward_caption, frame_durations, plan_timing, reverse_caption, select_frames
 from engine.export.options import AnimationOptions, Cancel, ExportError, ExportResult, Progress, animation_format
-from engine.export.files import check_target
 from engine.export.render import (LazyFrames, as_float_tensor, auto_scale, caption_colors, composer, hstack_panels,
                                   image_panel, image_scale, pick_sample, scatter_trails_image, upscale, view_gap)
 from engine.export.writers import write_animation

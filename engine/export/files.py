@@ -114,6 +114,7 @@ class Ticker:
 
 
 def checked_frame(frames: Sequence[np.ndarray], i: int, shape: tuple[int, ...]) -> np.ndarray:
+    """``frames[i]``, after checking it is uint8 of the first frame's ``shape`` (a writer cannot mix sizes)."""
     f = np.asarray(frames[i])
     if f.shape != shape or f.dtype != np.uint8:
         raise ValueError(f"frame {i} is {f.dtype} {f.shape}; every frame must be uint8 {shape} like the first")
@@ -121,6 +122,7 @@ def checked_frame(frames: Sequence[np.ndarray], i: int, shape: tuple[int, ...]) 
 
 
 def write_png(img: np.ndarray, out: Path, started: float) -> ExportResult:
+    """A still RGB picture as PNG; ``started`` (time.monotonic()) is when the export began, for the report."""
     from PIL import Image
 
     with AtomicExport(out, ".tmp.png") as tmp:
