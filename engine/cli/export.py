@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from engine.cli.common import FLOAT, INT, sampling_trainer, terminal_progress
+from engine.cli.forward import POINTS_SHOWN
 from engine.export import (SELECT_MODES, VIEWS, WHATS, AnimationOptions, ExportError, animation_format, check_target,
                            export_forward_animation, export_grid_png, export_loss_csv, export_loss_plot,
                            export_reverse_animation, export_samples_npy, export_strip_png, export_timelapse,
@@ -142,7 +143,8 @@ def run(args) -> int:
 
 
 def _forward_data(args):
-    """x0 for forward exports from the run's data: ``--n`` items from ``--index`` (one image, or 2000 points)."""
+    """x0 for forward exports from the run's data: ``--n`` items from ``--index`` (default one image, or the points
+    ``diffusion-lab forward`` shows)."""
     from engine.checkpoint import load_checkpoint
     from engine.data import load_dataset
     from engine.schedules import NoiseSchedule
@@ -152,7 +154,7 @@ def _forward_data(args):
     cfg = load_checkpoint(args.run).config
     dataset = load_dataset(cfg.data, seed=cfg.training.seed)
     schedule = NoiseSchedule.from_config(cfg.schedule)
-    n = args.n or (2000 if dataset.kind == "points" else 1)
+    n = args.n or (POINTS_SHOWN if dataset.kind == "points" else 1)
     if dataset.kind == "points":
         return dataset.x[:n], schedule
     if not 0 <= args.index < len(dataset):

@@ -9,7 +9,7 @@ from engine.cli.common import FLOAT, INT
 from engine.config import SCHEDULE_KINDS
 from engine.errors import UserError
 
-POINTS_SHOWN = 2000  # points of a 2-D set drawn in each panel (as export --what strip --source forward)
+POINTS_SHOWN = 2000  # points of a 2-D set drawn in each panel (export --what forward / strip use it too)
 
 
 def add_parser(sub) -> None:
