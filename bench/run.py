@@ -273,7 +273,7 @@ def section_throughput(args, state: dict) -> dict:  # noqa: ANN001
 def section_sampling(args, state: dict) -> dict:  # noqa: ANN001
     from engine.data import fresh_points, sliced_wasserstein
     from engine.presets import default_config
-    from engine.samplers import Trajectory, final_sample
+    from engine.samplers import final_sample, record
     from engine.session import TrainingSession
     from engine.training import Trainer
 
@@ -327,10 +327,8 @@ def section_sampling(args, state: dict) -> dict:  # noqa: ANN001
             t0 = time.perf_counter()
             final_sample(tr.sample(n=count, steps=50, sampler="ddim", seed=EVAL_SEED))
             plain.append(time.perf_counter() - t0)
-            traj = Trajectory(50, tr.sample_shape(count), kind)
             t0 = time.perf_counter()
-            for frame in tr.sample(n=count, steps=50, sampler="ddim", seed=EVAL_SEED):
-                traj.record(frame)
+            traj = record(tr.sample(n=count, steps=50, sampler="ddim", seed=EVAL_SEED), kind)
             recorded.append(time.perf_counter() - t0)
         p, r = min(plain), min(recorded)
         traj_rows.append({"model": label, "n": count, "frames": len(traj), "plain_s": p, "recorded_s": r,

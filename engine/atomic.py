@@ -10,7 +10,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 
 @contextlib.contextmanager
@@ -96,12 +96,6 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
 
 def atomic_write_text(target: str | Path, text: str) -> None:
     atomic_write_bytes(target, text.encode("utf-8"))
-
-
-def atomic_write_with(target: str | Path, writer: Callable[[Path], None], suffix: str | None = None) -> None:
-    """Run ``writer(tmp_path)`` and move the result into place atomically."""
-    with atomic_path(target, suffix=suffix) as tmp:
-        writer(tmp)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -24,7 +24,7 @@ What a distributed run does (see :func:`distribute_trainer`):
   the ranks draw different randomness, and a run is reproducible for a given world size.
 * gradients are averaged by DDP during backward, so the weights stay identical on every rank; the reported loss is
   the mean over ranks (an all-reduce before the NaN check, so every rank agrees on a divergence), which makes rank 0's
-  loss history the global average. Only rank 0 writes the checkpoint, config.json and loss.csv (engine/cli.py).
+  loss history the global average. Only rank 0 writes the checkpoint, config.json and loss.csv (engine/cli/train.py).
 """
 from __future__ import annotations
 

@@ -299,16 +299,10 @@ class SchedulePanel(Panel):
             QMessageBox.warning(self, "Export failed", f"{path}\n\n{exc}")
 
     def export_csv(self, path: str | Path) -> None:
-        sched = schedule_for(self._config.schedule)
-        arrays = sched.as_numpy()
-        cols = ["betas", "alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar", "snr", "log_snr"]
-        data = np.column_stack([np.arange(1, sched.timesteps + 1)] + [arrays[c] for c in cols])
         from engine.atomic import atomic_write_text
-        import io
+        from engine.export import schedule_csv
 
-        buf = io.StringIO()
-        np.savetxt(buf, data, delimiter=",", header="t," + ",".join(cols), comments="", fmt="%.10g")
-        atomic_write_text(path, buf.getvalue())
+        atomic_write_text(path, schedule_csv(schedule_for(self._config.schedule)))  # the CLI's schedule CSV
 
     def apply_theme(self, theme) -> None:  # noqa: ANN001
         for pw in self.plots.values():

@@ -49,10 +49,31 @@ def test_schedule_csv_matches_noise_schedule(tmp_path):
     out = tmp_path / "cos.csv"
     assert main(["schedule", "--schedule", "cosine", "--timesteps", "100", "--out", str(out)]) == 0
     rows = list(csv.DictReader(out.open()))
-    assert list(rows[0].keys()) == ["t", "beta", "alpha", "alpha_bar", "snr"] and len(rows) == 100
+    assert list(rows[0].keys()) == ["t (1..T)", "beta", "alpha_bar", "sqrt_alpha_bar", "sqrt_one_minus_alpha_bar",
+                                    "snr", "log_snr"] and len(rows) == 100
     ref = NoiseSchedule("cosine", 100)
     assert np.allclose([float(r["alpha_bar"]) for r in rows], ref.alpha_bar.numpy(), rtol=1e-8)
-    assert rows[0]["t"] == "1" and rows[-1]["t"] == "100"
+    assert rows[0]["t (1..T)"] == "1" and rows[-1]["t (1..T)"] == "100"
+    # the paper's t: row t = 1 holds beta_1 (schedule index 0), row t = T holds alpha_bar_T
+    assert float(rows[0]["beta"]) == pytest.approx(float(ref.betas[0]), rel=1e-9)
+    assert float(rows[-1]["alpha_bar"]) == pytest.approx(float(ref.alpha_bar[-1]), rel=1e-9)
+
+
+def test_sample_png_is_export_grid_png(moons_run, tmp_path):
+    """One implementation per artefact: ``sample --out x.png`` and ``export --what grid`` write the same file."""
+    flags = ["--run", str(moons_run), "--n", "200", "--steps", "5", "--seed", "3"]
+    assert main(["sample", *flags, "--out", str(tmp_path / "sample.png")]) == 0
+    assert main(["export", "--what", "grid", *flags, "--out", str(tmp_path / "export.png")]) == 0
+    assert (tmp_path / "sample.png").read_bytes() == (tmp_path / "export.png").read_bytes()
+
+
+def test_forward_is_export_strip_of_the_forward_process(moons_run, tmp_path):
+    """``forward`` and ``export --what strip --source forward`` draw through one function: same data, same file."""
+    ts = ["0", "250", "1000"]
+    assert main(["forward", "--dataset", "moons", "--t", *ts, "--out", str(tmp_path / "forward.png")]) == 0
+    assert main(["export", "--run", str(moons_run), "--what", "strip", "--source", "forward", "--t", *ts,
+                 "--out", str(tmp_path / "strip.png")]) == 0
+    assert (tmp_path / "forward.png").read_bytes() == (tmp_path / "strip.png").read_bytes()
 
 
 def test_forward_strip_for_images_and_points(tmp_path):

@@ -7,6 +7,7 @@ APNG are compared exactly on ordinary frames; lossy outputs (GIF of noisy frames
 from __future__ import annotations
 
 import errno
+import os
 import stat
 import sys
 import time
@@ -18,6 +19,7 @@ import torch
 from PIL import Image, ImageSequence
 
 from engine import export as E
+from engine.export import files, gif
 from engine.diffusion import q_sample
 from engine.export import (AnimationOptions, ExportCancelled, ExportError, TimelapseRecorder, export_forward_animation,
                            export_grid_png, export_loss_csv, export_loss_plot, export_reverse_animation,
@@ -326,7 +328,7 @@ def test_exports_get_ordinary_file_permissions(tmp_path):
     export_reverse_animation(record((1, 1, 4, 4), steps=2), tmp_path / "a.gif")
     export_loss_csv(_history(5), tmp_path / "loss.csv")
     for name in ("a.gif", "loss.csv"):
-        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~E._UMASK
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~files._UMASK
 
 
 def test_progress_reaches_the_end(tmp_path):
@@ -354,7 +356,7 @@ def test_unknown_extension_and_bad_paths(tmp_path):
     assert leftovers(tmp_path) == ["file.txt"]
 
 
-@pytest.mark.skipif(not hasattr(E.os, "geteuid") or E.os.geteuid() == 0, reason="root can write anywhere")
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write anywhere")
 def test_read_only_folder(tmp_path):
     ro = tmp_path / "ro"
     ro.mkdir()
@@ -371,7 +373,7 @@ def test_disk_full_is_a_clear_message(tmp_path, monkeypatch):
         yield b"GIF89a"
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(E, "_gif_chunks", full)
+    monkeypatch.setattr(gif, "_gif_chunks", full)
     with pytest.raises(ExportError, match="disk is full"):
         export_reverse_animation(record((1, 1, 4, 4), steps=3), tmp_path / "a.gif")
     assert leftovers(tmp_path) == []
@@ -566,3 +568,39 @@ def test_200_frame_grid_gif_is_fast_and_small(tmp_path):
     im.seek(199)
     final = np.asarray(im.convert("RGB")).astype(int)
     assert np.abs(final - expected_grid(traj.frame(199).x_t, 1, 2)).mean() < 4
+
+
+def test_captions_use_the_papers_t(tmp_path, monkeypatch):
+    """GIF captions count t like the paper (1..T, 0 = clean): the first DDPM frame of T = 1000 is t = 1000, the
+    finished sample t = 0; the forward process runs from t = 0 (clean data) to t = T."""
+    from engine.export import render
+
+    drawn: list[str] = []
+    band = render.caption_band
+
+    def spy(text, *args, **kwargs):
+        drawn.append(text)
+        return band(text, *args, **kwargs)
+
+    monkeypatch.setattr(render, "caption_band", spy)
+    traj = record((1, 1, 4, 4), steps=10)
+    result = export_reverse_animation(traj, tmp_path / "r.gif", AnimationOptions(caption=True))
+    assert result.frame_indices[0] == 0 and result.frame_indices[-1] == 10
+    assert drawn[0] == "step 0/10   t = 1000" and "step 10/10   t = 0 (sample)" in drawn
+    drawn.clear()
+    result = export_forward_animation(torch.zeros(1, 1, 4, 4), SCHED, tmp_path / "f.gif",
+                                      AnimationOptions(caption=True))
+    assert result.frame_indices[0] == 0 and result.frame_indices[-1] == 1000
+    assert drawn[0] == "t = 0/1000   (clean data)" and "t = 1000/1000" in drawn
+    assert E.reverse_caption(3, 50, 979, "x0_pred") == "step 3/50   t = 980   predicted x0"
+
+
+def test_schedule_csv_rows_are_the_papers_t():
+    lines = E.schedule_csv(SCHED).splitlines()
+    assert lines[0] == "t (1..T),beta,alpha_bar,sqrt_alpha_bar,sqrt_one_minus_alpha_bar,snr,log_snr"
+    first, last = lines[1].split(","), lines[-1].split(",")
+    assert len(lines) == 1 + 1000 and first[0] == "1" and last[0] == "1000"
+    assert float(first[1]) == pytest.approx(float(SCHED.betas[0]), rel=1e-9)  # row t = 1 holds beta_1
+    assert float(first[2]) == pytest.approx(1 - float(SCHED.betas[0]), rel=1e-9)  # alpha_bar_1 = 1 - beta_1
+    assert float(last[2]) == pytest.approx(float(SCHED.alpha_bar[-1]), rel=1e-9)
+    assert float(last[6]) == pytest.approx(float(SCHED.log_snr[-1]), rel=1e-9)

@@ -94,7 +94,8 @@ def installed(wheel, tmp_path_factory) -> dict:
 
 def test_wheel_contents(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("main.py", "engine/__init__.py", "engine/cli.py", "engine/version.py", "gui/__init__.py",
+    for required in ("main.py", "engine/__init__.py", "engine/cli/__init__.py", "engine/cli/__main__.py",
+                     "engine/export/__init__.py", "engine/version.py", "gui/__init__.py",
                      "gui/app.py", "gui/main_window.py", "gui/selftest.py", "engine/resources.py", "resources/data/digits.npz",
                      "resources/icons/app.svg", "resources/icons/png/app-256.png"):
         assert required in names, f"{required} missing from {wheel.name}"

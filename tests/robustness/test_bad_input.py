@@ -153,7 +153,7 @@ def test_train_message_examples(capsys, tmp_path):
     assert "training.batch_size" in line and "[1, 65536]" in line
 
 
-# ---------------------------------------------------------------- export (engine/export.py)
+# ---------------------------------------------------------------- export (engine/export/)
 EXPORT_FLAGS = ["--fps", "--duration", "--every", "--max-frames", "--hold", "--scale", "--padding", "--sample",
                 "--nrow", "--quality", "--trails", "--plot-size", "--steps", "--eta", "--n", "--seed", "--index", "--t",
                 "--width", "--height"]

@@ -1,0 +1,90 @@
+"""The headless command line: ``diffusion-lab train | sample | schedule | forward | export``.
+
+Every subcommand runs over the same engine the window uses; each lives in its own module here (``add_parser`` and
+``run``), sharing :mod:`engine.cli.common`. Bad arguments exit with status 2 and one line naming the argument;
+problems with data or checkpoints exit 1 with one line; never a raw traceback for a user mistake.
+"""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Callable, Sequence
+
+from engine.cli import export, forward, sample, schedule, train
+from engine.cli.common import CliParser, config_error_line
+from engine.errors import CheckpointError, ConfigError, DataError, TrainingStopped, UserError
+
+SUBCOMMANDS = (train, sample, schedule, forward, export)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = CliParser(prog="diffusion-lab", description="Diffusion Lab: train and explore small diffusion models.")
+    parser.add_argument("--version", action="store_true", help="print versions and the active device, then exit")
+    sub = parser.add_subparsers(dest="command", parser_class=CliParser)
+    for command in SUBCOMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def version_text(frontend_lines: Sequence[str] = ()) -> str:
+    """App, Python and torch versions and the active device; ``frontend_lines`` are added by a client that knows
+    more (main.py adds the GUI toolkit's versions: the engine never imports Qt)."""
+    import platform
+
+    import torch
+
+    from engine.training import device_description, resolve_device
+    from engine.version import __version__
+
+    lines = [f"Diffusion Lab {__version__}", f"Python {platform.python_version()} | torch {torch.__version__}",
+             *frontend_lines, f"device: {device_description(resolve_device('auto'))}"]
+    return "\n".join(lines)
+
+
+def _make_interruptible() -> None:
+    """Ctrl+C and SIGTERM must reach the CLI. A signal mask is inherited across fork/exec, so a process started from
+    a thread that had SIGINT blocked (a GUI or test process) would otherwise never see it: unblock both here."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        return
+    wanted = {signal.SIGINT} | ({signal.SIGTERM} if hasattr(signal, "SIGTERM") else set())
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, wanted)
+    except (OSError, ValueError):  # pragma: no cover - platforms without per-thread masks
+        pass
+
+
+def main(argv: Sequence[str] | None = None, frontend_versions: Callable[[], Sequence[str]] | None = None) -> int:
+    """The CLI. ``frontend_versions`` returns extra ``--version`` lines (see :func:`version_text`)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _make_interruptible()
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.version:
+            print(version_text(frontend_versions() if frontend_versions is not None else ()))
+            return 0
+        if not args.command:
+            parser.print_help()
+            return 2
+        return int(args.handler(args) or 0)
+    except ConfigError as exc:
+        sys.stderr.write(f"error: {config_error_line(exc)}\n")
+        return 2
+    except (DataError, CheckpointError, TrainingStopped) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    except UserError as exc:  # after its subclasses above, which print with an "error:" prefix
+        sys.stderr.write(f"{exc}\n")
+        return exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return 0
+    except OSError as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        sys.stderr.write(f"error: {exc.strerror or exc}{where}\n")
+        return 1
+
+
+__all__ = ["build_parser", "main", "version_text"]

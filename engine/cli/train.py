@@ -1,0 +1,192 @@
+"""``diffusion-lab train``: train a model headless and write a run folder (config.json, checkpoint, loss.csv and,
+with ``--timelapse-every``, timelapse.npz). Under torchrun it trains data-parallel (see engine/distributed.py)."""
+from __future__ import annotations
+
+import io
+import math
+import signal
+import sys
+import time
+from pathlib import Path
+
+from engine.cli.common import FLOAT, INT, check_writable
+from engine.config import BUILTIN_DATASETS, DEVICES, MODEL_PRESETS, PREDICTIONS, SCHEDULE_KINDS, ExperimentConfig
+from engine.errors import UserError
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("train", help="train a model headless and write a run folder")
+    p.add_argument("--dataset", help=f"a built-in set ({', '.join(BUILTIN_DATASETS)}) or a path")
+    p.add_argument("--image-size", type=INT)
+    p.add_argument("--channels", type=INT, choices=(1, 3))
+    p.add_argument("--schedule", choices=SCHEDULE_KINDS)
+    p.add_argument("--timesteps", type=INT)
+    p.add_argument("--beta-start", type=FLOAT)
+    p.add_argument("--beta-end", type=FLOAT)
+    p.add_argument("--zero-terminal-snr", action="store_true", default=None)
+    p.add_argument("--prediction", choices=PREDICTIONS)
+    p.add_argument("--loss-weighting", choices=("uniform", "min_snr"))
+    p.add_argument("--model", choices=MODEL_PRESETS)
+    p.add_argument("--class-conditional", action="store_true", default=None)
+    p.add_argument("--steps", type=INT)
+    p.add_argument("--batch-size", type=INT)
+    p.add_argument("--lr", type=FLOAT)
+    p.add_argument("--ema-decay", type=FLOAT)
+    p.add_argument("--seed", type=INT)
+    p.add_argument("--device", choices=DEVICES)
+    p.add_argument("--time-budget", type=FLOAT, help="stop cleanly after this many seconds of training")
+    p.add_argument("--config", help="an experiment JSON file; flags override its values")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--timelapse-every", type=INT, default=0, metavar="N",
+                   help="capture a preview every N steps into RUN/timelapse.npz (for export --what timelapse)")
+    p.add_argument("--out", required=True, help="run folder to write (config.json, checkpoint, loss.csv)")
+    p.set_defaults(handler=run)
+
+
+def _progress(out, step: int, total: int, loss: float, rate: float, elapsed: float) -> None:
+    width = 28
+    done = int(width * step / max(total, 1))
+    eta = (total - step) / rate if rate > 0 else float("nan")
+    eta_text = f"{eta:5.0f}s" if math.isfinite(eta) else "    ?"
+    out.write(f"\r[{'#' * done}{'.' * (width - done)}] {step}/{total}  loss {loss:.4f}  {rate:6.1f} it/s  "
+              f"{elapsed:5.0f}s elapsed  eta {eta_text} ")
+    out.flush()
+
+
+def _train_config(args) -> ExperimentConfig:
+    from engine.presets import default_config
+
+    if args.config:
+        cfg = ExperimentConfig.load(args.config)
+        if args.dataset:
+            cfg.data.dataset = args.dataset
+    else:
+        cfg = default_config(args.dataset or "moons")
+    overrides = {
+        ("data", "image_size"): args.image_size, ("data", "channels"): args.channels,
+        ("schedule", "kind"): args.schedule, ("schedule", "timesteps"): args.timesteps,
+        ("schedule", "beta_start"): args.beta_start, ("schedule", "beta_end"): args.beta_end,
+        ("schedule", "zero_terminal_snr"): args.zero_terminal_snr,
+        ("training", "prediction"): args.prediction, ("training", "loss_weighting"): args.loss_weighting,
+        ("model", "preset"): args.model, ("model", "class_conditional"): args.class_conditional,
+        ("training", "steps"): args.steps, ("training", "batch_size"): args.batch_size, ("training", "lr"): args.lr,
+        ("training", "ema_decay"): args.ema_decay, ("training", "seed"): args.seed,
+        ("training", "device"): args.device, ("training", "time_budget"): args.time_budget,
+    }
+    for (section, name), value in overrides.items():
+        if value is not None:
+            setattr(getattr(cfg, section), name, value)
+    if cfg.sampling.steps > cfg.schedule.timesteps:
+        cfg.sampling.steps = cfg.schedule.timesteps  # a short schedule: the preview/sample default follows it
+    return cfg.validate()
+
+
+
+def run(args) -> int:
+    from engine.checkpoint import load_checkpoint, save_checkpoint, trainer_from_checkpoint
+    from engine.distributed import DistributedContext, StopVote, distribute_trainer  # [distributed]
+    from engine.session import Control, TrainingSession
+    from engine.training import Trainer
+
+    out_dir = Path(args.out)
+    # [distributed] a no-op single-process context (no process group) unless torchrun started us with WORLD_SIZE > 1
+    dctx = DistributedContext.from_env()
+    if args.resume:
+        ckpt = load_checkpoint(out_dir)
+        cfg = ckpt.config
+        if args.steps is not None:
+            cfg.training.steps = args.steps
+        if args.time_budget is not None:
+            cfg.training.time_budget = args.time_budget
+        cfg.validate()
+        device = None if args.device in (None, "auto") else args.device
+        if dctx.enabled:  # [distributed] the checkpoint is rank-agnostic: any number of ranks can resume it
+            device = dctx.init(device or cfg.training.device).device
+        trainer = trainer_from_checkpoint(ckpt, config=cfg, device=device)
+    else:
+        cfg = _train_config(args)
+        trainer = Trainer(cfg, device=dctx.init(cfg.training.device).device)  # [distributed] device None: as before
+    trainer = distribute_trainer(trainer, dctx)  # [distributed] DDP, per-rank shard and seed; identity in 1 process
+    check_writable(out_dir)
+    if args.timelapse_every < 0:
+        raise UserError(f"--timelapse-every: must be >= 0 (0 = off), got {args.timelapse_every}", code=2)
+    err = sys.stderr if dctx.is_main else io.StringIO()  # [distributed] only rank 0 prints
+    for warning in trainer.dataset.warnings[:20]:
+        err.write(f"warning: {warning}\n")
+    if len(trainer.dataset.warnings) > 20:
+        err.write(f"warning: ... and {len(trainer.dataset.warnings) - 20} more skipped items\n")
+    from engine.models import count_parameters
+
+    err.write(f"training {cfg.model.preset} model ({count_parameters(trainer.model):,} parameters) on "
+              f"{trainer.dataset.name} ({len(trainer.dataset)} items) with {trainer.device_name}\n")
+    if dctx.enabled:  # [distributed]
+        err.write(f"{dctx.world_size} processes ({dctx.backend}): batch {cfg.training.batch_size} per rank, "
+                  f"{cfg.training.batch_size * dctx.world_size} per step; loss averaged over ranks\n")
+    control = Control()
+    started = time.monotonic()
+    state = {"last": 0.0, "loss": float("nan")}
+    show = not args.quiet and dctx.is_main  # [distributed]
+    # [distributed] every rank stops after the same step (Ctrl+C/SIGTERM forwarded by torchrun, or the time budget)
+    vote = StopVote(dctx, control, time_budget=cfg.training.time_budget) if dctx.enabled else None
+
+    def on_metrics(m) -> None:
+        if vote is not None:  # [distributed]
+            vote.after_step(m.step)
+        state["loss"] = m.loss if math.isnan(state["loss"]) else 0.95 * state["loss"] + 0.05 * m.loss
+        now = time.monotonic()
+        if show and (now - state["last"] > 0.2 or m.step == cfg.training.steps):
+            state["last"] = now
+            elapsed = now - started
+            _progress(err, m.step, cfg.training.steps, state["loss"], m.step / elapsed if elapsed else 0.0, elapsed)
+
+    previous = signal.getsignal(signal.SIGINT)
+    interrupted = {"flag": False}
+
+    def on_sigint(signum, frame) -> None:  # first Ctrl+C: stop after this step and save; second: default
+        interrupted["flag"] = True
+        if vote is not None:  # [distributed] stop at the ranks' next vote, all together
+            vote.request()
+            return
+        control.stop()
+        signal.signal(signal.SIGINT, previous if callable(previous) else signal.default_int_handler)
+
+    previous_term = signal.getsignal(signal.SIGTERM) if hasattr(signal, "SIGTERM") else None
+    signal.signal(signal.SIGINT, on_sigint)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, on_sigint)
+    timelapse = None
+    if args.timelapse_every and dctx.is_main:  # [distributed] only rank 0 records (previews are rank-local)
+        from engine.export import TIMELAPSE_NAME, TimelapseRecorder
+
+        existing = out_dir / TIMELAPSE_NAME
+        timelapse = TimelapseRecorder.load(existing) if args.resume and existing.exists() else TimelapseRecorder()
+        if trainer.step_count == 0:
+            timelapse.add(0, trainer.preview())  # the untrained model: the clip starts from noise
+    try:
+        result = TrainingSession(trainer, control).run(on_metrics, timelapse.add if timelapse else None,
+                                                       preview_every=args.timelapse_every,
+                                                       time_budget=0.0 if vote is not None else None)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if previous_term is not None:  # an in-process caller (tests, the GUI) gets its SIGTERM handler back
+            signal.signal(signal.SIGTERM, previous_term)
+    if show:
+        err.write("\n")
+    if vote is not None:  # [distributed] the agreed reason, the same on every rank
+        result = vote.final_result(result)
+        interrupted["flag"] = result.reason == "stopped"
+    path = save_checkpoint(trainer, out_dir) if dctx.is_main else out_dir  # [distributed] only rank 0 writes
+    if result.reason != "oom":  # [distributed] (an OOM is rank-local: just exit, torchrun stops the others)
+        dctx.barrier()
+        dctx.destroy()
+    if timelapse is not None and len(timelapse):
+        err.write(f"time-lapse of {len(timelapse)} previews saved to {timelapse.save(out_dir / TIMELAPSE_NAME)}\n")
+    if interrupted["flag"]:
+        err.write(f"interrupted at step {trainer.step_count}; checkpoint saved to {path}\n")
+        return 0
+    err.write(f"{result.message}; checkpoint saved to {path}\n")
+    if result.reason in ("diverged", "oom"):
+        err.write(f"error: {result.message}\n")
+        return 3
+    return 0
