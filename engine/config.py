@@ -170,7 +170,7 @@ class SamplingConfig:
             "heun": "Heun (Karras et al. 2022, Algorithm 1): second order, two evaluations per step but the last",
         })
     steps: int = setting(50, label="Sampling steps",
-                         help="Model evaluations per sample; fewer than T respaces the chain",
+                         help="Sampler steps (one model evaluation each, two for heun); fewer than T respaces the chain",
                          range=Range(1, 100_000), cli_flag="--steps")
     eta: float = setting(0.0, label="η", help="DDIM noise: 0 is deterministic, 1 matches DDPM's β̃ variance",
                          range=Range(0, 1), cli_flag="--eta")

@@ -12,32 +12,17 @@ from pathlib import Path
 from typing import Callable
 
 from engine.config import ExperimentConfig
+from engine.config_fields import cli_fields, field_for_flag, flag_for_field
 from engine.errors import ConfigError, UserError
 
-# config field -> the flag that sets it, so a ConfigError names what the user typed
-FLAG_FOR_FIELD = {
-    "data.dataset": "--dataset", "data.image_size": "--image-size", "data.channels": "--channels",
-    "schedule.kind": "--schedule", "schedule.timesteps": "--timesteps", "schedule.beta_start": "--beta-start",
-    "schedule.beta_end": "--beta-end", "schedule.zero_terminal_snr": "--zero-terminal-snr",
-    "training.prediction": "--prediction", "model.preset": "--model", "training.steps": "--steps",
-    "training.batch_size": "--batch-size", "training.lr": "--lr", "training.seed": "--seed",
-    "training.device": "--device", "training.time_budget": "--time-budget", "training.ema_decay": "--ema-decay",
-    "training.loss_weighting": "--loss-weighting", "model.class_conditional": "--class-conditional",
-    "sampling.sampler": "--sampler", "sampling.steps": "--steps", "sampling.eta": "--eta", "sampling.n": "--n",
-    "sampling.seed": "--seed", "sampling.guidance_scale": "--guidance-scale", "sampling.class_label": "--class-label",
-}
-
-# subcommand -> the config sections its flags set, so a flag argparse rejects ('nan', 'abc') still gets its range
-_COMMAND_SECTIONS = {"train": ("data", "schedule", "model", "training"), "sample": ("sampling",),
-                     "export": ("sampling",), "schedule": ("schedule",), "forward": ("schedule", "data")}
-# (subcommand, flag) -> allowed values, for the flags of train and forward that are not config fields. Export's own
-# flags are range-checked by engine.export.AnimationOptions.validate, whose message names the range; when argparse
-# itself rejects one of them ('--fps abc') the message names no range (none is registered here).
+# (subcommand, flag) -> allowed values, for the flags of train and forward that are not config fields (a config
+# field's flag takes its allowed values from the field's metadata, engine/config_fields.py). Export's own flags are
+# range-checked by engine.export.AnimationOptions.validate, whose message names the range; when argparse itself
+# rejects one of them ('--fps abc') the message names no range (none is registered here).
 FLAG_RANGES: dict[tuple[str, str], str] = {
     ("forward", "--t"): "integers in [0, --timesteps] (0 = clean)", ("forward", "--index"): "an integer >= 0",
     ("forward", "--scale"): "an integer in [0, 32] (0 = automatic)",
     ("forward", "--seed"): "an integer in [0, 9.22337e+18]", ("train", "--timelapse-every"): "an integer >= 0",
-    ("train", "--channels"): "1 or 3",
 }
 
 
@@ -47,20 +32,36 @@ class CliParser(argparse.ArgumentParser):
 
 
 def allowed_range(command: str, flag: str) -> str | None:
-    """What ``flag`` of ``command`` accepts, e.g. ``an integer in [1, 1e+07]`` (taken from the config validation)."""
+    """What ``flag`` of ``command`` accepts, e.g. ``an integer in [1, 1e+07]``: the field's metadata for a config
+    flag, :data:`FLAG_RANGES` for the others."""
     if (command, flag) in FLAG_RANGES:
         return FLAG_RANGES[(command, flag)]
-    for field, name in FLAG_FOR_FIELD.items():
-        section, key = field.split(".")
-        if name != flag or section not in _COMMAND_SECTIONS.get(command, ()):
+    spec = field_for_flag(command, flag)
+    return spec.allowed if spec is not None else None
+
+
+def add_config_flags(parser, command: str, only: tuple[str, ...] | None = None) -> None:
+    """One flag per config field that ``command`` sets (or the fields named in ``only``), built from the field's
+    metadata: its flag, help, type and choices. Every flag defaults to None (= keep the config's value)."""
+    for spec in cli_fields(command):
+        if only is not None and spec.key not in only:
             continue
-        cfg = ExperimentConfig()
-        setattr(getattr(cfg, section), key, float("nan"))
-        for err in cfg.errors():
-            found = re.search(r"must be (.+?)[,;] got", err.message) if err.field == field else None
-            if found:
-                return found.group(1)
-    return None
+        kwargs: dict = {"dest": spec.cli_dest, "default": None, "help": spec.help}
+        if spec.type is bool:
+            kwargs["action"] = "store_true"
+        else:
+            kwargs["type"] = INT if spec.type is int else FLOAT if spec.type is float else str
+            if spec.choices:
+                kwargs["choices"] = spec.choices
+        parser.add_argument(spec.cli_flag, **kwargs)
+
+
+def apply_config_flags(cfg: ExperimentConfig, args, command: str) -> None:
+    """Set every config field whose flag was given (not None) on the command line."""
+    for spec in cli_fields(command):
+        value = getattr(args, spec.cli_dest, None)
+        if value is not None:
+            setattr(getattr(cfg, spec.section), spec.key, value)
 
 
 def _with_allowed_range(prog: str, message: str) -> str:
@@ -93,7 +94,7 @@ INT, FLOAT = _number(int), _number(float)
 
 
 def config_error_line(exc: ConfigError) -> str:
-    flag = FLAG_FOR_FIELD.get(exc.field)
+    flag = flag_for_field(exc.field)
     return f"{flag} ({exc.field}): {exc.message}" if flag else str(exc)
 
 

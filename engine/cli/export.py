@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from engine.cli.common import FLOAT, INT, sampling_trainer, terminal_progress
+from engine.cli.common import FLOAT, INT, add_config_flags, sampling_trainer, terminal_progress
+from engine.config import DEVICES
 from engine.cli.forward import POINTS_SHOWN
 from engine.export import (SELECT_MODES, VIEWS, WHATS, AnimationOptions, ExportError, animation_format, check_target,
                            export_forward_animation, export_grid_png, export_loss_csv, export_loss_plot,
@@ -46,12 +47,8 @@ def add_parser(sub) -> None:
     a.add_argument("--extent", type=FLOAT, default=4.0, help="2-D: the view shows [-extent, extent]^2 (default 4)")
     s = p.add_argument_group("sampling (reverse, grid, strip)")
     s.add_argument("--trajectory", help="a recorded trajectory (.npz from sample --trajectory) instead of sampling")
-    s.add_argument("--sampler", choices=("ddpm", "ddim"))
-    s.add_argument("--steps", type=INT, help="sampler steps")
-    s.add_argument("--eta", type=FLOAT)
-    s.add_argument("--n", type=INT, help="number of samples (forward: images / points shown)")
-    s.add_argument("--seed", type=INT)
-    s.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    add_config_flags(s, "export", only=("sampler", "steps", "eta", "n", "seed"))  # forward: --n images / points
+    s.add_argument("--device", choices=DEVICES, default="auto")
     f = p.add_argument_group("forward and strip")
     f.add_argument("--source", choices=("reverse", "forward"), default="reverse", help="strip: which process")
     f.add_argument("--index", type=INT, default=0, help="forward: first data item shown")

@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from engine.cli.common import FLOAT, INT, check_writable, sampling_trainer
-from engine.config import DEVICES, SAMPLERS
+from engine.cli.common import add_config_flags, check_writable, sampling_trainer
+from engine.config import DEVICES
 from engine.errors import UserError
 
 ANIMATION_SUFFIXES = (".gif", ".webp", ".apng", ".mp4")  # .png is the still grid here, never an APNG
@@ -18,13 +18,7 @@ OUT_SUFFIXES = (".png", ".npy", *ANIMATION_SUFFIXES)
 def add_parser(sub) -> None:
     p = sub.add_parser("sample", help="sample from a trained run")
     p.add_argument("--run", required=True, help="a run folder or checkpoint file")
-    p.add_argument("--sampler", choices=SAMPLERS)
-    p.add_argument("--steps", type=INT)
-    p.add_argument("--eta", type=FLOAT)
-    p.add_argument("--n", type=INT)
-    p.add_argument("--seed", type=INT)
-    p.add_argument("--guidance-scale", type=FLOAT)
-    p.add_argument("--class-label", type=INT)
+    add_config_flags(p, "sample")  # --sampler, --steps, --eta, --n, --seed, --guidance-scale, --class-label
     p.add_argument("--ema", dest="ema", action="store_true", default=None, help="use the EMA weights (default)")
     p.add_argument("--no-ema", dest="ema", action="store_false")
     p.add_argument("--device", choices=DEVICES, default="auto")

@@ -9,32 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-from engine.cli.common import FLOAT, INT, check_writable
-from engine.config import BUILTIN_DATASETS, DEVICES, MODEL_PRESETS, PREDICTIONS, SCHEDULE_KINDS, ExperimentConfig
+from engine.cli.common import INT, add_config_flags, apply_config_flags, check_writable
+from engine.config import ExperimentConfig
 from engine.errors import UserError
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("train", help="train a model headless and write a run folder")
-    p.add_argument("--dataset", help=f"a built-in set ({', '.join(BUILTIN_DATASETS)}) or a path")
-    p.add_argument("--image-size", type=INT)
-    p.add_argument("--channels", type=INT, choices=(1, 3))
-    p.add_argument("--schedule", choices=SCHEDULE_KINDS)
-    p.add_argument("--timesteps", type=INT)
-    p.add_argument("--beta-start", type=FLOAT)
-    p.add_argument("--beta-end", type=FLOAT)
-    p.add_argument("--zero-terminal-snr", action="store_true", default=None)
-    p.add_argument("--prediction", choices=PREDICTIONS)
-    p.add_argument("--loss-weighting", choices=("uniform", "min_snr"))
-    p.add_argument("--model", choices=MODEL_PRESETS)
-    p.add_argument("--class-conditional", action="store_true", default=None)
-    p.add_argument("--steps", type=INT)
-    p.add_argument("--batch-size", type=INT)
-    p.add_argument("--lr", type=FLOAT)
-    p.add_argument("--ema-decay", type=FLOAT)
-    p.add_argument("--seed", type=INT)
-    p.add_argument("--device", choices=DEVICES)
-    p.add_argument("--time-budget", type=FLOAT, help="stop cleanly after this many seconds of training")
+    add_config_flags(p, "train")  # --dataset ... --time-budget: one flag per config field, from its metadata
     p.add_argument("--config", help="an experiment JSON file; flags override its values")
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -63,24 +45,10 @@ def _train_config(args) -> ExperimentConfig:
             cfg.data.dataset = args.dataset
     else:
         cfg = default_config(args.dataset or "moons")
-    overrides = {
-        ("data", "image_size"): args.image_size, ("data", "channels"): args.channels,
-        ("schedule", "kind"): args.schedule, ("schedule", "timesteps"): args.timesteps,
-        ("schedule", "beta_start"): args.beta_start, ("schedule", "beta_end"): args.beta_end,
-        ("schedule", "zero_terminal_snr"): args.zero_terminal_snr,
-        ("training", "prediction"): args.prediction, ("training", "loss_weighting"): args.loss_weighting,
-        ("model", "preset"): args.model, ("model", "class_conditional"): args.class_conditional,
-        ("training", "steps"): args.steps, ("training", "batch_size"): args.batch_size, ("training", "lr"): args.lr,
-        ("training", "ema_decay"): args.ema_decay, ("training", "seed"): args.seed,
-        ("training", "device"): args.device, ("training", "time_budget"): args.time_budget,
-    }
-    for (section, name), value in overrides.items():
-        if value is not None:
-            setattr(getattr(cfg, section), name, value)
+    apply_config_flags(cfg, args, "train")
     if cfg.sampling.steps > cfg.schedule.timesteps:
         cfg.sampling.steps = cfg.schedule.timesteps  # a short schedule: the preview/sample default follows it
     return cfg.validate()
-
 
 
 def run(args) -> int:

@@ -79,8 +79,8 @@ FLAGS = {
         "--t": Flag(0, 1000, True),
     },
 }
-# the --channels flag only takes 1 or 3
-CHANNEL_VALUES = {"1", "3"}
+# the --channels flag takes 0 (native), 1 or 3: the choices of data.channels
+CHANNEL_VALUES = {"0", "1", "3"}
 
 
 def _cases(command: str):
