@@ -22,6 +22,9 @@ def add_parser(sub) -> None:
     p.add_argument("--ema", dest="ema", action="store_true", default=None, help="use the EMA weights (default)")
     p.add_argument("--no-ema", dest="ema", action="store_false")
     p.add_argument("--device", choices=DEVICES, default="auto")
+    p.add_argument("--denoiser", choices=("model", "exact"), default="model",
+                   help="exact: sample with the closed-form optimal denoiser of the run's 2-D training points "
+                        "(engine.exact) instead of the network")
     p.add_argument("--trajectory", help="also save the recorded trajectory (.npz) for scrubbing and export")
     p.add_argument("--out", required=True, help=".png grid, .npy samples, or an animation of the reverse process "
                                                 "(.gif, .webp, .apng, .mp4)")
@@ -31,6 +34,19 @@ def add_parser(sub) -> None:
 def _show_step(frame) -> None:
     if not frame.is_final and sys.stderr.isatty():
         sys.stderr.write(f"\rsampling step {frame.step + 1}/{frame.num_steps}")
+
+
+def _exact_frames(trainer, run: str):
+    """The run's sampler over the exact denoiser of its training points: it reproduces them (memorization)."""
+    from engine.exact import empirical_denoiser
+    from engine.samplers import run_sampler
+
+    if trainer.dataset.kind != "points":
+        raise UserError(f"--denoiser exact: needs a run trained on 2-D points; {run} was trained on images", code=2)
+    sa = trainer.config.sampling
+    denoiser = empirical_denoiser(trainer.dataset.x.detach().cpu(), trainer.schedule)
+    return run_sampler(denoiser, trainer.schedule, trainer.sample_shape(sa.n), sampler=sa.sampler, steps=sa.steps,
+                       eta=sa.eta, variance=sa.ddpm_variance, spacing=sa.timestep_spacing, seed=sa.seed)
 
 
 def run(args) -> int:
@@ -47,7 +63,7 @@ def run(args) -> int:
     check_writable(out.parent if str(out.parent) else Path("."))
     sa = trainer.config.sampling
     started = time.monotonic()
-    frames = trainer.sample(sa)
+    frames = trainer.sample(sa) if args.denoiser == "model" else _exact_frames(trainer, args.run)
     trajectory = None
     if args.trajectory or suffix in ANIMATION_SUFFIXES:
         trajectory = record(frames, trainer.dataset.kind, on_frame=_show_step)
