@@ -19,32 +19,19 @@ def auto_scale(height: int, width: int, target: int = AUTO_SCALE_TARGET, limit: 
 
 def tile_images(images: np.ndarray, nrow: int | None = None, padding: int = 2,
                 background: tuple[int, int, int] = (255, 255, 255)) -> np.ndarray:
-    """``(N, H, W, C)`` uint8 -> one RGB ``(H', W', 3)`` grid with ``padding`` pixels of ``background`` around and
-    between the cells (:func:`engine.imaging.make_grid`'s layout, with a colour background)."""
-    from engine.imaging import to_rgb
+    """``(N, H, W, C)`` uint8 -> one RGB ``(H', W', 3)`` grid: :func:`engine.imaging.make_grid` in colour, with
+    ``padding`` pixels of ``background`` around and between the cells."""
+    from engine.imaging import make_grid, to_rgb
 
     imgs = to_rgb(np.asarray(images, dtype=np.uint8))
-    if imgs.ndim == 3:
-        imgs = imgs[None]
-    n, h, w, _ = imgs.shape
-    ncol = max(1, min(n, int(nrow) if nrow else math.ceil(math.sqrt(n))))
-    nrows = math.ceil(n / ncol)
-    p = int(padding)
-    grid = np.empty((nrows * (h + p) + p, ncol * (w + p) + p, 3), dtype=np.uint8)
-    grid[:] = background
-    for i in range(n):
-        r, c = divmod(i, ncol)
-        top, left = p + r * (h + p), p + c * (w + p)
-        grid[top:top + h, left:left + w] = imgs[i]
-    return grid
+    return make_grid(imgs[None] if imgs.ndim == 3 else imgs, nrow, int(padding), pad_value=background)
 
 
 def upscale(img: np.ndarray, factor: int) -> np.ndarray:
-    """Nearest-neighbour enlargement of ``(H, W, C)`` or ``(N, H, W, C)`` by an integer factor."""
-    if factor <= 1:
-        return img
-    h_axis = img.ndim - 3
-    return np.repeat(np.repeat(img, factor, axis=h_axis), factor, axis=h_axis + 1)
+    """Nearest-neighbour enlargement of ``(H, W, C)`` or ``(N, H, W, C)`` by an integer factor (<= 1: unchanged)."""
+    from engine.imaging import upscale_nearest
+
+    return img if factor <= 1 else upscale_nearest(img, factor)
 
 
 def _grid_shape(n: int, nrow: int | None) -> tuple[int, int]:

@@ -12,18 +12,8 @@ import torch
 from engine.samplers import (Trajectory, ddim_sample, ddpm_posterior, ddpm_sample, final_sample, run_sampler,
                              sampling_timesteps)
 from engine.schedules import NoiseSchedule
+from gaussian_reference import MU, S, analytic_denoiser
 
-MU, S = 0.7, 0.3
-
-
-def analytic_denoiser(schedule, mu=MU, s=S):
-    def denoise(x, t):
-        a = float(schedule.sqrt_alpha_bar[t])
-        sig = float(schedule.sqrt_one_minus_alpha_bar[t])
-        eps = sig * (x - a * mu) / (a * a * s * s + sig * sig)
-        return (x - sig * eps) / a, eps
-
-    return denoise
 
 
 def test_ddpm_1000_recovers_the_gaussian():

@@ -10,34 +10,11 @@ import math
 import pytest
 import torch
 
+from engine.samplers.loop import _clip, _noise_like  # primitives the old loops shared, unchanged
 from engine.samplers import ddim_sample, ddpm_sample, final_sample, run_sampler, sampling_timesteps
 from engine.schedules import NoiseSchedule
+from gaussian_reference import MU, S, analytic_denoiser
 
-MU, S = 0.7, 0.3
-
-
-def analytic_denoiser(schedule, mu=MU, s=S):
-    """Exact (x0, eps) predictions for data ~ N(mu, s^2) (see tests/engine/test_samplers.py)."""
-    def denoise(x, t):
-        a = float(schedule.sqrt_alpha_bar[t])
-        sig = float(schedule.sqrt_one_minus_alpha_bar[t])
-        eps = sig * (x - a * mu) / (a * a * s * s + sig * sig)
-        return (x - sig * eps) / a, eps
-
-    return denoise
-
-
-def _clip(x0, eps, x_t, a, s, clip_x0):
-    if not clip_x0:
-        return x0, eps
-    x0 = x0.clamp(-1.0, 1.0)
-    if float(s) > 0:
-        eps = (x_t - a * x0) / s
-    return x0, eps
-
-
-def _noise_like(x, generator):
-    return torch.randn(x.shape, generator=generator, dtype=torch.float32).to(device=x.device, dtype=x.dtype)
 
 
 def reference_ddpm(denoiser, schedule, x_T, steps, variance, clip_x0, spacing, generator):
