@@ -179,7 +179,7 @@ class Trainer:
         loss_value = float(loss if self.loss_reducer is None else self.loss_reducer(loss))
         if not math.isfinite(loss_value):
             self.optimizer.zero_grad(set_to_none=True)
-            raise TrainingStopped(f"loss became {loss_value} at step {self.step_count + 1}; training paused and the "
+            raise TrainingStopped(f"loss became {loss_value} at step {self.step_count + 1}; training stopped and the "
                                   "last good weights were kept (try a lower learning rate or a smaller model)")
         self.optimizer.zero_grad(set_to_none=True)
         if self.scaler is not None:
@@ -192,7 +192,7 @@ class Trainer:
         if not math.isfinite(grad_norm) or grad_norm > tr.max_grad_norm_explode:
             self.optimizer.zero_grad(set_to_none=True)
             raise TrainingStopped(f"gradients exploded (norm {grad_norm:.3g}) at step {self.step_count + 1}; "
-                                  "training paused and the last good weights were kept (lower the learning rate)")
+                                  "training stopped and the last good weights were kept (lower the learning rate)")
         if self.scaler is not None:
             self.scaler.step(self.optimizer)
             self.scaler.update()

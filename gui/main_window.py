@@ -29,7 +29,8 @@ from gui.panels.base import DatasetProvider, TimelineSpec, schedule_for
 from gui.panels.forward import ForwardPanel
 from gui.panels.schedule import SchedulePanel
 from gui.settings import Settings
-from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, reserve_width
+from gui.events import CheckpointLoaded, DeviceChanged, TrainingProgress
+from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duration, reserve_width
 from gui.widgets.forms import ExperimentForm, describe_device
 from gui.widgets.timeline import TimelineWidget
 
@@ -336,12 +337,11 @@ class MainWindow(QMainWindow):
             if seek is not None:
                 seek.connect(lambda p, panel=panel: self._on_seek(panel, p))
         if self.worker is not None:
-            for name, slot in (("statusMessage", self._on_worker_status), ("deviceName", self._on_device_name),
-                               ("progress", self._on_progress), ("error", self._on_worker_status),
-                               ("checkpointLoaded", self._on_checkpoint_loaded)):
-                sig = getattr(self.worker, name, None)
-                if sig is not None:
-                    sig.connect(slot)
+            self.worker.statusMessage.connect(lambda event: self._show_worker_text(event.text))
+            self.worker.error.connect(lambda event: self._show_worker_text(event.message))
+            self.worker.deviceName.connect(self._on_device_name)
+            self.worker.progress.connect(self._on_progress)
+            self.worker.checkpointLoaded.connect(self._on_checkpoint_loaded)
 
     # ================================================================== public API
     def config(self) -> ExperimentConfig:
@@ -427,27 +427,22 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.forward_panel)
 
     # ================================================================== worker → status bar
-    def _on_worker_status(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
+    def _show_worker_text(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
-    def _on_device_name(self, name: str) -> None:
+    def _on_device_name(self, event: DeviceChanged) -> None:
         self._device_from_worker = True
-        self.device_label.setText(name)
+        self.device_label.setText(event.name)
 
-    def _on_progress(self, p: dict) -> None:
-        step, total = p.get("step"), p.get("total")
-        if step is not None:
-            self.step_label.setText(f"step {step:,} / {total:,}" if total else f"step {step:,}")
-        ips = p.get("its_per_sec")
-        if ips is not None:
-            self.speed_label.setText(f"{ips:.1f} it/s" if ips < 100 else f"{ips:.0f} it/s")
-        elapsed, eta = p.get("elapsed"), p.get("eta")
-        eta_text = _fmt_duration(eta) if eta is not None and eta >= 0 else "—"
-        self.time_label.setText(f"elapsed {_fmt_duration(elapsed)} · ETA {eta_text}")
+    def _on_progress(self, p: TrainingProgress) -> None:
+        self.step_label.setText(f"step {p.step:,} / {p.total:,}" if p.total else f"step {p.step:,}")
+        ips = p.its_per_sec
+        self.speed_label.setText(f"{ips:.1f} it/s" if ips < 100 else f"{ips:.0f} it/s")
+        eta_text = format_duration(p.eta) if p.eta >= 0 else "—"
+        self.time_label.setText(f"elapsed {format_duration(p.elapsed)} · ETA {eta_text}")
 
-    def _on_checkpoint_loaded(self, cfg: Any) -> None:
-        if isinstance(cfg, ExperimentConfig):
-            self.form.set_config(cfg)
+    def _on_checkpoint_loaded(self, event: CheckpointLoaded) -> None:
+        self.form.set_config(event.config)
 
     # ================================================================== file actions
     def new_experiment(self) -> None:
@@ -733,18 +728,6 @@ class MainWindow(QMainWindow):
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def _fmt_duration(seconds: Any) -> str:
-    if seconds is None:
-        return "—"
-    try:
-        s = int(round(float(seconds)))
-    except (TypeError, ValueError):
-        return "—"
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
-
-
 def about_html(cfg: ExperimentConfig | None = None) -> str:
     import torch
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGr
 
 from engine.config import ExperimentConfig, SamplingConfig
 from gui import theme as _theme
+from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFrame
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.training import quantized_brushes
 from gui.widgets.image_view import ImageGridView, ImageView
@@ -56,7 +57,7 @@ class SamplingPanel(Panel):
         self._position = 0
         self._selected: int | None = None
         self._displayed: dict[str, np.ndarray] = {}
-        self._model: dict | None = worker.model() if hasattr(worker, "model") else None
+        self._model: ModelFacts | None = worker.model()
         self._sampling = False
         self._last_sampling_cfg: SamplingConfig | None = None
         self._run_cfg: SamplingConfig | None = None
@@ -253,7 +254,7 @@ class SamplingPanel(Panel):
         w.samplingFinished.connect(self._on_finished)
         w.samplingAborted.connect(self._on_aborted)
         w.modelChanged.connect(self._on_model_changed)
-        w.trainingStateChanged.connect(lambda _s: self._sync())
+        w.trainingStateChanged.connect(lambda _state: self._sync())
 
     # ================================================================== protocol
     def timeline_spec(self) -> TimelineSpec:
@@ -307,7 +308,7 @@ class SamplingPanel(Panel):
 
     def _max_steps(self) -> int:
         if self._model is not None:
-            return int(self._model["timesteps"])
+            return self._model.timesteps
         return int(self._config.schedule.timesteps)
 
     def _new_seed(self) -> None:
@@ -335,9 +336,9 @@ class SamplingPanel(Panel):
         T = self._max_steps()
         if self.steps_spin.value() > T:
             errors.append(f"Steps must be ≤ the model's T = {T}.")
-        n_max = MAX_IMAGES if self._model.get("kind") == "images" else MAX_POINTS
+        n_max = MAX_IMAGES if self._model.kind == "images" else MAX_POINTS
         if self.n_spin.value() > n_max:
-            errors.append(f"Samples must be ≤ {n_max} for {self._model.get('kind')}.")
+            errors.append(f"Samples must be ≤ {n_max} for {self._model.kind}.")
         return errors
 
     # ================================================================== commands
@@ -353,10 +354,10 @@ class SamplingPanel(Panel):
         self._sampling = True
         self.progress_bar.setRange(0, max(1, cfg.steps))
         self.progress_bar.setValue(0)
-        model = self._model or {}
+        model = self._model
         note = " (queued between two training steps)" if self.worker.state() in ("running", "paused") else ""
         self._show_message(f"Sampling {cfg.n} × {cfg.sampler.upper()}, {cfg.steps} steps, seed {cfg.seed} from the "
-                           f"{model.get('dataset', '')} model at step {model.get('step', 0):,}{note}…", "dim")
+                           f"{model.dataset} model at step {model.step:,}{note}…", "dim")
         self.worker.sample(cfg)
         self._sync()
 
@@ -386,23 +387,24 @@ class SamplingPanel(Panel):
         return self._selected
 
     # ================================================================== worker signals
-    def _on_model_changed(self, info: dict) -> None:
-        self._model = info
-        kind = info.get("kind")
+    def _on_model_changed(self, facts: ModelFacts) -> None:
+        self._model = facts
+        kind = facts.kind
         self.view_stack.setCurrentWidget(self.points_plot if kind == "points" else self.image_stack)
-        self.steps_spin.setMaximum(max(1, int(info.get("timesteps", 1000))))
+        self.steps_spin.setMaximum(max(1, facts.timesteps))
         self.n_spin.setMaximum(MAX_IMAGES if kind == "images" else MAX_POINTS)
         if not self._sampling and self.trajectory is None:
-            self._show_message(f"Ready: {info.get('dataset')} model ({info.get('preset')}) at step "
-                               f"{info.get('step', 0):,}. Choose a sampler and press Sample.", "dim")
+            self._show_message(f"Ready: {facts.dataset} model ({facts.preset}) at step "
+                               f"{facts.step:,}. Choose a sampler and press Sample.", "dim")
         self._sync()
 
-    def _on_progress(self, step: int, total: int, preview: object) -> None:
+    def _on_progress(self, frame: SamplingFrame) -> None:
         if not self._sampling:
             return
+        step, total = frame.step, frame.total
         self.progress_bar.setRange(0, max(1, total))
         self.progress_bar.setValue(min(step, total))
-        arr = np.asarray(preview)
+        arr = np.asarray(frame.preview)
         if arr.dtype == np.uint8:
             self.view_stack.setCurrentWidget(self.image_stack)
             self.image_stack.setCurrentIndex(0)
@@ -422,7 +424,8 @@ class SamplingPanel(Panel):
             self.track_heads.setData([])
             self._set_plot_title(f"Sampling… step {step}/{total}")
 
-    def _on_finished(self, trajectory) -> None:  # noqa: ANN001 - engine.samplers.Trajectory
+    def _on_finished(self, finished: SamplingFinished) -> None:
+        trajectory = finished.trajectory
         self._sampling = False
         self.trajectory = trajectory
         self._colors = None
@@ -448,7 +451,8 @@ class SamplingPanel(Panel):
         self.seekRequested.emit(last)  # ...then jumps to the finished samples
         self._sync()
 
-    def _on_aborted(self, reason: str) -> None:
+    def _on_aborted(self, aborted: SamplingAborted) -> None:
+        reason = aborted.reason
         if not self._sampling:
             return
         self._sampling = False

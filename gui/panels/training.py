@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QHBoxLayout, QLab
 
 from engine.config import ExperimentConfig
 from gui import theme as _theme
+from gui.events import (CheckpointLoaded, CheckpointSaved, JobFailed, MetricsBatch, ModelFacts, PreviewReady,
+                        RunFinished, TrainingProgress, WorkerState)
 from gui.panels.base import Panel, TimelineSpec
-from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, reserve_width
+from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duration, reserve_width
 from gui.widgets.image_view import ImageView
 
 REDRAW_INTERVAL_MS = 200  # the loss curve is redrawn at most 5 times a second (batches arrive every ~100 ms)
@@ -34,15 +36,6 @@ T_BUCKETS = 20
 T_WINDOW = 8192  # per-sample (t, loss) pairs behind the loss-by-timestep plot
 POINT_RANGE = 3.0  # the 2-D preview's fixed axes: (-3, 3)
 TIMELAPSE_SIZE = 384  # side of a rendered 2-D time-lapse frame
-
-
-def format_duration(seconds: float) -> str:
-    if seconds is None or not math.isfinite(seconds) or seconds < 0:
-        return "–"
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def nice_ceil(value: float) -> float:
@@ -270,6 +263,7 @@ class TrainingPanel(Panel):
         self._smoother = EmaSmoother()
         self._tloss = TimestepLoss()
         self._pending_continue = False
+        self._preparing = False
         self._redraw_clock = QElapsedTimer()
         self._slow_clock = QElapsedTimer()
         self._redraw_timer = QTimer(self)
@@ -524,7 +518,7 @@ class TrainingPanel(Panel):
         if model is None:
             return False
         cfg = cfg or self._config
-        return same_architecture(model["config"], cfg)
+        return same_architecture(model.config, cfg)
 
     def start(self) -> None:
         """Start (or, with "Continue current model", continue) training the dock's config."""
@@ -537,6 +531,7 @@ class TrainingPanel(Panel):
         self._finished = None
         self._run_started = time.perf_counter()
         self._total = cfg.training.steps
+        self._preparing = True  # until the first TrainingProgress replaces this message
         self._show_message(("Continuing the current model…" if resume else
                             f"Preparing {cfg.data.dataset} and a {cfg.model.preset} model…"), "dim")
         self.worker.start_training(cfg, resume=resume)
@@ -591,8 +586,8 @@ class TrainingPanel(Panel):
         self.worker.load_checkpoint(path)
 
     # ================================================================== worker signals
-    def _on_state(self, state: str) -> None:
-        self._state = state
+    def _on_state(self, event: WorkerState) -> None:
+        state = self._state = event.state
         if state == "paused":
             self.flush_redraw()
             self._show_message(f"Paused at step {self._last_step}. Resume, Step one optimizer step, or Stop.", "dim")
@@ -602,10 +597,10 @@ class TrainingPanel(Panel):
             self._show_message("Stopping after the current step…", "dim")
         self._sync_buttons()
 
-    def _on_model_changed(self, info: dict) -> None:
-        self._kind = info.get("kind")
-        self._timesteps = int(info.get("timesteps", self._timesteps))
-        self._last_step = int(info.get("step", self._last_step))
+    def _on_model_changed(self, facts: ModelFacts) -> None:
+        self._kind = facts.kind
+        self._timesteps = facts.timesteps
+        self._last_step = facts.step
         self.step_label.setText(self._step_text())
         self.preview_stack.setCurrentWidget(self.preview_points_holder if self._kind == "points"
                                            else self.preview_image)
@@ -614,8 +609,8 @@ class TrainingPanel(Panel):
             self.continue_check.setChecked(True)
         self._sync_buttons()
 
-    def _on_metrics(self, batch: dict) -> None:
-        if batch.get("replace"):
+    def _on_metrics(self, batch: MetricsBatch) -> None:
+        if batch.replace:
             for series in (self._loss, self._smooth, self._loss_log, self._smooth_log, self._lr):
                 series.clear()
             self._smoother.reset()
@@ -631,22 +626,22 @@ class TrainingPanel(Panel):
             self._xmax = 0.0
             self._follow_x = True
             self._yrange = None
-            self._timesteps = int(batch.get("timesteps", self._timesteps))
-        steps = np.asarray(batch["step"], dtype=np.float64)
-        losses = np.asarray(batch["loss"], dtype=np.float64)
+            if batch.timesteps is not None:
+                self._timesteps = batch.timesteps
+        steps = np.asarray(batch.step, dtype=np.float64)
+        losses = np.asarray(batch.loss, dtype=np.float64)
         smooth = self._smoother(losses)
         self._loss.extend(steps, losses)
         self._smooth.extend(steps, smooth)
         with np.errstate(divide="ignore", invalid="ignore"):
             self._loss_log.extend(steps, np.log10(np.where(losses > 0, losses, np.nan)))
             self._smooth_log.extend(steps, np.log10(np.where(smooth > 0, smooth, np.nan)))
-        self._lr.extend(steps, np.asarray(batch["lr"], dtype=np.float64))
-        self._tloss.add(batch["t"], batch["per_sample_loss"])
-        if "total" in batch:
-            self._total = int(batch["total"])
+        self._lr.extend(steps, np.asarray(batch.lr, dtype=np.float64))
+        self._tloss.add(batch.t, batch.per_sample_loss)
+        self._total = batch.total
         if len(steps):
             self._last_step = int(steps[-1])
-        self._schedule_redraw(immediate=bool(batch.get("replace")))
+        self._schedule_redraw(immediate=batch.replace)
 
     def _schedule_redraw(self, immediate: bool = False) -> None:
         """Coalesce batches: at most one redraw per REDRAW_INTERVAL_MS. Painting is most of the GUI thread's work
@@ -762,15 +757,17 @@ class TrainingPanel(Panel):
             return f"step {self._last_step:,} / {self._total:,}"
         return f"step {self._last_step:,}"
 
-    def _on_progress(self, info: dict) -> None:
-        rate = float(info.get("its_per_sec", 0.0))
+    def _on_progress(self, progress: TrainingProgress) -> None:
+        if self._preparing:  # the first progress of a run: the model is built and training, say so
+            self._preparing = False
+            if self._state == "running":
+                self._show_message("Training…", "dim")
+        rate = progress.its_per_sec
         self.rate_label.setText(f"{rate:,.1f} it/s" if rate >= 10 else f"{rate:.2f} it/s" if rate > 0 else "– it/s")
-        eta = float(info.get("eta", -1.0))
-        elapsed = float(info.get("elapsed", 0.0))
-        self.eta_label.setText(f"elapsed {format_duration(elapsed)} · ETA {format_duration(eta)}")
+        self.eta_label.setText(f"elapsed {format_duration(progress.elapsed)} · ETA {format_duration(progress.eta)}")
 
-    def _on_preview(self, step: int, data: object) -> None:
-        arr = np.asarray(data)
+    def _on_preview(self, preview: PreviewReady) -> None:
+        step, arr = preview.step, np.asarray(preview.samples)
         self.preview_count += 1
         if arr.dtype == np.uint8:
             self.preview_stack.setCurrentWidget(self.preview_image)
@@ -792,7 +789,9 @@ class TrainingPanel(Panel):
         self.preview_caption.setText(f"20 DDIM steps from the EMA weights, fixed seed · {k} "
                                      f"frame{'s' if k != 1 else ''} kept for the time-lapse export")
 
-    def _on_finished(self, reason: str, message: str, step: int) -> None:
+    def _on_finished(self, finished: RunFinished) -> None:
+        reason, message, step = finished.reason, finished.message, finished.step
+        self._preparing = False
         self.flush_redraw()
         self._finished = (reason, message, step)
         self._last_step = step
@@ -820,17 +819,19 @@ class TrainingPanel(Panel):
         self.step_label.setText(self._step_text())
         self._sync_buttons()
 
-    def _on_checkpoint_saved(self, path: str) -> None:
-        self._show_message(f"Checkpoint saved to {path}.", "success")
+    def _on_checkpoint_saved(self, saved: CheckpointSaved) -> None:
+        self._show_message(f"Checkpoint saved to {saved.path}.", "success")
 
-    def _on_checkpoint_loaded(self, cfg) -> None:  # noqa: ANN001
+    def _on_checkpoint_loaded(self, loaded: CheckpointLoaded) -> None:
+        cfg = loaded.config
         self.set_config(cfg)  # the main window also puts it in the dock; until then Continue compares with it
         self._show_message(f"Opened a {cfg.data.dataset} checkpoint at step {self._last_step:,}. Start continues "
                            "training it; the Sampling tab samples it.", "success")
 
-    def _on_error(self, message: str) -> None:
+    def _on_error(self, failed: JobFailed) -> None:
         self._pending_continue = False
-        self._show_message(message, "error")
+        self._preparing = False
+        self._show_message(failed.message, "error")
 
     # ================================================================== view state
     def _on_log_toggled(self, on: bool) -> None:

@@ -247,8 +247,10 @@ def test_actions_forward_to_panels(main_window, monkeypatch):
 
 def test_status_bar_progress_and_about(main_window):
     w = main_window
-    payload = {"step": 120, "total": 3000, "its_per_sec": 41.7, "elapsed": 65.0, "eta": 3700.0}
-    if w.worker is not None and hasattr(w.worker, "progress"):
+    from gui.events import TrainingProgress
+
+    payload = TrainingProgress(step=120, total=3000, its_per_sec=41.7, elapsed=65.0, eta=3700.0)
+    if w.worker is not None:
         w.worker.progress.emit(payload)
     else:
         w._on_progress(payload)

@@ -58,7 +58,7 @@ def test_training_tab_trains_moons_and_the_loss_falls(qtbot, worker, make_traini
     with qtbot.waitSignal(worker.trainingFinished, timeout=60000) as done:
         click(qtbot, panel.start_button)
         assert not panel.start_button.isEnabled()
-    assert done.args[0] == "finished"
+    assert done.args[0].reason == "finished"
     qtbot.waitUntil(lambda: panel.state() == "idle", timeout=2000)
     steps, losses = panel.loss_curve_data()
     assert np.array_equal(steps, np.arange(1, 301)) and np.isfinite(losses).all()
@@ -127,7 +127,7 @@ def test_nan_loss_shows_the_diverged_message(qtbot, worker, make_training, nan_a
 def run_and_wait(qtbot, worker, panel):
     with qtbot.waitSignal(worker.samplingFinished, timeout=30000) as done:
         click(qtbot, panel.run_button)
-    return done.args[0]
+    return done.args[0].trajectory
 
 
 @pytest.mark.parametrize("dataset", ["moons", "digits"])
@@ -217,16 +217,16 @@ def test_checkpoint_save_then_open_restores_step_and_samples(qtbot, worker, make
         with qtbot.waitSignal(other.checkpointLoaded, timeout=20000):
             reopened.open_checkpoint(str(target))
         qtbot.waitUntil(lambda: other.model() is not None, timeout=2000)
-        assert other.model()["step"] == 60
+        assert other.model().step == 60
         assert np.array_equal(reopened.loss_curve_data()[0], np.arange(1, 61))
         assert reopened.continue_check.isChecked() and reopened.start_button.text() == "Continue"
         with qtbot.waitSignal(other.samplingFinished, timeout=20000) as b:
             other.sample(cfg.sampling)
-        assert np.array_equal(a.args[0].final, b.args[0].final)
+        assert np.array_equal(a.args[0].trajectory.final, b.args[0].trajectory.final)
         # Continue trains on from step 60 (to 60 + 60 since it is already past cfg.training.steps)
         with qtbot.waitSignal(other.trainingFinished, timeout=30000) as cont:
             click(qtbot, reopened.start_button)
-        assert cont.args[0] == "finished" and cont.args[2] == 120
+        assert cont.args[0].reason == "finished" and cont.args[0].step == 120
         assert np.array_equal(reopened.loss_curve_data()[0], np.arange(1, 121))
     finally:
         other.shutdown()
@@ -243,7 +243,7 @@ def test_end_to_end_through_the_main_window(qtbot, make_window):
     win.tabs.setCurrentWidget(training)
     with qtbot.waitSignal(win.worker.trainingFinished, timeout=60000) as done:
         click(qtbot, training.start_button)
-    assert done.args[0] == "finished" and done.args[2] == 200
+    assert done.args[0].reason == "finished" and done.args[0].step == 200
     assert "step 200" in win.step_label.text()
 
     win.tabs.setCurrentWidget(sampling)
