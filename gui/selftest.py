@@ -274,8 +274,7 @@ def run_selftest(window: Any, app: Any) -> int:
         worker = getattr(window, "worker", None)
         if worker is not None and hasattr(worker, "start_training"):
             traj, trained = _train_and_sample_with_worker(app, worker, cfg, deadline)
-            device = getattr(window, "device_label", None)
-            device = device.text() if device is not None and hasattr(device, "text") else ""
+            device = window.statusBar().device_label.text()
         else:
             traj, trained = _train_and_sample_with_engine(app, cfg, deadline)
             device = ""

@@ -446,11 +446,6 @@ class ForwardPanel(Panel):
         self._draw_noise()
         self._refresh()
 
-    def set_noise_seed(self, seed: int) -> None:
-        self.noise_seed = int(seed)
-        self._draw_noise()
-        self._refresh()
-
     def _draw_noise(self) -> None:
         if self.x0 is None:
             self.noise = None
@@ -591,6 +586,12 @@ class ForwardPanel(Panel):
         self.class_label.setVisible(bool(text))
 
     # ================================================================== export / theme
+    def export_sources(self) -> tuple[dict, str | None]:
+        if self.x0 is None:
+            return {}, None
+        data = "points" if self.x0.ndim == 2 else "x0"
+        return {"forward": {data: self.x0, "schedule": self.schedule(), "noise": self.noise}}, "forward"
+
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export forward process", "forward.png", "PNG image (*.png)",
                                               options=QFileDialog.DontUseNativeDialog)

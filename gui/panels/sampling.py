@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QToolButton,
                                QVBoxLayout, QWidget)
@@ -46,8 +46,6 @@ def frame_label(step: int, num_steps: int, t_index: int) -> str:
 
 class SamplingPanel(Panel):
     """Sampler form, live preview and trajectory scrubbing."""
-
-    export_requested = Signal()
 
     def __init__(self, worker, get_config, parent: QWidget | None = None):  # noqa: ANN001
         super().__init__(parent)
@@ -284,8 +282,14 @@ class SamplingPanel(Panel):
         if self.trajectory is not None:
             self._show_frame(self._position)
 
-    def export(self) -> None:
-        self.export_requested.emit()
+    def export_sources(self) -> tuple[dict, str | None]:
+        """The recorded trajectory (the reverse-process animation) and its finished samples."""
+        if self.trajectory is None:
+            return {}, None
+        sources = {"trajectory": self.trajectory}
+        if self.trajectory.final is not None:
+            sources["samples"] = self.trajectory.final
+        return sources, "reverse"
 
     def shutdown(self) -> None:
         """Called by the main window on close."""

@@ -279,6 +279,9 @@ class SchedulePanel(Panel):
                 "log_snr": "log_snr", "weight": "weight"}[curve]
 
     # ================================================================== export / theme
+    def export_sources(self) -> tuple[dict, str | None]:
+        return {"plots": dict(self.plots)}, "plot:" + next(iter(self.plots), "beta")
+
     def export(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export schedule", "schedule.csv", "CSV table (*.csv);;PNG image (*.png)",

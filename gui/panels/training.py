@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
@@ -232,8 +232,6 @@ class TimestepLoss:
 
 class TrainingPanel(Panel):
     """Run controls and live plots for the worker's training session."""
-
-    export_requested = Signal()
 
     def __init__(self, worker, get_config, parent: QWidget | None = None):  # noqa: ANN001
         super().__init__(parent)
@@ -494,8 +492,15 @@ class TrainingPanel(Panel):
             if name:
                 b.setIcon(_theme.icon(name, theme=theme))
 
-    def export(self) -> None:
-        self.export_requested.emit()
+    def export_sources(self) -> tuple[dict, str | None]:
+        """The previews kept for a time-lapse, and the loss plots."""
+        sources: dict = {}
+        initial = None
+        if self.timelapse_frames:
+            sources["timelapse"] = list(self.timelapse_frames)
+            initial = "timelapse"
+        sources["plots"] = {"loss": self.loss_plot, "loss_by_t": self.tloss_plot}
+        return sources, initial or "plot:loss"
 
     # ================================================================== commands
     def set_train_enabled(self, enabled: bool) -> None:

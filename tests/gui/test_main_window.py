@@ -253,14 +253,15 @@ def test_status_bar_progress_and_about(main_window):
     if w.worker is not None:
         w.worker.progress.emit(payload)
     else:
-        w._on_progress(payload)
-    assert "120" in w.step_label.text() and "3,000" in w.step_label.text()
-    assert "41.7 it/s" in w.speed_label.text()
-    assert "1:05" in w.time_label.text() and "1:01:40" in w.time_label.text()
-    assert "cpu" in w.device_label.text() or "cuda" in w.device_label.text()
+        w.statusBar().show_progress(payload)
+    bar = w.statusBar()
+    assert "120" in bar.step_label.text() and "3,000" in bar.step_label.text()
+    assert "41.7 it/s" in bar.speed_label.text()
+    assert "1:05" in bar.time_label.text() and "1:01:40" in bar.time_label.text()
+    assert "cpu" in bar.device_label.text() or "cuda" in bar.device_label.text()
 
     from engine.version import __version__
-    from gui.main_window import about_html
+    from gui.window_menus import about_html
 
     text = about_html(w.config())
     assert __version__ in text and "PyTorch" in text and "Qt" in text and "Python" in text and "cpu" in text
@@ -308,3 +309,23 @@ def test_space_types_into_fields_and_plays_elsewhere(main_window, qtbot):
     w.timeline.set_position(5)
     qtbot.keyClick(w.tabs, Qt.Key_Right)
     assert w.timeline.position() == 6
+
+
+def test_a_panel_that_fails_to_build_becomes_a_labelled_tab(make_window, monkeypatch):
+    import gui.main_window
+    from gui.panels.unavailable import UnavailablePanel
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no GPU driver")
+
+    monkeypatch.setattr(gui.main_window, "TrainingPanel", broken)
+    w = make_window()
+    assert isinstance(w.training_panel, UnavailablePanel)
+    assert w.tabs.tabText(2) == "Training" and w.tabs.widget(2) is w.training_panel
+    assert "Training" in w.training_panel.label.text() and "no GPU driver" in w.training_panel.label.text()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a, **k: shown.append(text))
+    w.train()
+    w.tabs.setCurrentWidget(w.training_panel)  # the timeline and Ctrl+E work on it too
+    w.export_action.trigger()
+    assert "no GPU driver" in shown[0] and "nothing to export" in shown[1]

@@ -244,7 +244,7 @@ def test_end_to_end_through_the_main_window(qtbot, make_window):
     with qtbot.waitSignal(win.worker.trainingFinished, timeout=60000) as done:
         click(qtbot, training.start_button)
     assert done.args[0].reason == "finished" and done.args[0].step == 200
-    assert "step 200" in win.step_label.text()
+    assert "step 200" in win.statusBar().step_label.text()
 
     win.tabs.setCurrentWidget(sampling)
     sampling.steps_spin.setValue(25)
