@@ -23,7 +23,7 @@ from engine.config import ExperimentConfig, SamplingConfig
 from gui import theme as _theme
 from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFrame
 from gui.panels.base import Panel, TimelineSpec
-from gui.panels.training import quantized_brushes
+from gui.panels.training_preview import quantized_brushes
 from gui.widgets.image_view import ImageGridView, ImageView
 
 N_TRACKS = 12  # 2-D: points whose paths are drawn

@@ -103,6 +103,17 @@ def test_pause_resume_step_once_and_stop_buttons(qtbot, worker, make_training):
     assert buttons(panel) == {"start": True, "pause": False, "step": True, "stop": False}
 
 
+def test_preparing_message_gives_way_to_the_running_state(qtbot, worker, make_training):
+    panel = make_training(short_config(steps=1_000_000, preview_every=0))
+    click(qtbot, panel.start_button)
+    assert "Preparing moons" in panel.message()
+    with qtbot.waitSignal(worker.progress, timeout=20000):
+        pass
+    assert "Preparing" not in panel.message() and "Training" in panel.message()
+    panel.stop()
+    qtbot.waitUntil(lambda: panel.state() == "idle", timeout=2000)
+
+
 def test_step_from_idle_runs_one_paused_step(qtbot, worker, make_training):
     panel = make_training(short_config(steps=100, preview_every=0))
     click(qtbot, panel.step_button)
