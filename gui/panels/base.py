@@ -38,7 +38,7 @@ class TimelineSpec:
 
     ``kind == "t"``: positions ``0..T``; 0 is the clean x0 and position ``p >= 1`` is schedule index ``p - 1``
     (the paper's t = p). ``kind == "steps"``: positions ``0..count-1`` over recorded sampling frames, with an
-    optional per-position ``labels`` text for the readout (e.g. ``"step 12 · t=759"``).
+    optional per-position ``labels`` text for the readout (e.g. ``"step 12/20 · t = 400"``, the paper's t).
     """
 
     kind: str

@@ -26,12 +26,12 @@ from engine.config import DataConfig, ExperimentConfig
 from engine.diffusion import q_sample
 from gui import theme as _theme
 from gui.panels.base import BackgroundRunner, Panel, TimelineSpec
+from gui.panels.forward_views import FastScatter, ValueHistogram, brushes_for
 from gui.widgets.image_view import ImageView
 
 STRIP_COUNT = 8
 MAX_POINTS = 3000
 AXIS_RANGE = 4.0
-HIST_RANGE = (-4.0, 4.0)
 NOISE_DISPLAY_SIGMA = 2.0  # the eps view maps [-2σ, 2σ] to black..white
 
 
@@ -39,92 +39,6 @@ def _to_uint8(x: torch.Tensor) -> np.ndarray:
     from engine.imaging import to_uint8
 
     return to_uint8(x)
-
-
-def _normal_pdf(x: np.ndarray) -> np.ndarray:
-    return np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-
-
-def _brushes_for(colors: np.ndarray, codes: np.ndarray, alpha: int = 220) -> list:
-    """One shared QBrush per colour code (pyqtgraph keys its atlas by brush)."""
-    cache: dict[int, object] = {}
-    out = []
-    for code, (r, g, b) in zip(codes.tolist(), colors.tolist()):
-        brush = cache.get(code)
-        if brush is None:
-            brush = cache[code] = pg.mkBrush(r, g, b, alpha)
-        out.append(brush)
-    return out
-
-
-class FastScatter:
-    """A ScatterPlotItem whose styles are set once and whose positions are then moved in place (no re-styling)."""
-
-    def __init__(self, item: pg.ScatterPlotItem):
-        self.item = item
-        self._brushes: list | None = None
-
-    def set_points(self, pos: np.ndarray, brushes: list) -> None:
-        self._brushes = brushes
-        self.item.setData(pos=pos, brush=brushes)
-
-    def move(self, pos: np.ndarray) -> None:
-        item = self.item
-        data = getattr(item, "data", None)
-        if data is not None and len(data) == len(pos) and data.dtype.names and "x" in data.dtype.names:
-            data["x"] = pos[:, 0]
-            data["y"] = pos[:, 1]
-            item.prepareGeometryChange()
-            item.informViewBoundsChanged()
-            item.bounds = [None, None]
-            item.invalidate()
-            item.update()
-        else:
-            item.setData(pos=pos, brush=self._brushes)
-
-    def positions(self) -> np.ndarray:
-        data = self.item.data
-        return np.column_stack([data["x"], data["y"]]) if data is not None and len(data) else np.zeros((0, 2))
-
-
-class _Histogram(pg.PlotWidget):
-    """Step histogram of values against the N(0, 1) density."""
-
-    def __init__(self, title: str):
-        super().__init__(enableMenu=False)
-        t = _theme.current_theme()
-        self.setMouseEnabled(False, False)
-        self.hideButtons()
-        self.setMinimumSize(220, 180)
-        item = self.getPlotItem()
-        _theme.set_plot_title(item, title, t)
-        item.setLabel("bottom", "value")
-        item.setLabel("left", "density")
-        item.addLegend(offset=(8, 8))
-        self.bars = pg.PlotDataItem([0, 1], [0], stepMode="center", fillLevel=0, name="x<sub>t</sub>")
-        self.pdf = pg.PlotDataItem(name="N(0, 1)")
-        item.addItem(self.bars)
-        item.addItem(self.pdf)
-        xs = np.linspace(*HIST_RANGE, 241)
-        self.pdf.setData(xs, _normal_pdf(xs))
-        self.setXRange(*HIST_RANGE, padding=0)
-        self.apply_theme(t)
-
-    def set_values(self, values: np.ndarray) -> None:
-        v = np.asarray(values, dtype=np.float64).ravel()
-        bins = int(np.clip(2 * math.sqrt(max(v.size, 1)), 24, 80))
-        counts, edges = np.histogram(np.clip(v, *HIST_RANGE), bins=bins, range=HIST_RANGE, density=True)
-        self.bars.setData(edges, counts)
-        top = max(0.45, float(counts.max()) if counts.size else 0.45)
-        self.setYRange(0, top * 1.08, padding=0)
-
-    def apply_theme(self, theme) -> None:  # noqa: ANN001
-        fill = QColor(theme.curve(0))
-        fill.setAlpha(90)
-        self.bars.setPen(pg.mkPen(theme.curve(0), width=1.5))
-        self.bars.setBrush(pg.mkBrush(fill))
-        self.pdf.setPen(pg.mkPen(theme.curve(1), width=2, style=Qt.DashLine))
-        _theme.style_plot(self, theme)
 
 
 class ForwardPanel(Panel):
@@ -212,7 +126,7 @@ class ForwardPanel(Panel):
         self.noise_view = ImageView(f"ε ~ N(0, I)  (±{NOISE_DISPLAY_SIGMA:g}σ)")
         for v in (self.x0_view, self.xt_view, self.noise_view):
             v.setMinimumSize(150, 170)
-        self.hist = _Histogram("Pixel values of x_t")
+        self.hist = ValueHistogram("Pixel values of x_t")
         top = QHBoxLayout()
         top.setSpacing(10)
         top.addWidget(self.x0_view, 4)
@@ -278,7 +192,7 @@ class ForwardPanel(Panel):
         self.scatter_item = pg.ScatterPlotItem(size=4, pen=None)
         sp_item.addItem(self.scatter_item)
         self.scatter = FastScatter(self.scatter_item)
-        self.points_hist = _Histogram("Coordinates of x_t")
+        self.points_hist = ValueHistogram("Coordinates of x_t")
         self.points_stats = QLabel("")
         self.points_stats.setProperty("role", "readout")
         self.points_stats.setWordWrap(True)
@@ -556,7 +470,7 @@ class ForwardPanel(Panel):
     def _set_point_styles(self) -> None:
         colors, codes = _theme.point_palette(self.x0.numpy())
         self._x0_colors = colors
-        self.scatter.set_points(self.x0.numpy(), _brushes_for(colors, codes))
+        self.scatter.set_points(self.x0.numpy(), brushes_for(colors, codes))
 
     def _on_ghost(self, on: bool) -> None:
         self.ghost.setVisible(on)

@@ -38,10 +38,12 @@ VIEW_CAPTIONS = {"x_t": "values over [−1, 1]", "x0_pred": "values over [−1, 
 
 
 def frame_label(step: int, num_steps: int, t_index: int) -> str:
-    """Timeline readout for one recorded frame; t is the schedule index the model was conditioned on."""
+    """Timeline readout for one recorded frame, in the paper's convention: t = 1..T for the noisy states (schedule
+    index ``t_index`` is the paper's t = t_index + 1, as in the exported GIF captions) and t = 0 for the finished
+    sample (``t_index`` is -1)."""
     if t_index < 0:
-        return f"step {step}/{num_steps} · final sample"
-    return f"step {step}/{num_steps} · t={t_index}"
+        return f"step {step}/{num_steps} · t = 0 · final sample"
+    return f"step {step}/{num_steps} · t = {t_index + 1}"
 
 
 class SamplingPanel(Panel):

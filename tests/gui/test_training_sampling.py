@@ -158,7 +158,9 @@ def test_sampling_tab_scrubs_the_recorded_trajectory(qtbot, worker, make_samplin
     traj = run_and_wait(qtbot, worker, panel)
     assert panel.trajectory is traj and len(traj) == 21
     assert specs and specs[-1].kind == "steps" and specs[-1].count == 21
-    assert specs[-1].labels[0] == "step 0/20 · t=999" and specs[-1].labels[-1] == "step 20/20 · final sample"
+    # the paper's t = 1..T (the GIF captions' convention), the finished sample at t = 0
+    assert specs[-1].labels[0] == "step 0/20 · t = 1000" and specs[-1].labels[-1] == "step 20/20 · t = 0 · final sample"
+    assert specs[-1].labels[1] == f"step 1/20 · t = {traj.timesteps[1] + 1}"
     for k in (0, 3, 10, 17, 20):
         panel.on_timeline(k)
         shown = panel.displayed_frame()
