@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent
@@ -33,6 +33,9 @@ from gui.status_bar import WindowStatusBar
 from gui.widgets.forms import ExperimentForm, describe_device
 from gui.widgets.timeline import TimelineWidget
 from gui.window_menus import about_html, install_actions, install_menus, install_toolbar
+
+if TYPE_CHECKING:
+    from gui.worker import EngineWorker
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +132,7 @@ class MainWindow(QMainWindow):
         self._update_file_label()
 
     # ================================================================== construction helpers
-    def _make_worker(self):  # noqa: ANN202
+    def _make_worker(self) -> EngineWorker | None:
         try:
             from gui.worker import EngineWorker
 
@@ -141,7 +144,7 @@ class MainWindow(QMainWindow):
             return None
         return worker
 
-    def _engine(self):  # noqa: ANN202 - gui.worker.EngineWorker
+    def _engine(self) -> EngineWorker:
         """The worker, for the tabs that need one; building them without it fails with the reason."""
         if self.worker is None:
             raise RuntimeError(f"the engine worker could not start ({self.worker_error})")

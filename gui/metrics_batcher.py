@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import collections
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from gui.events import MetricsBatch, TrainingProgress
 
+if TYPE_CHECKING:  # annotations only
+    from engine.training import StepMetrics, Trainer
+
 METRICS_INTERVAL_S = 0.1  # one MetricsBatch per ~100 ms
 MAX_PER_SAMPLE_PER_BATCH = 4096  # per-sample (t, loss) pairs sent per batch (the newest ones)
 
 
-def history_batch(trainer) -> MetricsBatch:  # noqa: ANN001 - engine.training.Trainer
+def history_batch(trainer: Trainer) -> MetricsBatch:
     """A ``replace`` batch carrying a trainer's whole history (empty for a fresh one)."""
     h = trainer.history
     return MetricsBatch(
@@ -59,7 +62,7 @@ class MetricsBatcher:
         self.rate = 0.0
         self.last_step = self.start_step
 
-    def add(self, m) -> None:  # noqa: ANN001 - engine.training.StepMetrics
+    def add(self, m: StepMetrics) -> None:
         self.steps.append(m.step)
         self.losses.append(m.loss)
         self.lrs.append(m.lr)

@@ -23,7 +23,10 @@ from gui.events import (MID_RUN_COMMANDS, CheckpointLoaded, CheckpointSaved, Dev
                         WorkerState)
 from gui.metrics_batcher import MetricsBatcher, history_batch
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only
+    from engine.config import ExperimentConfig
+    from engine.samplers import Frame
+    from engine.training import StepMetrics, Trainer
     from gui.worker import EngineWorker
 
 log = logging.getLogger(__name__)
@@ -56,12 +59,12 @@ def is_user_error(exc: BaseException) -> bool:
     return isinstance(exc, (UserError, TrainingStopped, OSError))
 
 
-def same_architecture(a, b) -> bool:  # noqa: ANN001 - ExperimentConfig
+def same_architecture(a: ExperimentConfig, b: ExperimentConfig) -> bool:
     """Whether a model trained under ``a`` can keep training under ``b`` (same data, network and schedule)."""
     return a.data == b.data and a.model == b.model and a.schedule == b.schedule
 
 
-def model_facts(trainer) -> ModelFacts:  # noqa: ANN001 - engine.training.Trainer
+def model_facts(trainer: Trainer) -> ModelFacts:
     """Plain facts about a trainer, for the panels (no tensors)."""
     cfg = trainer.config
     return ModelFacts(kind=trainer.dataset.kind, dataset=cfg.data.dataset, preset=cfg.model.preset,
@@ -182,7 +185,7 @@ class EngineThread(QThread):
             else:
                 self.deferred.append(command)
 
-    def preview(self, trainer, control):  # noqa: ANN001, ANN201
+    def preview(self, trainer: Trainer, control: Control) -> np.ndarray | None:
         """The fixed-seed EMA preview, abandoned (None) as soon as a stop or quit is requested."""
         return trainer.preview(steps=PREVIEW_STEPS, seed=PREVIEW_SEED,
                                should_stop=lambda: control.stop_requested or self.quit_requested)
@@ -226,7 +229,7 @@ class EngineThread(QThread):
         self.post(WorkerState("idle"))  # idle first: a RunFinished handler may start again
         self.post(RunFinished(reason, message, self.trainer.step_count if self.trainer else 0))
 
-    def _prepare_trainer(self, cfg, resume: bool):  # noqa: ANN001, ANN202
+    def _prepare_trainer(self, cfg: ExperimentConfig, resume: bool) -> tuple[Trainer, int]:
         """The trainer to run and the step to run it to: a fresh one, or the current one continued."""
         from engine.training import Trainer
 
@@ -257,7 +260,7 @@ class EngineThread(QThread):
         except Exception:  # noqa: BLE001 - autosave is a convenience
             return None
 
-        def on_autosave(trainer) -> None:  # noqa: ANN001
+        def on_autosave(trainer: Trainer) -> None:
             from engine.checkpoint import save_checkpoint
 
             try:
@@ -307,7 +310,7 @@ class EngineThread(QThread):
 
         control.service = service
 
-        def on_metrics(m) -> None:  # noqa: ANN001 - StepMetrics
+        def on_metrics(m: StepMetrics) -> None:
             batcher.add(m)
             if every and (m.step % every == 0 or m.step == total):
                 batcher.flush(force=True)
@@ -359,7 +362,7 @@ class EngineThread(QThread):
         started = time.perf_counter()
         last_emit = [0.0]
 
-        def on_frame(frame) -> None:  # noqa: ANN001 - engine.samplers.Frame
+        def on_frame(frame: Frame) -> None:
             now = time.perf_counter()
             if now - last_emit[0] >= SAMPLING_PREVIEW_INTERVAL_S or frame.is_final:
                 last_emit[0] = now

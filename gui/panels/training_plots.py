@@ -242,7 +242,7 @@ class TrainingPlots(QWidget):
         for pw in (self.loss_plot, self.tloss_plot, self.lr_plot):
             _theme.style_plot(pw, t)
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001 - gui.theme.Theme
+    def apply_theme(self, theme: _theme.Theme) -> None:
         for pw in (self.loss_plot, self.tloss_plot, self.lr_plot):
             _theme.style_plot(pw, theme)
         self.raw_curve.setPen(pg.mkPen(_theme.with_alpha(theme.curve(0), 70), width=1))

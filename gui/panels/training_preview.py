@@ -94,7 +94,7 @@ class PreviewCard(QFrame):
         pv.addWidget(self.caption)
         _theme.style_plot(self.points, _theme.current_theme())
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001 - gui.theme.Theme
+    def apply_theme(self, theme: _theme.Theme) -> None:
         _theme.style_plot(self.points, theme)
 
     def set_kind(self, kind: str | None) -> None:
