@@ -71,7 +71,7 @@ def model_facts(trainer: Trainer) -> ModelFacts:
                       step=int(trainer.step_count), steps=int(cfg.training.steps),
                       timesteps=int(trainer.schedule.timesteps), device=trainer.device_name,
                       sample_shape=tuple(int(v) for v in trainer.dataset.x.shape[1:]),
-                      num_classes=int(getattr(trainer, "num_classes", 0)), config=cfg.copy())
+                      num_classes=int(trainer.num_classes), config=cfg.copy())
 
 
 def status_line(reason: str, message: str, step: int) -> str:

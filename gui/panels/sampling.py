@@ -447,7 +447,7 @@ class SamplingPanel(Panel):
         self.progress_bar.setValue(self.progress_bar.maximum())
         cfg = self._run_cfg
         what = f"{cfg.n} × {cfg.sampler.upper()} {cfg.steps} steps, seed {cfg.seed}" if cfg else "samples"
-        thinned = "" if getattr(trajectory, "stride", 1) == 1 else f" (every {trajectory.stride}th step kept)"
+        thinned = "" if trajectory.stride == 1 else f" (every {trajectory.stride}th step kept)"
         self._show_message(f"Recorded {len(trajectory)} frames of {what}{thinned}. Scrub the timeline; click a sample "
                            "to follow it.", "success")
         last = len(trajectory) - 1

@@ -306,7 +306,7 @@ class TrainingPanel(Panel):
         self.step_label.setText(self._step_text())
         self.plots.set_timesteps(facts.timesteps)
         self.preview.set_kind(self._kind)
-        if getattr(self, "_pending_continue", False):
+        if self._pending_continue:
             self._pending_continue = False
             self.continue_check.setChecked(True)
         self._sync_buttons()
