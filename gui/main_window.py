@@ -28,6 +28,7 @@ from gui.panels.sampling import SamplingPanel
 from gui.panels.schedule import SchedulePanel
 from gui.panels.training import TrainingPanel
 from gui.panels.unavailable import UnavailablePanel
+from gui.experiment_files import ExperimentFiles, default_experiment
 from gui.settings import Settings
 from gui.status_bar import WindowStatusBar
 from gui.widgets.forms import ExperimentForm, describe_device
@@ -40,17 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Diffusion Lab"
-EXPERIMENT_FILTER = "Diffusion Lab experiments (*.json);;All files (*)"
 CHECKPOINT_FILTER = "Checkpoints (*.safetensors *.ckpt *.pt);;All files (*)"
-
-
-def _default_experiment() -> ExperimentConfig:
-    try:
-        from engine.presets import default_config
-
-        return default_config("moons")
-    except Exception:  # noqa: BLE001
-        return ExperimentConfig()
 
 
 class MainWindow(QMainWindow):
@@ -58,7 +49,6 @@ class MainWindow(QMainWindow):
                  restore: bool = True):
         super().__init__(parent)
         self.settings = settings if settings is not None else Settings()
-        self.experiment_path: str | None = None
         self._positions: dict[Any, int] = {}
         self._active: Panel | None = None
         self._closed = False
@@ -86,6 +76,7 @@ class MainWindow(QMainWindow):
         self.experiment_dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable |
                                          QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.LeftDockWidgetArea, self.experiment_dock)
+        self.files = ExperimentFiles(self, self.form, self.settings, self.status)
 
         # ---- centre tabs
         self.tabs = QTabWidget(self)
@@ -118,7 +109,7 @@ class MainWindow(QMainWindow):
         self._connect()
 
         # ---- initial state
-        cfg = _default_experiment()
+        cfg = default_experiment()
         if restore:
             cfg = self._restore_experiment() or cfg
         self.form.set_config(cfg)
@@ -129,7 +120,7 @@ class MainWindow(QMainWindow):
         else:
             self._default_geometry()
         self._on_tab_changed(self.tabs.currentIndex())
-        self._update_file_label()
+        self.status.show_file(self.files.path)
 
     # ================================================================== construction helpers
     def _make_worker(self) -> EngineWorker | None:
@@ -256,105 +247,8 @@ class MainWindow(QMainWindow):
     def _on_checkpoint_loaded(self, event: CheckpointLoaded) -> None:
         self.form.set_config(event.config)
 
-    # ================================================================== file actions
-    def new_experiment(self) -> None:
-        self.form.set_config(_default_experiment())
-        self.experiment_path = None
-        self._update_file_label()
-        self.statusBar().showMessage("New experiment", 4000)
-
-    def _dialog_dir(self) -> str:
-        if self.experiment_path:
-            return str(Path(self.experiment_path).parent)
-        return self.settings.last_directory()
-
-    def open_experiment_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open experiment", self._dialog_dir(), EXPERIMENT_FILTER,
-                                              options=QFileDialog.DontUseNativeDialog)
-        if path:
-            self.open_experiment(path)
-
-    def open_experiment(self, path: str | Path) -> bool:
-        """Load an experiment file into the form. A bad file gives a message naming it; the config is kept."""
-        path = str(path)
-        try:
-            cfg = ExperimentConfig.load(path)
-        except ConfigError as exc:
-            QMessageBox.warning(self, "Cannot open experiment",
-                                f"{path}\n\n{exc.field}: {exc.message}\n\nThe current experiment is unchanged.")
-            return False
-        except Exception as exc:  # noqa: BLE001 - never a traceback for a user's file
-            QMessageBox.warning(self, "Cannot open experiment", f"{path}\n\n{exc}")
-            return False
-        self.form.set_config(cfg)
-        self.experiment_path = path
-        self.settings.add_recent_file(path)
-        self.settings.set_last_directory(str(Path(path).parent))
-        self._update_file_label()
-        errors = self.form.errors()
-        if errors:
-            lines = "\n".join(f"• {e.field}: {e.message}" for e in errors[:8])
-            QMessageBox.warning(self, "Experiment has invalid values",
-                                f"{path}\n\nOpened, but {len(errors)} value(s) are invalid:\n{lines}\n\n"
-                                "Fix them in the Experiment panel before training.")
-        else:
-            self.statusBar().showMessage(f"Opened {path}", 5000)
-        return True
-
-    def save(self) -> bool:
-        if self.experiment_path:
-            return self.save_experiment(self.experiment_path)
-        return self.save_as()
-
-    def save_as(self) -> bool:
-        start = self.experiment_path or str(Path(self._dialog_dir() or ".") / "experiment.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save experiment", start, EXPERIMENT_FILTER,
-                                              options=QFileDialog.DontUseNativeDialog)
-        if not path:
-            return False
-        if not Path(path).suffix:
-            path += ".json"
-        return self.save_experiment(path)
-
-    def save_experiment(self, path: str | Path) -> bool:
-        path = str(path)
-        if not self.form.is_valid():
-            lines = "\n".join(f"• {e.field}: {e.message}" for e in self.form.errors()[:8])
-            QMessageBox.warning(self, "Cannot save experiment",
-                                f"Fix the invalid values first:\n{lines}")
-            return False
-        try:
-            self.config().save(path)
-        except Exception as exc:  # noqa: BLE001
-            QMessageBox.warning(self, "Cannot save experiment", f"{path}\n\n{exc}")
-            return False
-        self.experiment_path = path
-        self.settings.add_recent_file(path)
-        self.settings.set_last_directory(str(Path(path).parent))
-        self.settings.set_last_experiment_path(path)
-        self._update_file_label()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
-
-    def fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_files()
-        if not recent:
-            act = self.recent_menu.addAction("(none)")
-            act.setEnabled(False)
-            return
-        for path in recent:
-            act = self.recent_menu.addAction(Path(path).name)
-            act.setToolTip(path)
-            act.triggered.connect(lambda _c=False, path=path: self.open_experiment(path))
-        self.recent_menu.addSeparator()
-        self.recent_menu.addAction("Clear list", self.settings.clear_recent_files)
-
-    def _update_file_label(self) -> None:
-        self.status.show_file(self.experiment_path)
-
     def open_checkpoint_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", self._dialog_dir(), CHECKPOINT_FILTER,
+        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", self.files.dialog_dir(), CHECKPOINT_FILTER,
                                               options=QFileDialog.DontUseNativeDialog)
         if path:
             self.open_checkpoint(path)
@@ -423,7 +317,7 @@ class MainWindow(QMainWindow):
             if cfg is not None:
                 path = self.settings.last_experiment_path()
                 if path and Path(path).is_file():
-                    self.experiment_path = path
+                    self.files.path = path
                 return cfg
         return None
 
@@ -462,7 +356,7 @@ class MainWindow(QMainWindow):
         s.set_theme(self.theme_name)
         s.set_current_tab(self.tabs.currentIndex())
         s.set_last_experiment_json(self.config().to_json())
-        s.set_last_experiment_path(self.experiment_path or "")
+        s.set_last_experiment_path(self.files.path or "")
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -62,11 +62,12 @@ def install_actions(w: "MainWindow") -> None:
     def a(*args: Any) -> QAction:
         return make_action(w, *args)
 
-    w.new_action = a("&New experiment", w.new_experiment, QKeySequence.New, "new", "Start from the default experiment")
-    w.open_action = a("&Open experiment…", w.open_experiment_dialog, QKeySequence.Open, "open",
+    w.new_action = a("&New experiment", w.files.new_experiment, QKeySequence.New, "new",
+                     "Start from the default experiment")
+    w.open_action = a("&Open experiment…", w.files.open_experiment_dialog, QKeySequence.Open, "open",
                       "Open an experiment file (.json)")
-    w.save_action = a("&Save experiment", w.save, "Ctrl+S", "save", "Save the experiment")
-    w.save_as_action = a("Save experiment &as…", w.save_as, "Ctrl+Shift+S", None,
+    w.save_action = a("&Save experiment", w.files.save, "Ctrl+S", "save", "Save the experiment")
+    w.save_as_action = a("Save experiment &as…", w.files.save_as, "Ctrl+Shift+S", None,
                          "Save the experiment under a new name")
     w.open_checkpoint_action = a("Open &checkpoint…", w.open_checkpoint_dialog, None, "checkpoint",
                                  "Load a trained model checkpoint")
@@ -106,7 +107,7 @@ def install_menus(w: "MainWindow") -> None:
     file_menu.addAction(w.new_action)
     file_menu.addAction(w.open_action)
     w.recent_menu = file_menu.addMenu("Open &recent")
-    w.recent_menu.aboutToShow.connect(w.fill_recent_menu)
+    w.recent_menu.aboutToShow.connect(lambda: w.files.fill_recent_menu(w.recent_menu))
     file_menu.addSeparator()
     file_menu.addAction(w.save_action)
     file_menu.addAction(w.save_as_action)

@@ -96,7 +96,7 @@ def test_save_and_open_round_trip(main_window, tmp_path, monkeypatch):
     w.save_as_action.trigger()
     assert path.is_file()
     assert ExperimentConfig.load(path).to_dict() == expected.to_dict()
-    assert w.experiment_path == str(path)
+    assert w.files.path == str(path)
 
     w.new_action.trigger()
     assert w.config().schedule.timesteps == 1000
@@ -132,14 +132,14 @@ def test_bad_experiment_file_gives_message_and_keeps_config(main_window, tmp_pat
         bad = tmp_path / f"broken{k}.json"
         bad.write_text(content, encoding="utf-8")
         messages.clear()
-        assert w.open_experiment(bad) is False
+        assert w.files.open_experiment(bad) is False
         assert len(messages) == 1
         assert str(bad) in messages[0] and expect in messages[0], messages[0]
         assert "Traceback" not in messages[0]
         assert w.config().to_dict() == before
     # a file that does not exist
     messages.clear()
-    assert w.open_experiment(tmp_path / "missing.json") is False
+    assert w.files.open_experiment(tmp_path / "missing.json") is False
     assert "missing.json" in messages[0]
 
     # values out of range: the file opens, the fields are flagged and a message names them
@@ -148,7 +148,7 @@ def test_bad_experiment_file_gives_message_and_keeps_config(main_window, tmp_pat
     raw["training"]["lr"] = -1.0
     path.write_text(json.dumps(raw), encoding="utf-8")
     messages.clear()
-    assert w.open_experiment(path) is True
+    assert w.files.open_experiment(path) is True
     assert messages and "training.lr" in messages[0] and str(path) in messages[0]
     assert w.form.field_widget("training.lr").property("invalid") is True
     assert not w.train_action.isEnabled()
