@@ -42,6 +42,10 @@ class WorkerState:
 
     state: str
 
+    def __post_init__(self) -> None:
+        if self.state not in WORKER_STATES:
+            raise ValueError(f"WorkerState.state must be one of {', '.join(WORKER_STATES)}, got {self.state!r}")
+
 
 @dataclass(frozen=True)
 class TrainingProgress:
@@ -86,6 +90,10 @@ class RunFinished:
     reason: str
     message: str
     step: int
+
+    def __post_init__(self) -> None:
+        if self.reason not in RUN_END_REASONS:
+            raise ValueError(f"RunFinished.reason must be one of {', '.join(RUN_END_REASONS)}, got {self.reason!r}")
 
 
 @dataclass(frozen=True)

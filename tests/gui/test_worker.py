@@ -198,3 +198,19 @@ def test_shutdown_during_training_joins_quickly(qtbot):
     assert w.shutdown(timeout_ms=2000)
     assert time.perf_counter() - t0 < 2.0
     assert thread.isFinished() and not w.is_running()
+
+
+def test_events_are_frozen_and_checked():
+    import dataclasses
+
+    from engine.session import REASONS
+    from gui.events import RUN_END_REASONS, RunFinished, WorkerState
+
+    assert set(REASONS) <= set(RUN_END_REASONS)  # every way a session ends can be reported
+    event = RunFinished("finished", "finished 10 steps", 10)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.step = 11
+    with pytest.raises(ValueError):
+        WorkerState("sleeping")
+    with pytest.raises(ValueError):
+        RunFinished("done", "", 0)
