@@ -10,7 +10,6 @@ position (hue = angle), with the 1σ / 2σ circles of N(0, I), on a fixed (-4, 4
 """
 from __future__ import annotations
 
-import math
 import time
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from engine.config import DataConfig, ExperimentConfig
 from engine.diffusion import q_sample
 from gui import theme as _theme
 from gui.panels.base import BackgroundRunner, Panel, TimelineSpec
-from gui.panels.forward_views import FastScatter, ValueHistogram, brushes_for
+from gui.panels.forward_views import NoisedPointsPlot, ValueHistogram, brushes_for
 from gui.widgets.image_view import ImageView
 
 STRIP_COUNT = 8
@@ -160,38 +159,9 @@ class ForwardPanel(Panel):
 
         # ---- points page
         self.points_page = QWidget()
-        self.scatter_plot = pg.PlotWidget(enableMenu=False)
-        self.scatter_plot.setMenuEnabled(False)
-        self.scatter_plot.setMinimumSize(300, 300)
-        sp_item = self.scatter_plot.getPlotItem()
-        _theme.set_plot_title(sp_item, "x_t  (colour = each point's x₀ angle)", t)
-        sp_item.setLabel("bottom", "x<sub>1</sub>")
-        sp_item.setLabel("left", "x<sub>2</sub>")
-        sp_item.setAspectLocked(True)
-        sp_item.setXRange(-AXIS_RANGE, AXIS_RANGE, padding=0)
-        sp_item.setYRange(-AXIS_RANGE, AXIS_RANGE, padding=0)
-        sp_item.getViewBox().setMouseEnabled(x=False, y=False)
-        sp_item.hideButtons()
-        self.circles: list[pg.PlotDataItem] = []
-        theta = np.linspace(0, 2 * np.pi, 241)
-        for r in (1.0, 2.0):
-            c = pg.PlotDataItem(r * np.cos(theta), r * np.sin(theta))
-            c.setZValue(5)  # above the points, drawn thin and translucent
-            sp_item.addItem(c)
-            self.circles.append(c)
-        self.circle_labels = []
-        for r in (1.0, 2.0):
-            label = pg.TextItem(f"{int(r)}σ", anchor=(0, 1))
-            label.setPos(r * math.cos(math.pi / 4) + 0.05, r * math.sin(math.pi / 4) + 0.05)
-            label.setZValue(6)
-            sp_item.addItem(label)
-            self.circle_labels.append(label)
-        self.ghost = pg.ScatterPlotItem(size=3, pen=None)
-        self.ghost.setZValue(-3)
-        sp_item.addItem(self.ghost)
-        self.scatter_item = pg.ScatterPlotItem(size=4, pen=None)
-        sp_item.addItem(self.scatter_item)
-        self.scatter = FastScatter(self.scatter_item)
+        self.scatter_plot = NoisedPointsPlot(AXIS_RANGE)
+        self.ghost = self.scatter_plot.ghost
+        self.scatter = self.scatter_plot.scatter
         self.points_hist = ValueHistogram("Coordinates of x_t")
         self.points_stats = QLabel("")
         self.points_stats.setProperty("role", "readout")
@@ -537,14 +507,7 @@ class ForwardPanel(Panel):
     def apply_theme(self, theme) -> None:  # noqa: ANN001
         self.hist.apply_theme(theme)
         self.points_hist.apply_theme(theme)
-        _theme.style_plot(self.scatter_plot, theme)
-        ring = _theme.with_alpha(theme.plot_fg, 170)
-        for k, c in enumerate(self.circles):
-            c.setPen(pg.mkPen(ring, width=1.4, style=Qt.DashLine if k else Qt.SolidLine))
-        for label in self.circle_labels:
-            label.setColor(theme.plot_fg)
-            label.fill = pg.mkBrush(_theme.with_alpha(theme.plot_bg, 170))
-        self.ghost.setBrush(pg.mkBrush(_theme.with_alpha(theme.text_dim, 45)))
+        self.scatter_plot.apply_theme(theme)
         self.open_button.setIcon(_theme.icon("image"))
         self.new_noise_button.setIcon(_theme.icon("dice"))
         self._strip_key = None

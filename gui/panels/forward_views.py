@@ -1,4 +1,5 @@
-"""The Forward tab's plot pieces: a histogram of x_t against N(0, 1) and a scatter whose points move in place."""
+"""The Forward tab's plot pieces: a histogram of x_t against N(0, 1), a scatter whose points move in place, and the
+2-D view of the noised point cloud."""
 from __future__ import annotations
 
 import math
@@ -97,3 +98,52 @@ class ValueHistogram(pg.PlotWidget):
         self.bars.setBrush(pg.mkBrush(fill))
         self.pdf.setPen(pg.mkPen(theme.curve(1), width=2, style=Qt.DashLine))
         _theme.style_plot(self, theme)
+
+
+class NoisedPointsPlot(pg.PlotWidget):
+    """x_t of a 2-D point cloud on a fixed square view, with the 1σ / 2σ circles of N(0, I) and x₀ as faint ghosts."""
+
+    def __init__(self, extent: float):
+        super().__init__(enableMenu=False)
+        theme = _theme.current_theme()
+        self.setMenuEnabled(False)
+        self.setMinimumSize(300, 300)
+        item = self.getPlotItem()
+        _theme.set_plot_title(item, "x_t  (colour = each point's x₀ angle)", theme)
+        item.setLabel("bottom", "x<sub>1</sub>")
+        item.setLabel("left", "x<sub>2</sub>")
+        item.setAspectLocked(True)
+        item.setXRange(-extent, extent, padding=0)
+        item.setYRange(-extent, extent, padding=0)
+        item.getViewBox().setMouseEnabled(x=False, y=False)
+        item.hideButtons()
+        self.circles: list[pg.PlotDataItem] = []
+        theta = np.linspace(0, 2 * np.pi, 241)
+        for r in (1.0, 2.0):
+            c = pg.PlotDataItem(r * np.cos(theta), r * np.sin(theta))
+            c.setZValue(5)  # above the points, drawn thin and translucent
+            item.addItem(c)
+            self.circles.append(c)
+        self.circle_labels = []
+        for r in (1.0, 2.0):
+            label = pg.TextItem(f"{int(r)}σ", anchor=(0, 1))
+            label.setPos(r * math.cos(math.pi / 4) + 0.05, r * math.sin(math.pi / 4) + 0.05)
+            label.setZValue(6)
+            item.addItem(label)
+            self.circle_labels.append(label)
+        self.ghost = pg.ScatterPlotItem(size=3, pen=None)
+        self.ghost.setZValue(-3)
+        item.addItem(self.ghost)
+        self.scatter_item = pg.ScatterPlotItem(size=4, pen=None)
+        item.addItem(self.scatter_item)
+        self.scatter = FastScatter(self.scatter_item)
+
+    def apply_theme(self, theme: _theme.Theme) -> None:
+        _theme.style_plot(self, theme)
+        ring = _theme.with_alpha(theme.plot_fg, 170)
+        for k, c in enumerate(self.circles):
+            c.setPen(pg.mkPen(ring, width=1.4, style=Qt.DashLine if k else Qt.SolidLine))
+        for label in self.circle_labels:
+            label.setColor(theme.plot_fg)
+            label.fill = pg.mkBrush(_theme.with_alpha(theme.plot_bg, 170))
+        self.ghost.setBrush(pg.mkBrush(_theme.with_alpha(theme.text_dim, 45)))
