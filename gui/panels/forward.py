@@ -476,18 +476,6 @@ class ForwardPanel(Panel):
         data = "points" if self.x0.ndim == 2 else "x0"
         return {"forward": {data: self.x0, "schedule": self.schedule(), "noise": self.noise}}, "forward"
 
-    def export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export forward process", "forward.png", "PNG image (*.png)",
-                                              options=QFileDialog.DontUseNativeDialog)
-        if not path:
-            return
-        if not path.lower().endswith(".png"):
-            path += ".png"
-        try:
-            self.export_png(path)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Export failed", f"{path}\n\n{exc}")
-
     def export_png(self, path: str) -> None:
         """Images: the strip of x_t at evenly spaced t, upscaled; points: the scatter plot as shown."""
         if self.mode == "images" and self.x0 is not None:
