@@ -100,7 +100,8 @@ class RunControl(Control):
 
 
 class EngineThread(QThread):
-    """The worker thread: a loop over typed commands (gui.events); all tensor work of the window happens here."""
+    """The worker thread: a loop over typed commands (gui.events) that owns the model; training, sampling and
+    checkpoint work all happen here."""
 
     def __init__(self, owner: "EngineWorker"):
         super().__init__()
@@ -251,6 +252,7 @@ class EngineThread(QThread):
         return trainer, cfg.training.steps
 
     def _autosave(self) -> Callable | None:
+        """TrainingSession's periodic autosave (a crash leaves the last run to offer), or None when it is off."""
         if self.owner.autosave_every_s <= 0:
             return None
         try:
