@@ -4,7 +4,8 @@ While a run is in flight the worker sends a throttled preview (predicted x0 for 
 points). When it finishes, the panel holds the recorded :class:`~engine.samplers.Trajectory` and the shared
 timeline ranges over its frames; :meth:`SamplingPanel.on_timeline` only *indexes* the trajectory (nothing is
 recomputed). Images show x_t, the predicted x0 and the predicted noise side by side; clicking a sample follows that
-one sample large through the timeline. 2-D data shows x_t with the paths of a dozen points and the predicted x0 as
+one sample large through the timeline. 2-D data (gui/panels/sampling_points.py) shows x_t with the paths of a dozen
+points and the predicted x0 as
 faint points.
 """
 from __future__ import annotations
@@ -13,7 +14,6 @@ import dataclasses
 import math
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QToolButton,
@@ -23,12 +23,9 @@ from engine.config import ExperimentConfig, SamplingConfig
 from gui import theme as _theme
 from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFrame
 from gui.panels.base import Panel, TimelineSpec
-from gui.panels.training_preview import quantized_brushes
+from gui.panels.sampling_points import ReverseProcessPlot
 from gui.widgets.image_view import ImageGridView, ImageView
 
-N_TRACKS = 12  # 2-D: points whose paths are drawn
-X0_ALPHA = 170  # 2-D: opacity of the predicted-x0 cloud
-POINT_RANGE = 3.5
 MAX_IMAGES = 1024
 MAX_POINTS = 100_000
 VIEWS = ("x_t", "x0_pred", "eps_pred")
@@ -61,9 +58,6 @@ class SamplingPanel(Panel):
         self._sampling = False
         self._last_sampling_cfg: SamplingConfig | None = None
         self._run_cfg: SamplingConfig | None = None
-        self._colors = None
-        self._tracks = None
-        self._track_idx = None
         self._build()
         self._connect()
         self._fill_form(self._config.sampling)
@@ -71,7 +65,6 @@ class SamplingPanel(Panel):
 
     # ================================================================== construction
     def _build(self) -> None:
-        t = _theme.current_theme()
         self.sampler_combo = QComboBox()
         self.sampler_combo.addItem("DDIM", "ddim")
         self.sampler_combo.addItem("DDPM", "ddpm")
@@ -197,34 +190,7 @@ class SamplingPanel(Panel):
         self.image_stack.addWidget(grid_page)
         self.image_stack.addWidget(single_page)
 
-        # --- 2-D view
-        self.points_plot = pg.PlotWidget()
-        self.points_plot.setMenuEnabled(False)
-        item = self.points_plot.getPlotItem()
-        _theme.set_plot_title(item, "Reverse process in 2-D")
-        item.setLabel("left", "x₂")
-        item.setLabel("bottom", "x₁")
-        item.getViewBox().setAspectLocked(True)
-        item.setXRange(-POINT_RANGE, POINT_RANGE, padding=0)
-        item.setYRange(-POINT_RANGE, POINT_RANGE, padding=0)
-        self.legend = item.addLegend(offset=(10, 10))
-        # predicted x0 drawn behind x_t but clearly visible: it shows where every point is headed
-        self.x0_scatter = pg.ScatterPlotItem(size=3, pen=None,
-                                             brush=pg.mkBrush(_theme.with_alpha(t.text_dim, X0_ALPHA)),
-                                             name="predicted x₀")
-        self.xt_scatter = pg.ScatterPlotItem(size=3.5, pen=None, name="x_t (coloured by final position)")
-        item.addItem(self.x0_scatter)
-        item.addItem(self.xt_scatter)
-        self.track_curves: list[pg.PlotDataItem] = []
-        self.track_heads = pg.ScatterPlotItem(size=8, pen=pg.mkPen(t.text, width=1), name="paths of 12 points")
-        item.addItem(self.track_heads)
-        for _ in range(N_TRACKS):
-            c = pg.PlotDataItem([], [], pen=pg.mkPen(t.text, width=1.4))
-            c.setZValue(5)
-            item.addItem(c)
-            self.track_curves.append(c)
-        self.track_heads.setZValue(6)
-        _theme.style_plot(self.points_plot, t)
+        self.points_plot = ReverseProcessPlot()
 
         self.view_stack = QStackedWidget()
         self.view_stack.addWidget(self.image_stack)
@@ -277,8 +243,7 @@ class SamplingPanel(Panel):
         self._sync()
 
     def apply_theme(self, theme) -> None:  # noqa: ANN001
-        _theme.style_plot(self.points_plot, theme)
-        self.x0_scatter.setBrush(pg.mkBrush(_theme.with_alpha(theme.text_dim, X0_ALPHA)))
+        self.points_plot.apply_theme(theme)
         for b in (self.run_button, self.dice_button):
             b.setIcon(_theme.icon(b.property("icon_name"), theme=theme))
         if self.trajectory is not None:
@@ -421,21 +386,13 @@ class SamplingPanel(Panel):
             self.grids["eps_pred"].set_placeholder("recording…")
         else:
             self.view_stack.setCurrentWidget(self.points_plot)
-            pts = arr.reshape(-1, 2)
-            self.xt_scatter.setData(pos=pts, brush=pg.mkBrush(_theme.with_alpha(_theme.current_theme().curve(0),
-                                                                                    180)))
-            self.x0_scatter.setData([])
-            for c in self.track_curves:
-                c.setData([], [])
-            self.track_heads.setData([])
-            self._set_plot_title(f"Sampling… step {step}/{total}")
+            self.points_plot.show_live(arr, step, total)
 
     def _on_finished(self, finished: SamplingFinished) -> None:
         trajectory = finished.trajectory
         self._sampling = False
         self.trajectory = trajectory
-        self._colors = None
-        self._tracks = None
+        self.points_plot.forget()
         n = self._sample_count()
         if self._selected is not None and self._selected >= n:
             self._selected = None
@@ -443,7 +400,7 @@ class SamplingPanel(Panel):
         for key in ("x_t", "eps_pred"):
             self.grids[key].set_placeholder("run the sampler")
         if trajectory is not None and trajectory.kind == "points":
-            self._prepare_points(trajectory)
+            self.points_plot.prepare(trajectory)
         self.progress_bar.setValue(self.progress_bar.maximum())
         cfg = self._run_cfg
         what = f"{cfg.n} × {cfg.sampler.upper()} {cfg.steps} steps, seed {cfg.seed}" if cfg else "samples"
@@ -478,24 +435,6 @@ class SamplingPanel(Panel):
             return 0
         return int(self.trajectory.frame(0).x_t.shape[0])
 
-    def _prepare_points(self, traj) -> None:  # noqa: ANN001
-        from engine.plotting import point_colors
-
-        final = traj.final if traj.final is not None else traj.frame(len(traj) - 1).x_t
-        final = np.nan_to_num(np.asarray(final, dtype=np.float32).reshape(-1, 2))
-        self._colors = quantized_brushes(point_colors(final), alpha=200)
-        n = len(final)
-        self._track_idx = np.unique(np.linspace(0, n - 1, min(N_TRACKS, n)).round().astype(int))
-        self._tracks = traj.stacked("x_t")[:, self._track_idx, :]  # (F, k, 2)
-        track_cols = point_colors(final[self._track_idx])
-        for i, c in enumerate(self.track_curves):
-            if i < len(self._track_idx):
-                r, g, b = (int(v) for v in track_cols[i])
-                c.setPen(pg.mkPen(pg.mkColor(r, g, b), width=1.6))
-            else:
-                c.setData([], [])
-        self._track_brushes = [pg.mkBrush(int(r), int(g), int(b), 255) for r, g, b in track_cols]
-
     def _show_frame(self, index: int) -> None:
         traj = self.trajectory
         frame = traj.frame(index)
@@ -516,23 +455,9 @@ class SamplingPanel(Panel):
             self.follow_label.setText(label)
         else:
             self.view_stack.setCurrentWidget(self.points_plot)
-            xt = np.asarray(frame.x_t).reshape(-1, 2)
-            x0 = np.asarray(frame.x0_pred).reshape(-1, 2)
-            if self._colors is None or len(self._colors) != len(xt):
-                self._prepare_points(traj)
-            self.xt_scatter.setData(pos=xt, brush=self._colors)
-            self.x0_scatter.setData(pos=x0)
-            if self._tracks is not None:
-                upto = self._tracks[:index + 1]
-                for i in range(len(self._track_idx)):
-                    self.track_curves[i].setData(upto[:, i, 0], upto[:, i, 1])
-                self.track_heads.setData(pos=upto[-1], brush=self._track_brushes)
-            self._set_plot_title(f"Reverse process in 2-D · {label}")
+            self.points_plot.show_frame(traj, index, label)
             self.follow_label.setText(label)
         self._displayed = {k: np.asarray(v) for k, v in shown.items()}
-
-    def _set_plot_title(self, text: str) -> None:
-        _theme.set_plot_title(self.points_plot.getPlotItem(), text)
 
     def displayed_frame(self) -> dict[str, np.ndarray]:
         """The arrays on screen: x_t, x0_pred, eps_pred (all samples, or the followed one)."""

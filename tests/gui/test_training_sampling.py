@@ -180,10 +180,10 @@ def test_sampling_tab_scrubs_the_recorded_trajectory(qtbot, worker, make_samplin
         assert np.array_equal(panel.displayed_frame()["x_t"], traj.frame(7).x_t)
     else:
         panel.on_timeline(12)
-        heads = panel.track_heads.getData()
+        heads = panel.points_plot.track_heads.getData()
         assert len(heads[0]) == 12
         xt = traj.frame(12).x_t
-        assert np.allclose(np.c_[heads[0], heads[1]], xt[panel._track_idx])
+        assert np.allclose(np.c_[heads[0], heads[1]], xt[panel.points_plot.track_idx])
 
 
 def test_sampling_cancel_keeps_the_previous_trajectory(qtbot, worker, make_sampling):
