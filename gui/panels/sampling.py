@@ -5,8 +5,7 @@ points). When it finishes, the panel holds the recorded :class:`~engine.samplers
 timeline ranges over its frames; :meth:`SamplingPanel.on_timeline` only *indexes* the trajectory (nothing is
 recomputed). Images show x_t, the predicted x0 and the predicted noise side by side; clicking a sample follows that
 one sample large through the timeline. 2-D data (gui/panels/sampling_points.py) shows x_t with the paths of a dozen
-points and the predicted x0 as
-faint points.
+points and the predicted x0 as faint points.
 """
 from __future__ import annotations
 
