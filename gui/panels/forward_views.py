@@ -91,7 +91,7 @@ class ValueHistogram(pg.PlotWidget):
         top = max(0.45, float(counts.max()) if counts.size else 0.45)
         self.setYRange(0, top * 1.08, padding=0)
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001
+    def apply_theme(self, theme: _theme.Theme) -> None:
         fill = QColor(theme.curve(0))
         fill.setAlpha(90)
         self.bars.setPen(pg.mkPen(theme.curve(0), width=1.5))

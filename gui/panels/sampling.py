@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -32,6 +33,9 @@ VIEW_TITLES = {"x_t": "x_t — current sample", "x0_pred": "predicted clean samp
                "eps_pred": "predicted noise ε"}
 VIEW_CAPTIONS = {"x_t": "values over [−1, 1]", "x0_pred": "values over [−1, 1]", "eps_pred": "values over [−3, 3]"}
 
+if TYPE_CHECKING:
+    from gui.worker import EngineWorker
+
 
 def frame_label(step: int, num_steps: int, t_index: int) -> str:
     """Timeline readout for one recorded frame, in the paper's convention: t = 1..T for the noisy states (schedule
@@ -45,7 +49,8 @@ def frame_label(step: int, num_steps: int, t_index: int) -> str:
 class SamplingPanel(Panel):
     """Sampler form, live preview and trajectory scrubbing."""
 
-    def __init__(self, worker, get_config, parent: QWidget | None = None):  # noqa: ANN001
+    def __init__(self, worker: EngineWorker, get_config: Callable[[], ExperimentConfig],
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.worker = worker
         self._get_config = get_config
@@ -241,7 +246,7 @@ class SamplingPanel(Panel):
             self._fill_form(cfg.sampling)
         self._sync()
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001
+    def apply_theme(self, theme: _theme.Theme) -> None:
         self.points_plot.apply_theme(theme)
         for b in (self.run_button, self.dice_button):
             b.setIcon(_theme.icon(b.property("icon_name"), theme=theme))

@@ -11,21 +11,50 @@ import math
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.config import ExperimentConfig
 from gui import theme as _theme
-from gui.events import (CheckpointLoaded, CheckpointSaved, JobFailed, MetricsBatch, ModelFacts, PreviewReady,
-                        RunFinished, TrainingProgress, WorkerState)
+from gui.events import (
+    CheckpointLoaded,
+    CheckpointSaved,
+    JobFailed,
+    MetricsBatch,
+    ModelFacts,
+    PreviewReady,
+    RunFinished,
+    TrainingProgress,
+    WorkerState,
+)
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.training_plots import TrainingPlots
 from gui.panels.training_preview import PreviewCard
-from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duration, reserve_width
+from gui.widgets import (
+    RATE_READOUT,
+    STEP_READOUT,
+    TIME_READOUT,
+    format_duration,
+    reserve_width,
+)
+
+if TYPE_CHECKING:
+    from gui.worker import EngineWorker
 
 
 def stop_icon(color: str) -> QIcon:
@@ -48,7 +77,8 @@ def stop_icon(color: str) -> QIcon:
 class TrainingPanel(Panel):
     """Run controls and live plots for the worker's training session."""
 
-    def __init__(self, worker, get_config, parent: QWidget | None = None):  # noqa: ANN001
+    def __init__(self, worker: EngineWorker, get_config: Callable[[], ExperimentConfig],
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.worker = worker
         self._get_config = get_config
@@ -181,7 +211,7 @@ class TrainingPanel(Panel):
         super().set_config(cfg)
         self._sync_buttons()
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001
+    def apply_theme(self, theme: _theme.Theme) -> None:
         self.plots.apply_theme(theme)
         self.preview.apply_theme(theme)
         self.stop_button.setIcon(stop_icon(theme.text))
