@@ -26,15 +26,15 @@ from gui.panels.base import Panel, TimelineSpec
 from gui.panels.sampling_points import ReverseProcessPlot
 from gui.widgets.image_view import ImageGridView, ImageView
 
+if TYPE_CHECKING:
+    from gui.worker import EngineWorker
+
 MAX_IMAGES = 1024
 MAX_POINTS = 100_000
 VIEWS = ("x_t", "x0_pred", "eps_pred")
 VIEW_TITLES = {"x_t": "x_t — current sample", "x0_pred": "predicted clean sample x₀",
                "eps_pred": "predicted noise ε"}
 VIEW_CAPTIONS = {"x_t": "values over [−1, 1]", "x0_pred": "values over [−1, 1]", "eps_pred": "values over [−3, 3]"}
-
-if TYPE_CHECKING:
-    from gui.worker import EngineWorker
 
 
 def frame_label(step: int, num_steps: int, t_index: int) -> str:

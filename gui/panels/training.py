@@ -16,42 +16,17 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from engine.config import ExperimentConfig
 from gui import theme as _theme
-from gui.events import (
-    CheckpointLoaded,
-    CheckpointSaved,
-    JobFailed,
-    MetricsBatch,
-    ModelFacts,
-    PreviewReady,
-    RunFinished,
-    TrainingProgress,
-    WorkerState,
-)
+from gui.events import (CheckpointLoaded, CheckpointSaved, JobFailed, MetricsBatch, ModelFacts, PreviewReady,
+                        RunFinished, TrainingProgress, WorkerState)
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.training_plots import TrainingPlots
 from gui.panels.training_preview import PreviewCard
-from gui.widgets import (
-    RATE_READOUT,
-    STEP_READOUT,
-    TIME_READOUT,
-    format_duration,
-    reserve_width,
-)
+from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duration, reserve_width
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
