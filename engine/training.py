@@ -12,7 +12,7 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -25,7 +25,8 @@ from engine.schedules import NoiseSchedule
 
 
 def resolve_device(name: str = "auto") -> torch.device:
-    """``auto`` picks CUDA, then Apple MPS, then the CPU. An explicit device that is absent is a clear error."""
+    """``auto`` picks CUDA, then Apple MPS, then the CPU. An explicit device that is absent is a
+    :class:`ConfigError` on ``training.device`` (a value the user can change), not a training failure."""
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -33,9 +34,9 @@ def resolve_device(name: str = "auto") -> torch.device:
             return torch.device("mps")
         return torch.device("cpu")
     if name == "cuda" and not torch.cuda.is_available():
-        raise TrainingStopped("training.device: cuda was requested but no CUDA device is available; use auto or cpu")
+        raise ConfigError("training.device", "cuda was requested but no CUDA device is available; use auto or cpu")
     if name == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
-        raise TrainingStopped("training.device: mps was requested but Apple MPS is not available; use auto or cpu")
+        raise ConfigError("training.device", "mps was requested but Apple MPS is not available; use auto or cpu")
     return torch.device(name)
 
 
@@ -178,7 +179,7 @@ class Trainer:
         loss_value = float(loss if self.loss_reducer is None else self.loss_reducer(loss))
         if not math.isfinite(loss_value):
             self.optimizer.zero_grad(set_to_none=True)
-            raise TrainingStopped(f"loss became {loss_value} at step {self.step_count + 1}; training paused and the "
+            raise TrainingStopped(f"loss became {loss_value} at step {self.step_count + 1}; training stopped and the "
                                   "last good weights were kept (try a lower learning rate or a smaller model)")
         self.optimizer.zero_grad(set_to_none=True)
         if self.scaler is not None:
@@ -191,7 +192,7 @@ class Trainer:
         if not math.isfinite(grad_norm) or grad_norm > tr.max_grad_norm_explode:
             self.optimizer.zero_grad(set_to_none=True)
             raise TrainingStopped(f"gradients exploded (norm {grad_norm:.3g}) at step {self.step_count + 1}; "
-                                  "training paused and the last good weights were kept (lower the learning rate)")
+                                  "training stopped and the last good weights were kept (lower the learning rate)")
         if self.scaler is not None:
             self.scaler.step(self.optimizer)
             self.scaler.update()
@@ -220,6 +221,12 @@ class Trainer:
     # ---------------------------------------------------------------- sampling
     def denoiser(self, *, use_ema: bool = True, labels: torch.Tensor | None = None,
                  guidance_scale: float = 1.0) -> Denoiser:
+        """The (EMA) network as a denoiser, with classifier-free guidance for conditional models.
+
+        ``guidance_scale`` is Ho & Salimans' (2022, Eq. 6) guidance weight w plus one, ``guidance_scale = w + 1``:
+        the prediction is ``uncond + guidance_scale * (cond - uncond) = (1 + w) cond - w uncond``. This is the
+        diffusers / Imagen convention, so 1 means no guidance (the plain conditional model, one forward pass) and
+        e.g. 3 is the paper's w = 2."""
         model = self.ema_model if use_ema else self.model
         model.eval()
         null = self.num_classes if self.conditional else None
@@ -252,17 +259,28 @@ class Trainer:
                            eta=cfg.eta, variance=cfg.ddpm_variance, clip_x0=clip, spacing=cfg.timestep_spacing,
                            seed=cfg.seed, device=self.device)
 
-    def preview(self, n: int | None = None, steps: int = 20, seed: int = 1234) -> np.ndarray:
+    def preview(self, n: int | None = None, steps: int = 20, seed: int = 1234,
+                should_stop: Callable[[], bool] | None = None) -> np.ndarray | None:
         """Fast DDIM samples from the EMA model with a fixed seed, so successive previews are comparable.
 
-        Images: a uint8 grid (H, W, C). Points: float32 (n, 2).
+        Images: a uint8 grid (H, W, C). Points: float32 (n, 2). ``should_stop`` is polled after every sampler step;
+        when it returns true the preview is abandoned and ``None`` is returned (a GUI's Stop must not wait for it).
         """
         from engine.imaging import make_grid, to_uint8
 
         is_images = self.dataset.kind == "images"
         n = n or (36 if is_images else 1000)
         steps = min(steps, self.schedule.timesteps)
-        samples = final_sample(self.sample(n=n, steps=steps, seed=seed, sampler="ddim", eta=0.0, use_ema=True))
+        frames = self.sample(n=n, steps=steps, seed=seed, sampler="ddim", eta=0.0, use_ema=True)
+        if should_stop is None:
+            samples = final_sample(frames)
+        else:
+            last = None
+            for frame in frames:
+                if should_stop():
+                    return None
+                last = frame
+            samples = last.x_t
         if is_images:
             return make_grid(to_uint8(samples.float().cpu()), padding=1)
         return samples.float().cpu().numpy()

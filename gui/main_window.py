@@ -1,65 +1,47 @@
 """The main window: Experiment dock, the four tabs, the shared timeline, menus, shortcuts, status bar, settings.
 
 The window is a controller only: the Experiment form owns the config being edited and emits every valid config;
-the window hands it to each tab (``set_config``), to the timeline readout and to the dataset loader, keeps the Train
-action enabled only while the config is valid, and persists geometry / theme / last experiment in QSettings.
-
-The Training and Sampling tabs come from ``gui.panels.training`` / ``gui.panels.sampling`` and the engine bridge
-from ``gui.worker``; they are imported lazily so a missing or broken module becomes a labelled placeholder tab.
+the window hands it to each tab (:meth:`Panel.set_config`), to the timeline readout and to the dataset loader, keeps
+the Train action enabled only while the config is valid, and persists geometry / theme / last experiment in
+QSettings. Every tab is a :class:`~gui.panels.base.Panel` and is called through that protocol; a tab that fails to
+build becomes an :class:`~gui.panels.unavailable.UnavailablePanel` that says why, and the window still opens.
+Actions and menus live in gui/window_menus.py, the status bar in gui/status_bar.py.
 """
 from __future__ import annotations
 
-import html
-import importlib
 import logging
-import platform
-import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QSizePolicy, QTabWidget, QToolBar, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSizePolicy,
+                               QTabWidget, QWidget)
 
 from engine.config import ExperimentConfig
 from engine.errors import ConfigError
 from gui import theme as _theme
-from gui.panels.base import DatasetProvider, TimelineSpec, schedule_for
+from gui.events import CheckpointLoaded, DeviceChanged
+from gui.panels.base import DatasetProvider, Panel, TimelineSpec, schedule_for
 from gui.panels.forward import ForwardPanel
+from gui.panels.sampling import SamplingPanel
 from gui.panels.schedule import SchedulePanel
+from gui.panels.training import TrainingPanel
+from gui.panels.unavailable import UnavailablePanel
+from gui.experiment_files import ExperimentFiles, default_experiment
 from gui.settings import Settings
-from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, reserve_width
+from gui.status_bar import WindowStatusBar
 from gui.widgets.forms import ExperimentForm, describe_device
 from gui.widgets.timeline import TimelineWidget
+from gui.window_menus import about_html, install_actions, install_menus, install_toolbar
+
+if TYPE_CHECKING:
+    from gui.worker import EngineWorker
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Diffusion Lab"
-EXPERIMENT_FILTER = "Diffusion Lab experiments (*.json);;All files (*)"
 CHECKPOINT_FILTER = "Checkpoints (*.safetensors *.ckpt *.pt);;All files (*)"
-SHORTCUTS = [
-    ("Space", "Play / pause the timeline"),
-    ("Left / Right", "Step the timeline back / forward"),
-    ("Home / End", "First / last timeline position"),
-    ("Ctrl+Enter", "Train"),
-    ("Ctrl+N", "New experiment"),
-    ("Ctrl+O", "Open experiment"),
-    ("Ctrl+S", "Save experiment"),
-    ("Ctrl+Shift+S", "Save experiment as"),
-    ("Ctrl+E", "Export from the current tab"),
-    ("Ctrl+1 … Ctrl+4", "Schedule, Forward, Training, Sampling tab"),
-    ("Ctrl+Q", "Quit"),
-]
-
-
-def _default_experiment() -> ExperimentConfig:
-    try:
-        from engine.presets import default_config
-
-        return default_config("moons")
-    except Exception:  # noqa: BLE001
-        return ExperimentConfig()
 
 
 class MainWindow(QMainWindow):
@@ -67,10 +49,11 @@ class MainWindow(QMainWindow):
                  restore: bool = True):
         super().__init__(parent)
         self.settings = settings if settings is not None else Settings()
-        self.experiment_path: str | None = None
         self._positions: dict[Any, int] = {}
-        self._active: QWidget | None = None
+        self._active: Panel | None = None
         self._closed = False
+        self._device_from_worker = False
+        self.worker_error = ""
         self.theme_name = self.settings.theme() if restore else "dark"
         _theme.apply_theme(QApplication.instance(), self.theme_name)
 
@@ -78,6 +61,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(_theme.app_icon())
         self.setObjectName("MainWindow")
         self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
+        self.status = WindowStatusBar(self)
+        self.setStatusBar(self.status)
 
         self.datasets = DatasetProvider(self)
         self.worker = self._make_worker()
@@ -91,19 +76,20 @@ class MainWindow(QMainWindow):
         self.experiment_dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable |
                                          QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.LeftDockWidgetArea, self.experiment_dock)
+        self.files = ExperimentFiles(self, self.form, self.settings, self.status)
 
         # ---- centre tabs
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.setObjectName("CentreTabs")
-        self.schedule_panel = SchedulePanel()
-        self.forward_panel = ForwardPanel(self.datasets)
-        self.training_panel = self._make_panel("training", "TrainingPanel", "Training")
-        self.sampling_panel = self._make_panel("sampling", "SamplingPanel", "Sampling")
-        self.tabs.addTab(self.schedule_panel, "Schedule")
-        self.tabs.addTab(self.forward_panel, "Forward")
-        self.tabs.addTab(self.training_panel or self._placeholder("Training"), "Training")
-        self.tabs.addTab(self.sampling_panel or self._placeholder("Sampling"), "Sampling")
+        self.schedule_panel = self._build_panel("Schedule", SchedulePanel)
+        self.forward_panel = self._build_panel("Forward", lambda: ForwardPanel(self.datasets))
+        self.training_panel = self._build_panel("Training", lambda: TrainingPanel(self._engine(), self.config))
+        self.sampling_panel = self._build_panel("Sampling", lambda: SamplingPanel(self._engine(), self.config))
+        self._panels: list[Panel] = [self.schedule_panel, self.forward_panel, self.training_panel,
+                                     self.sampling_panel]
+        for panel, title in zip(self._panels, ("Schedule", "Forward", "Training", "Sampling")):
+            self.tabs.addTab(panel, title)
         self.setCentralWidget(self.tabs)
 
         # ---- timeline dock
@@ -117,14 +103,13 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.BottomDockWidgetArea, self.timeline_dock)
         self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
 
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
-        self._build_status_bar()
+        install_actions(self)
+        install_menus(self)
+        install_toolbar(self)
         self._connect()
 
         # ---- initial state
-        cfg = _default_experiment()
+        cfg = default_experiment()
         if restore:
             cfg = self._restore_experiment() or cfg
         self.form.set_config(cfg)
@@ -135,192 +120,33 @@ class MainWindow(QMainWindow):
         else:
             self._default_geometry()
         self._on_tab_changed(self.tabs.currentIndex())
-        self._update_file_label()
+        self.status.show_file(self.files.path)
 
     # ================================================================== construction helpers
-    def _make_worker(self):  # noqa: ANN202
+    def _make_worker(self) -> EngineWorker | None:
         try:
             from gui.worker import EngineWorker
-        except Exception as exc:  # noqa: BLE001 - the window must open without the worker
-            log.warning("engine worker unavailable: %s", exc)
-            self._worker_error = str(exc)
-            return None
-        try:
+
             worker = EngineWorker(parent=self, warm_up=True)
             worker.start()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - the window must open without the worker
             log.exception("engine worker failed to start")
-            self._worker_error = str(exc)
+            self.worker_error = f"{type(exc).__name__}: {exc}"
             return None
         return worker
 
-    def _make_panel(self, module: str, class_name: str, title: str) -> QWidget | None:
+    def _engine(self) -> EngineWorker:
+        """The worker, for the tabs that need one; building them without it fails with the reason."""
+        if self.worker is None:
+            raise RuntimeError(f"the engine worker could not start ({self.worker_error})")
+        return self.worker
+
+    def _build_panel(self, title: str, build: Callable[[], Panel]) -> Panel:
         try:
-            mod = importlib.import_module(f"gui.panels.{module}")
-            cls = getattr(mod, class_name)
-            panel = cls(self.worker, self.config, None)
+            return build()
         except Exception as exc:  # noqa: BLE001 - show why instead of refusing to open
-            if isinstance(exc, ModuleNotFoundError) and exc.name == f"gui.panels.{module}":
-                log.warning("%s tab unavailable: %s", title, exc)
-            else:
-                log.warning("%s tab unavailable:\n%s", title, traceback.format_exc())
-            self._panel_errors = getattr(self, "_panel_errors", {})
-            self._panel_errors[title] = f"{type(exc).__name__}: {exc}"
-            return None
-        return panel
-
-    def _placeholder(self, title: str) -> QWidget:
-        error = getattr(self, "_panel_errors", {}).get(title, "not available")
-        label = QLabel(f"{title} tab unavailable: {error}")
-        label.setObjectName(f"{title}Placeholder")
-        label.setAlignment(Qt.AlignCenter)
-        label.setWordWrap(True)
-        label.setProperty("role", "dim")
-        label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        return label
-
-    def _action(self, text: str, slot: Callable | None = None, shortcut: Any = None, icon: str | None = None,
-                tip: str = "", checkable: bool = False) -> QAction:
-        act = QAction(text, self)
-        if icon:
-            act.setIcon(_theme.icon(icon))
-            act.setProperty("icon_name", icon)
-        if shortcut is not None:
-            if isinstance(shortcut, (list, tuple)):
-                act.setShortcuts([QKeySequence(s) for s in shortcut])
-            else:
-                act.setShortcut(QKeySequence(shortcut))
-        if tip:
-            act.setStatusTip(tip)
-            act.setToolTip(tip)
-        act.setCheckable(checkable)
-        if slot is not None:
-            act.triggered.connect(lambda _checked=False: slot())
-        self.addAction(act)  # shortcuts work while menus and toolbars are hidden
-        return act
-
-    def _build_actions(self) -> None:
-        a = self._action
-        self.new_action = a("&New experiment", self.new_experiment, QKeySequence.New, "new",
-                            "Start from the default experiment")
-        self.open_action = a("&Open experiment…", self.open_experiment_dialog, QKeySequence.Open, "open",
-                             "Open an experiment file (.json)")
-        self.save_action = a("&Save experiment", self.save, "Ctrl+S", "save", "Save the experiment")
-        self.save_as_action = a("Save experiment &as…", self.save_as, "Ctrl+Shift+S", None,
-                                "Save the experiment under a new name")
-        self.open_checkpoint_action = a("Open &checkpoint…", self.open_checkpoint_dialog, None, "checkpoint",
-                                        "Load a trained model checkpoint")
-        self.export_action = a("&Export…", self.export_current, "Ctrl+E", "export",
-                               "Export what the current tab shows")
-        self.quit_action = a("&Quit", self.close, QKeySequence.Quit, None, "Quit Diffusion Lab")
-        self.quit_action.setMenuRole(QAction.QuitRole)
-
-        self.train_action = a("&Train", self.train, ["Ctrl+Return", "Ctrl+Enter"], "train",
-                              "Train a model with this experiment (Ctrl+Enter)")
-        self.play_action = a("&Play / pause", self.timeline.toggle_play, "Space", None, "Play or pause the timeline")
-        self.step_back_action = a("Step &back", lambda: self.timeline.step(-1), "Left", None, "Previous position")
-        self.step_forward_action = a("Step &forward", lambda: self.timeline.step(1), "Right", None, "Next position")
-        self.first_action = a("&First position", lambda: self.timeline.set_position(0), "Home")
-        self.last_action = a("&Last position", lambda: self.timeline.set_position(self.timeline.count() - 1), "End")
-        self.tab_actions = []
-        for k, name in enumerate(("Schedule", "Forward", "Training", "Sampling")):
-            act = a(f"&{k + 1} {name}", lambda k=k: self.tabs.setCurrentIndex(k), f"Ctrl+{k + 1}")
-            self.tab_actions.append(act)
-
-        self.theme_group = QActionGroup(self)
-        self.theme_group.setExclusive(True)
-        self.theme_actions: dict[str, QAction] = {}
-        for name in _theme.THEMES:
-            act = QAction(name.capitalize(), self, checkable=True)
-            act.setChecked(name == self.theme_name)
-            act.triggered.connect(lambda _c=False, name=name: self.set_theme(name))
-            self.theme_group.addAction(act)
-            self.theme_actions[name] = act
-
-        self.shortcuts_action = a("&Keyboard shortcuts", self.show_shortcuts, "F1", "keyboard")
-        self.about_action = a("&About Diffusion Lab", self.show_about, None, "info")
-        self.about_action.setMenuRole(QAction.AboutRole)
-
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        file_menu = mb.addMenu("&File")
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(self.save_action)
-        file_menu.addAction(self.save_as_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.open_checkpoint_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        run_menu = mb.addMenu("&Run")
-        run_menu.addAction(self.train_action)
-        run_menu.addSeparator()
-        for act in (self.play_action, self.step_back_action, self.step_forward_action, self.first_action,
-                    self.last_action):
-            run_menu.addAction(act)
-
-        view_menu = mb.addMenu("&View")
-        theme_menu = view_menu.addMenu("&Theme")
-        for act in self.theme_actions.values():
-            theme_menu.addAction(act)
-        view_menu.addSeparator()
-        self.toggle_experiment_action = self.experiment_dock.toggleViewAction()
-        self.toggle_experiment_action.setText("&Experiment panel")
-        self.toggle_timeline_action = self.timeline_dock.toggleViewAction()
-        self.toggle_timeline_action.setText("T&imeline")
-        view_menu.addAction(self.toggle_experiment_action)
-        view_menu.addAction(self.toggle_timeline_action)
-        self.view_menu = view_menu
-        view_menu.addSeparator()
-        for act in self.tab_actions:
-            view_menu.addAction(act)
-
-        help_menu = mb.addMenu("&Help")
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction(self.about_action)
-
-    def _build_toolbar(self) -> None:
-        tb = QToolBar("Main toolbar", self)
-        tb.setObjectName("MainToolbar")
-        tb.setMovable(False)
-        tb.setIconSize(QSize(18, 18))
-        tb.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-        tb.addAction(self.new_action)
-        tb.addAction(self.open_action)
-        tb.addAction(self.save_action)
-        tb.addSeparator()
-        tb.addAction(self.train_action)
-        tb.addSeparator()
-        tb.addAction(self.export_action)
-        self.addToolBar(Qt.TopToolBarArea, tb)
-        self.toolbar = tb
-        self.view_menu.insertAction(self.toggle_experiment_action, tb.toggleViewAction())
-        for act, short in ((self.new_action, "New"), (self.open_action, "Open"), (self.save_action, "Save"),
-                           (self.export_action, "Export")):
-            act.setIconText(short)
-
-    def _build_status_bar(self) -> None:
-        sb = self.statusBar()
-        sb.setSizeGripEnabled(True)
-        self.file_label = QLabel("")
-        self.device_label = QLabel("")
-        self.step_label = QLabel("step —")
-        self.speed_label = QLabel("— it/s")
-        self.time_label = QLabel("elapsed — · ETA —")
-        self.device_label.setToolTip("The device training runs on")
-        self.step_label.setToolTip("Optimizer step / total")
-        self.speed_label.setToolTip("Training speed in optimizer steps per second")
-        self.time_label.setToolTip("Elapsed training time and estimated time left")
-        reserve_width(self.step_label, STEP_READOUT)
-        reserve_width(self.speed_label, RATE_READOUT)
-        reserve_width(self.time_label, TIME_READOUT)
-        for w in (self.file_label, self.device_label, self.step_label, self.speed_label, self.time_label):
-            sb.addPermanentWidget(w)
+            log.exception("%s tab unavailable", title)
+            return UnavailablePanel(title, f"{type(exc).__name__}: {exc}")
 
     def _connect(self) -> None:
         self.form.configChanged.connect(self._apply_config)
@@ -328,31 +154,28 @@ class MainWindow(QMainWindow):
         self.form.previewClicked.connect(self._on_preview_clicked)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.timeline.positionChanged.connect(self._on_timeline)
-        for panel in self.panels():
-            sig = getattr(panel, "timelineSpecChanged", None)
-            if sig is not None:
-                sig.connect(lambda panel=panel: self._on_spec_changed(panel))
-            seek = getattr(panel, "seekRequested", None)
-            if seek is not None:
-                seek.connect(lambda p, panel=panel: self._on_seek(panel, p))
+        for panel in self._panels:
+            panel.timelineSpecChanged.connect(lambda panel=panel: self._on_spec_changed(panel))
+            panel.seekRequested.connect(lambda p, panel=panel: self._on_seek(panel, p))
         if self.worker is not None:
-            for name, slot in (("statusMessage", self._on_worker_status), ("deviceName", self._on_device_name),
-                               ("progress", self._on_progress), ("error", self._on_worker_status),
-                               ("checkpointLoaded", self._on_checkpoint_loaded)):
-                sig = getattr(self.worker, name, None)
-                if sig is not None:
-                    sig.connect(slot)
+            self.worker.statusMessage.connect(lambda event: self.status.show_note(event.text))
+            self.worker.error.connect(lambda event: self.status.show_note(event.message))
+            self.worker.deviceName.connect(self._on_device_name)
+            self.worker.progress.connect(self.status.show_progress)
+            self.worker.checkpointLoaded.connect(self._on_checkpoint_loaded)
 
     # ================================================================== public API
     def config(self) -> ExperimentConfig:
         """The current (last valid) experiment."""
         return self.form.config()
 
-    def panels(self) -> list[QWidget]:
-        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+    def panels(self) -> list[Panel]:
+        """The four centre tabs, in tab order (an unavailable one as its placeholder)."""
+        return list(self._panels)
 
-    def active_panel(self) -> QWidget | None:
-        return self.tabs.currentWidget()
+    def _current_panel(self) -> Panel | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, Panel) else None
 
     # ================================================================== config flow
     def _apply_config(self, cfg: ExperimentConfig) -> None:
@@ -360,217 +183,90 @@ class MainWindow(QMainWindow):
             self.timeline.set_schedule(schedule_for(cfg.schedule))
         except ConfigError:
             pass
-        for panel in self.panels():
-            self._call(panel, "set_config", cfg)
+        for panel in self._panels:
+            panel.set_config(cfg)
         self.datasets.request(cfg)
-        if self.worker is None or not getattr(self, "_device_from_worker", False):
-            self.device_label.setText(describe_device(cfg.training.device)[0])
+        if not self._device_from_worker:
+            self.status.show_device(describe_device(cfg.training.device)[0])
 
     def _on_validity(self, valid: bool) -> None:
         self.train_action.setEnabled(valid)
-        if self.training_panel is not None:
-            self._call(self.training_panel, "set_train_enabled", valid)
-
-    def _call(self, obj: Any, method: str, *args: Any) -> Any:
-        fn = getattr(obj, method, None)
-        if fn is None:
-            return None
-        try:
-            return fn(*args)
-        except Exception:  # noqa: BLE001 - one broken panel must not take the window down
-            log.exception("%s.%s failed", type(obj).__name__, method)
-            return None
+        for panel in self._panels:
+            panel.set_train_enabled(valid)
 
     # ================================================================== timeline
-    def _spec_of(self, panel: QWidget | None) -> TimelineSpec:
-        fn = getattr(panel, "timeline_spec", None)
-        if fn is not None:
-            try:
-                return fn()
-            except Exception:  # noqa: BLE001
-                log.exception("timeline_spec failed")
-        return TimelineSpec("t", self.config().schedule.timesteps + 1)
+    def _spec_of(self, panel: Panel | None) -> TimelineSpec:
+        if panel is None:
+            return TimelineSpec("t", self.config().schedule.timesteps + 1)
+        return panel.timeline_spec()
 
-    def _position_key(self, panel: QWidget | None, spec: TimelineSpec) -> Any:
+    def _position_key(self, panel: Panel | None, spec: TimelineSpec) -> Any:
         return "t" if spec.kind == "t" else id(panel)
 
     def _on_tab_changed(self, index: int) -> None:
         previous = self._active
         if previous is not None:
             self._positions[self._position_key(previous, self.timeline.spec())] = self.timeline.position()
-        panel = self.tabs.widget(index)
+        panel = self._current_panel()
         self._active = panel
         spec = self._spec_of(panel)
         position = self._positions.get(self._position_key(panel, spec), self.timeline.position()
                                        if spec.kind == self.timeline.spec().kind else 0)
         self.timeline.pause()
         self.timeline.set_spec(spec, position)
-        self._call(panel, "on_timeline", self.timeline.position())
+        if panel is not None:
+            panel.on_timeline(self.timeline.position())
 
-    def _on_spec_changed(self, panel: QWidget) -> None:
+    def _on_spec_changed(self, panel: Panel) -> None:
         if panel is not self.tabs.currentWidget():
             return
         self.timeline.set_spec(self._spec_of(panel))  # keeps the position, clamped to the new range
-        self._call(panel, "on_timeline", self.timeline.position())
+        panel.on_timeline(self.timeline.position())
 
     def _on_timeline(self, position: int) -> None:
-        self._call(self.tabs.currentWidget(), "on_timeline", position)
+        panel = self._current_panel()
+        if panel is not None:
+            panel.on_timeline(position)
 
-    def _on_seek(self, panel: QWidget, position: int) -> None:
+    def _on_seek(self, panel: Panel, position: int) -> None:
         if panel is self.tabs.currentWidget():
             self.timeline.pause()
             self.timeline.set_position(position)
 
     def _on_preview_clicked(self, index: int) -> None:
-        self.forward_panel.use_dataset()
-        self.forward_panel.set_index(index)
+        if isinstance(self.forward_panel, ForwardPanel):
+            self.forward_panel.use_dataset()
+            self.forward_panel.set_index(index)
         self.tabs.setCurrentWidget(self.forward_panel)
 
     # ================================================================== worker → status bar
-    def _on_worker_status(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
-
-    def _on_device_name(self, name: str) -> None:
+    def _on_device_name(self, event: DeviceChanged) -> None:
         self._device_from_worker = True
-        self.device_label.setText(name)
+        self.status.show_device(event.name)
 
-    def _on_progress(self, p: dict) -> None:
-        step, total = p.get("step"), p.get("total")
-        if step is not None:
-            self.step_label.setText(f"step {step:,} / {total:,}" if total else f"step {step:,}")
-        ips = p.get("its_per_sec")
-        if ips is not None:
-            self.speed_label.setText(f"{ips:.1f} it/s" if ips < 100 else f"{ips:.0f} it/s")
-        elapsed, eta = p.get("elapsed"), p.get("eta")
-        eta_text = _fmt_duration(eta) if eta is not None and eta >= 0 else "—"
-        self.time_label.setText(f"elapsed {_fmt_duration(elapsed)} · ETA {eta_text}")
-
-    def _on_checkpoint_loaded(self, cfg: Any) -> None:
-        if isinstance(cfg, ExperimentConfig):
-            self.form.set_config(cfg)
-
-    # ================================================================== file actions
-    def new_experiment(self) -> None:
-        self.form.set_config(_default_experiment())
-        self.experiment_path = None
-        self._update_file_label()
-        self.statusBar().showMessage("New experiment", 4000)
-
-    def _dialog_dir(self) -> str:
-        if self.experiment_path:
-            return str(Path(self.experiment_path).parent)
-        return self.settings.last_directory()
-
-    def open_experiment_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open experiment", self._dialog_dir(), EXPERIMENT_FILTER,
-                                              options=QFileDialog.DontUseNativeDialog)
-        if path:
-            self.open_experiment(path)
-
-    def open_experiment(self, path: str | Path) -> bool:
-        """Load an experiment file into the form. A bad file gives a message naming it; the config is kept."""
-        path = str(path)
-        try:
-            cfg = ExperimentConfig.load(path)
-        except ConfigError as exc:
-            QMessageBox.warning(self, "Cannot open experiment",
-                                f"{path}\n\n{exc.field}: {exc.message}\n\nThe current experiment is unchanged.")
-            return False
-        except Exception as exc:  # noqa: BLE001 - never a traceback for a user's file
-            QMessageBox.warning(self, "Cannot open experiment", f"{path}\n\n{exc}")
-            return False
-        self.form.set_config(cfg)
-        self.experiment_path = path
-        self.settings.add_recent_file(path)
-        self.settings.set_last_directory(str(Path(path).parent))
-        self._update_file_label()
-        errors = self.form.errors()
-        if errors:
-            lines = "\n".join(f"• {e.field}: {e.message}" for e in errors[:8])
-            QMessageBox.warning(self, "Experiment has invalid values",
-                                f"{path}\n\nOpened, but {len(errors)} value(s) are invalid:\n{lines}\n\n"
-                                "Fix them in the Experiment panel before training.")
-        else:
-            self.statusBar().showMessage(f"Opened {path}", 5000)
-        return True
-
-    def save(self) -> bool:
-        if self.experiment_path:
-            return self.save_experiment(self.experiment_path)
-        return self.save_as()
-
-    def save_as(self) -> bool:
-        start = self.experiment_path or str(Path(self._dialog_dir() or ".") / "experiment.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save experiment", start, EXPERIMENT_FILTER,
-                                              options=QFileDialog.DontUseNativeDialog)
-        if not path:
-            return False
-        if not Path(path).suffix:
-            path += ".json"
-        return self.save_experiment(path)
-
-    def save_experiment(self, path: str | Path) -> bool:
-        path = str(path)
-        if not self.form.is_valid():
-            lines = "\n".join(f"• {e.field}: {e.message}" for e in self.form.errors()[:8])
-            QMessageBox.warning(self, "Cannot save experiment",
-                                f"Fix the invalid values first:\n{lines}")
-            return False
-        try:
-            self.config().save(path)
-        except Exception as exc:  # noqa: BLE001
-            QMessageBox.warning(self, "Cannot save experiment", f"{path}\n\n{exc}")
-            return False
-        self.experiment_path = path
-        self.settings.add_recent_file(path)
-        self.settings.set_last_directory(str(Path(path).parent))
-        self.settings.set_last_experiment_path(path)
-        self._update_file_label()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_files()
-        if not recent:
-            act = self.recent_menu.addAction("(none)")
-            act.setEnabled(False)
-            return
-        for path in recent:
-            act = self.recent_menu.addAction(Path(path).name)
-            act.setToolTip(path)
-            act.triggered.connect(lambda _c=False, path=path: self.open_experiment(path))
-        self.recent_menu.addSeparator()
-        self.recent_menu.addAction("Clear list", self.settings.clear_recent_files)
-
-    def _update_file_label(self) -> None:
-        if self.experiment_path:
-            self.file_label.setText(Path(self.experiment_path).name)
-            self.file_label.setToolTip(self.experiment_path)
-        else:
-            self.file_label.setText("unsaved experiment")
-            self.file_label.setToolTip("")
+    def _on_checkpoint_loaded(self, event: CheckpointLoaded) -> None:
+        self.form.set_config(event.config)
 
     def open_checkpoint_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", self._dialog_dir(), CHECKPOINT_FILTER,
+        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", self.files.dialog_dir(), CHECKPOINT_FILTER,
                                               options=QFileDialog.DontUseNativeDialog)
         if path:
             self.open_checkpoint(path)
 
     def open_checkpoint(self, path: str) -> None:
         """Forward to the Training tab, which owns loading models."""
-        fn = getattr(self.training_panel, "open_checkpoint", None)
-        if fn is None:
-            QMessageBox.information(self, "Open checkpoint",
-                                    "Checkpoints are opened by the Training tab, which is not available.")
+        panel = self.training_panel
+        if isinstance(panel, UnavailablePanel):
+            QMessageBox.information(self, "Open checkpoint", "Checkpoints are opened by the Training tab, which is "
+                                                             f"unavailable: {panel.reason}")
             return
-        self.tabs.setCurrentWidget(self.training_panel)
-        fn(path)
+        self.tabs.setCurrentWidget(panel)
+        panel.open_checkpoint(path)
 
     def export_current(self) -> None:
         """Ctrl+E / File > Export: open the export dialog with what the current tab shows."""
-        panel = self.tabs.currentWidget()
-        sources, initial = self._export_sources(panel)
+        panel = self._current_panel()
+        sources, initial = panel.export_sources() if panel is not None else ({}, None)
         if not sources:
             QMessageBox.information(self, "Export", "There is nothing to export on the "
                                                     f"{self.tabs.tabText(self.tabs.currentIndex())} tab yet.")
@@ -579,49 +275,16 @@ class MainWindow(QMainWindow):
 
         open_export_dialog(self, sources, initial=initial)
 
-    def _export_sources(self, panel) -> tuple[dict, str | None]:  # noqa: ANN001
-        """The export dialog's sources for ``panel``: plain data the panels already hold (nothing recomputed)."""
-        sources: dict = {}
-        initial = None
-        if panel is self.schedule_panel:
-            sources["plots"] = dict(getattr(panel, "plots", {}))
-            initial = "plot:" + next(iter(sources["plots"]), "beta")
-        elif panel is self.forward_panel and getattr(panel, "x0", None) is not None:
-            from engine.schedules import NoiseSchedule
-
-            schedule = NoiseSchedule.from_config(self.config().schedule)
-            if panel.x0.ndim == 2:
-                sources["forward"] = {"points": panel.x0, "schedule": schedule, "noise": panel.noise}
-            else:
-                sources["forward"] = {"x0": panel.x0, "schedule": schedule, "noise": panel.noise}
-            initial = "forward"
-        elif panel is self.training_panel:
-            frames = list(getattr(panel, "timelapse_frames", []) or [])
-            if frames:
-                sources["timelapse"] = frames
-                initial = "timelapse"
-            plots = {name: getattr(panel, attr) for name, attr in (("loss", "loss_plot"), ("loss_by_t", "tloss_plot"))
-                     if getattr(panel, attr, None) is not None}
-            if plots:
-                sources["plots"] = plots
-                initial = initial or "plot:loss"
-        elif panel is self.sampling_panel and getattr(panel, "trajectory", None) is not None:
-            sources["trajectory"] = panel.trajectory
-            if panel.trajectory.final is not None:
-                sources["samples"] = panel.trajectory.final
-            initial = "reverse"
-        return sources, initial
-
     def train(self) -> None:
         if not self.form.is_valid():
             self.statusBar().showMessage("Fix the invalid experiment values before training", 5000)
             return
-        fn = getattr(self.training_panel, "start", None)
-        if fn is None:
-            QMessageBox.information(self, "Train", "The Training tab is not available.")
+        panel = self.training_panel
+        if isinstance(panel, UnavailablePanel):
+            QMessageBox.information(self, "Train", f"The Training tab is unavailable: {panel.reason}")
             return
-        self.tabs.setCurrentWidget(self.training_panel)
-        fn()
+        self.tabs.setCurrentWidget(panel)
+        panel.start()
 
     # ================================================================== view
     def set_theme(self, name: str) -> None:
@@ -636,21 +299,11 @@ class MainWindow(QMainWindow):
                 act.setIcon(_theme.icon(icon_name))
         self.form.apply_theme(theme)
         self.timeline.apply_theme(theme)
-        for panel in self.panels():
-            self._call(panel, "apply_theme", theme)
+        for panel in self._panels:
+            panel.apply_theme(theme)
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Diffusion Lab", about_html(self.config()))
-
-    def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td style='padding:2px 14px 2px 0'><b>{html.escape(k)}</b></td>"
-                       f"<td>{html.escape(v)}</td></tr>" for k, v in SHORTCUTS)
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.RichText)
-        box.setText(f"<table>{rows}</table>")
-        box.setIcon(QMessageBox.NoIcon)
-        box.exec()
 
     # ================================================================== settings
     def _restore_experiment(self) -> ExperimentConfig | None:
@@ -664,7 +317,7 @@ class MainWindow(QMainWindow):
             if cfg is not None:
                 path = self.settings.last_experiment_path()
                 if path and Path(path).is_file():
-                    self.experiment_path = path
+                    self.files.path = path
                 return cfg
         return None
 
@@ -703,7 +356,7 @@ class MainWindow(QMainWindow):
         s.set_theme(self.theme_name)
         s.set_current_tab(self.tabs.currentIndex())
         s.set_last_experiment_json(self.config().to_json())
-        s.set_last_experiment_path(self.experiment_path or "")
+        s.set_last_experiment_path(self.files.path or "")
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
@@ -714,8 +367,8 @@ class MainWindow(QMainWindow):
                 self.save_settings()
             except Exception:  # noqa: BLE001
                 log.exception("could not save settings")
-            for panel in self.panels():
-                self._call(panel, "shutdown")
+            for panel in self._panels:
+                panel.shutdown()
             self.form.shutdown()
             self.datasets.shutdown()
             if self.worker is not None:
@@ -730,44 +383,3 @@ class MainWindow(QMainWindow):
             except Exception:  # noqa: BLE001
                 log.exception("could not clear the autosave")
         event.accept()
-
-
-# ---------------------------------------------------------------------------------------------- helpers
-def _fmt_duration(seconds: Any) -> str:
-    if seconds is None:
-        return "—"
-    try:
-        s = int(round(float(seconds)))
-    except (TypeError, ValueError):
-        return "—"
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
-
-
-def about_html(cfg: ExperimentConfig | None = None) -> str:
-    import torch
-
-    from gui.versions import qt_versions
-
-    try:
-        from engine.version import __version__
-    except Exception:  # noqa: BLE001
-        __version__ = "unknown"
-    import pyqtgraph
-
-    device = describe_device(cfg.training.device if cfg is not None else "auto")[0]
-    cuda = torch.version.cuda or "none"
-    rows = [
-        ("Version", __version__),
-        ("Python", f"{platform.python_version()} ({platform.system()} {platform.machine()})"),
-        ("PyTorch", f"{torch.__version__} (CUDA {cuda})"),
-        ("GUI", qt_versions()),
-        ("pyqtgraph", pyqtgraph.__version__),
-        ("Device", device),
-    ]
-    table = "".join(f"<tr><td style='padding-right:12px'><b>{k}</b></td><td>{html.escape(str(v))}</td></tr>"
-                    for k, v in rows)
-    return ("<h3>Diffusion Lab</h3><p>A desktop lab for training small denoising diffusion models (DDPM / DDIM) "
-            "and watching how they work.</p>"
-            f"<table>{table}</table>")

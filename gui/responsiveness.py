@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 
+from gui.events import MetricsBatch, RunFinished, WorkerState
+
 
 class EventLoopProbe(QObject):
     """Records the lateness (ms) of a precise timer that should fire every ``interval_ms``."""
@@ -75,15 +77,15 @@ def measure_training(window, cfg, seconds: float, interval_ms: int = 10,  # noqa
 
     first: dict = {}
 
-    def on_batch(batch: dict) -> None:
+    def on_batch(batch: MetricsBatch) -> None:
         batches["n"] += 1
-        steps = batch.get("step")
-        if not batch.get("replace") and steps is not None and len(steps) and not first:
+        steps = batch.step
+        if not batch.replace and len(steps) and not first:
             # throughput counts from the first trained step: data loading and model building are not training
             first.update(step=int(steps[0]) - 1, at=time.perf_counter())
 
-    def on_finished(reason: str, message: str, step: int) -> None:
-        finished.update(reason=reason, step=int(step), at=time.perf_counter())
+    def on_finished(event: RunFinished) -> None:
+        finished.update(reason=event.reason, step=int(event.step), at=time.perf_counter())
         loop.quit()
 
     worker.metricsBatch.connect(on_batch)
@@ -95,8 +97,8 @@ def measure_training(window, cfg, seconds: float, interval_ms: int = 10,  # noqa
     guard.start(int(1000 * (timeout_s if timeout_s is not None else seconds + 120)))
     started = {"at": None}
 
-    def on_state(state: str) -> None:
-        if state == "running" and started["at"] is None:
+    def on_state(event: WorkerState) -> None:
+        if event.state == "running" and started["at"] is None:
             started["at"] = time.perf_counter()  # data loading and model building are not training time
             probe.start()
 

@@ -111,20 +111,20 @@ def _train_and_sample_with_worker(app: Any, worker: Any, cfg: Any, deadline: _De
 
     state: dict[str, Any] = {"finished": None, "trajectory": None, "aborted": None, "errors": [], "device": ""}
 
-    def on_finished(reason: str, message: str, step: int) -> None:
-        state["finished"] = (reason, message, int(step))
+    def on_finished(event: Any) -> None:  # gui.events.RunFinished
+        state["finished"] = (event.reason, event.message, int(event.step))
 
-    def on_error(message: str) -> None:
-        state["errors"].append(message)
+    def on_error(event: Any) -> None:  # gui.events.JobFailed
+        state["errors"].append(event.message)
 
-    def on_device(name: str) -> None:
-        state["device"] = name
+    def on_device(event: Any) -> None:  # gui.events.DeviceChanged
+        state["device"] = event.name
 
-    def on_sampled(traj: Any) -> None:
-        state["trajectory"] = traj
+    def on_sampled(event: Any) -> None:  # gui.events.SamplingFinished
+        state["trajectory"] = event.trajectory
 
-    def on_aborted(why: str) -> None:
-        state["aborted"] = why
+    def on_aborted(event: Any) -> None:  # gui.events.SamplingAborted
+        state["aborted"] = event.reason
 
     connections = [(worker.trainingFinished, on_finished), (worker.error, on_error),
                    (worker.deviceName, on_device), (worker.samplingFinished, on_sampled),
@@ -274,8 +274,7 @@ def run_selftest(window: Any, app: Any) -> int:
         worker = getattr(window, "worker", None)
         if worker is not None and hasattr(worker, "start_training"):
             traj, trained = _train_and_sample_with_worker(app, worker, cfg, deadline)
-            device = getattr(window, "device_label", None)
-            device = device.text() if device is not None and hasattr(device, "text") else ""
+            device = window.statusBar().device_label.text()
         else:
             traj, trained = _train_and_sample_with_engine(app, cfg, deadline)
             device = ""

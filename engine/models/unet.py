@@ -31,7 +31,6 @@ Speed on CPU (2 cores is the target machine) drives the rest of the design:
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import torch

@@ -5,11 +5,13 @@ A panel is a QWidget that
   changes, e.g. when T changes or a sampling run recorded new frames),
 * shows the state at a timeline position (:meth:`Panel.on_timeline`, called while the tab is active and on
   every tab switch),
-* follows the experiment (:meth:`Panel.set_config`, called with every valid config from the Experiment dock).
+* follows the experiment (:meth:`Panel.set_config`, called with every valid config from the Experiment dock),
+* restyles itself (:meth:`Panel.apply_theme`), names what File > Export can write (:meth:`Panel.export_sources`),
+  follows the config's validity (:meth:`Panel.set_train_enabled`) and stops its work on close
+  (:meth:`Panel.shutdown`); ``seekRequested(int)`` asks the timeline to jump (e.g. a click on a thumbnail).
 
-Optional hooks the main window uses when a panel has them: ``export()`` (File > Export..., Ctrl+E),
-``apply_theme(theme)`` (View > Theme), ``seekRequested(int)`` (ask the timeline to jump to a position, e.g. a
-click on a thumbnail), ``start()`` / ``open_checkpoint(path)`` / ``set_train_enabled(bool)`` (training panel).
+The main window calls these on every tab directly; the base class's defaults do nothing, so a tab overrides only
+what concerns it.
 """
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ class TimelineSpec:
 
     ``kind == "t"``: positions ``0..T``; 0 is the clean x0 and position ``p >= 1`` is schedule index ``p - 1``
     (the paper's t = p). ``kind == "steps"``: positions ``0..count-1`` over recorded sampling frames, with an
-    optional per-position ``labels`` text for the readout (e.g. ``"step 12 · t=759"``).
+    optional per-position ``labels`` text for the readout (e.g. ``"step 12/20 · t = 400"``, the paper's t).
     """
 
     kind: str
@@ -76,7 +78,18 @@ class Panel(QWidget):
         return schedule_for(self._config.schedule)
 
     def apply_theme(self, theme) -> None:  # noqa: ANN001 - gui.theme.Theme
-        """Restyle plots and custom-painted widgets for a new palette (optional)."""
+        """Restyle plots and custom-painted widgets for a new palette."""
+
+    def export_sources(self) -> tuple[dict, str | None]:
+        """What the export dialog can write from this tab (plain data the panel already holds) and the source it
+        opens on; ``({}, None)`` when there is nothing to export yet."""
+        return {}, None
+
+    def set_train_enabled(self, enabled: bool) -> None:
+        """Whether the Experiment dock's config is valid (the Training tab's Start needs a valid config)."""
+
+    def shutdown(self) -> None:
+        """The window is closing: cancel this panel's background work."""
 
     # ---- the one-line message under a panel's controls (panels that have one set ``self.message_label``)
     _message_role = "dim"
@@ -107,11 +120,6 @@ def schedule_for(cfg: ScheduleConfig) -> NoiseSchedule:
     """The (cached) :class:`NoiseSchedule` of a valid schedule config; panels share one object per config."""
     return _schedule_cached(cfg.kind, int(cfg.timesteps), float(cfg.beta_start), float(cfg.beta_end),
                             float(cfg.cosine_s), bool(cfg.zero_terminal_snr))
-
-
-def position_to_index(position: int) -> int | None:
-    """Timeline position in ``"t"`` mode -> schedule index (``None`` for position 0, the clean data)."""
-    return None if position <= 0 else position - 1
 
 
 # ---------------------------------------------------------------------------------------------- datasets
@@ -157,9 +165,6 @@ class DatasetProvider(QObject):
 
     def error(self) -> str | None:
         return self._error
-
-    def is_loading(self) -> bool:
-        return self._busy
 
     def request(self, cfg: ExperimentConfig, *, force: bool = False) -> None:
         data_cfg, seed = cfg.data, cfg.training.seed

@@ -10,7 +10,6 @@ position (hue = angle), with the 1σ / 2σ circles of N(0, I), on a fixed (-4, 4
 """
 from __future__ import annotations
 
-import math
 import time
 from pathlib import Path
 
@@ -28,12 +27,12 @@ from engine.diffusion import q_sample
 from gui import jobs
 from gui import theme as _theme
 from gui.panels.base import Panel, TimelineSpec
+from gui.panels.forward_views import NoisedPointsPlot, ValueHistogram, brushes_for
 from gui.widgets.image_view import ImageView
 
 STRIP_COUNT = 8
 MAX_POINTS = 3000
 AXIS_RANGE = 4.0
-HIST_RANGE = (-4.0, 4.0)
 NOISE_DISPLAY_SIGMA = 2.0  # the eps view maps [-2σ, 2σ] to black..white
 
 
@@ -41,92 +40,6 @@ def _to_uint8(x: torch.Tensor) -> np.ndarray:
     from engine.imaging import to_uint8
 
     return to_uint8(x)
-
-
-def _normal_pdf(x: np.ndarray) -> np.ndarray:
-    return np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-
-
-def _brushes_for(colors: np.ndarray, codes: np.ndarray, alpha: int = 220) -> list:
-    """One shared QBrush per colour code (pyqtgraph keys its atlas by brush)."""
-    cache: dict[int, object] = {}
-    out = []
-    for code, (r, g, b) in zip(codes.tolist(), colors.tolist()):
-        brush = cache.get(code)
-        if brush is None:
-            brush = cache[code] = pg.mkBrush(r, g, b, alpha)
-        out.append(brush)
-    return out
-
-
-class FastScatter:
-    """A ScatterPlotItem whose styles are set once and whose positions are then moved in place (no re-styling)."""
-
-    def __init__(self, item: pg.ScatterPlotItem):
-        self.item = item
-        self._brushes: list | None = None
-
-    def set_points(self, pos: np.ndarray, brushes: list) -> None:
-        self._brushes = brushes
-        self.item.setData(pos=pos, brush=brushes)
-
-    def move(self, pos: np.ndarray) -> None:
-        item = self.item
-        data = getattr(item, "data", None)
-        if data is not None and len(data) == len(pos) and data.dtype.names and "x" in data.dtype.names:
-            data["x"] = pos[:, 0]
-            data["y"] = pos[:, 1]
-            item.prepareGeometryChange()
-            item.informViewBoundsChanged()
-            item.bounds = [None, None]
-            item.invalidate()
-            item.update()
-        else:
-            item.setData(pos=pos, brush=self._brushes)
-
-    def positions(self) -> np.ndarray:
-        data = self.item.data
-        return np.column_stack([data["x"], data["y"]]) if data is not None and len(data) else np.zeros((0, 2))
-
-
-class _Histogram(pg.PlotWidget):
-    """Step histogram of values against the N(0, 1) density."""
-
-    def __init__(self, title: str):
-        super().__init__(enableMenu=False)
-        t = _theme.current_theme()
-        self.setMouseEnabled(False, False)
-        self.hideButtons()
-        self.setMinimumSize(220, 180)
-        item = self.getPlotItem()
-        _theme.set_plot_title(item, title, t)
-        item.setLabel("bottom", "value")
-        item.setLabel("left", "density")
-        item.addLegend(offset=(8, 8))
-        self.bars = pg.PlotDataItem([0, 1], [0], stepMode="center", fillLevel=0, name="x<sub>t</sub>")
-        self.pdf = pg.PlotDataItem(name="N(0, 1)")
-        item.addItem(self.bars)
-        item.addItem(self.pdf)
-        xs = np.linspace(*HIST_RANGE, 241)
-        self.pdf.setData(xs, _normal_pdf(xs))
-        self.setXRange(*HIST_RANGE, padding=0)
-        self.apply_theme(t)
-
-    def set_values(self, values: np.ndarray) -> None:
-        v = np.asarray(values, dtype=np.float64).ravel()
-        bins = int(np.clip(2 * math.sqrt(max(v.size, 1)), 24, 80))
-        counts, edges = np.histogram(np.clip(v, *HIST_RANGE), bins=bins, range=HIST_RANGE, density=True)
-        self.bars.setData(edges, counts)
-        top = max(0.45, float(counts.max()) if counts.size else 0.45)
-        self.setYRange(0, top * 1.08, padding=0)
-
-    def apply_theme(self, theme) -> None:  # noqa: ANN001
-        fill = QColor(theme.curve(0))
-        fill.setAlpha(90)
-        self.bars.setPen(pg.mkPen(theme.curve(0), width=1.5))
-        self.bars.setBrush(pg.mkBrush(fill))
-        self.pdf.setPen(pg.mkPen(theme.curve(1), width=2, style=Qt.DashLine))
-        _theme.style_plot(self, theme)
 
 
 class ForwardPanel(Panel):
@@ -212,7 +125,7 @@ class ForwardPanel(Panel):
         self.noise_view = ImageView(f"ε ~ N(0, I)  (±{NOISE_DISPLAY_SIGMA:g}σ)")
         for v in (self.x0_view, self.xt_view, self.noise_view):
             v.setMinimumSize(150, 170)
-        self.hist = _Histogram("Pixel values of x_t")
+        self.hist = ValueHistogram("Pixel values of x_t")
         top = QHBoxLayout()
         top.setSpacing(10)
         top.addWidget(self.x0_view, 4)
@@ -246,39 +159,10 @@ class ForwardPanel(Panel):
 
         # ---- points page
         self.points_page = QWidget()
-        self.scatter_plot = pg.PlotWidget(enableMenu=False)
-        self.scatter_plot.setMenuEnabled(False)
-        self.scatter_plot.setMinimumSize(300, 300)
-        sp_item = self.scatter_plot.getPlotItem()
-        _theme.set_plot_title(sp_item, "x_t  (colour = each point's x₀ angle)", t)
-        sp_item.setLabel("bottom", "x<sub>1</sub>")
-        sp_item.setLabel("left", "x<sub>2</sub>")
-        sp_item.setAspectLocked(True)
-        sp_item.setXRange(-AXIS_RANGE, AXIS_RANGE, padding=0)
-        sp_item.setYRange(-AXIS_RANGE, AXIS_RANGE, padding=0)
-        sp_item.getViewBox().setMouseEnabled(x=False, y=False)
-        sp_item.hideButtons()
-        self.circles: list[pg.PlotDataItem] = []
-        theta = np.linspace(0, 2 * np.pi, 241)
-        for r in (1.0, 2.0):
-            c = pg.PlotDataItem(r * np.cos(theta), r * np.sin(theta))
-            c.setZValue(5)  # above the points, drawn thin and translucent
-            sp_item.addItem(c)
-            self.circles.append(c)
-        self.circle_labels = []
-        for r in (1.0, 2.0):
-            label = pg.TextItem(f"{int(r)}σ", anchor=(0, 1))
-            label.setPos(r * math.cos(math.pi / 4) + 0.05, r * math.sin(math.pi / 4) + 0.05)
-            label.setZValue(6)
-            sp_item.addItem(label)
-            self.circle_labels.append(label)
-        self.ghost = pg.ScatterPlotItem(size=3, pen=None)
-        self.ghost.setZValue(-3)
-        sp_item.addItem(self.ghost)
-        self.scatter_item = pg.ScatterPlotItem(size=4, pen=None)
-        sp_item.addItem(self.scatter_item)
-        self.scatter = FastScatter(self.scatter_item)
-        self.points_hist = _Histogram("Coordinates of x_t")
+        self.scatter_plot = NoisedPointsPlot(AXIS_RANGE)
+        self.ghost = self.scatter_plot.ghost
+        self.scatter = self.scatter_plot.scatter
+        self.points_hist = ValueHistogram("Coordinates of x_t")
         self.points_stats = QLabel("")
         self.points_stats.setProperty("role", "readout")
         self.points_stats.setWordWrap(True)
@@ -445,11 +329,6 @@ class ForwardPanel(Panel):
         self._draw_noise()
         self._refresh()
 
-    def set_noise_seed(self, seed: int) -> None:
-        self.noise_seed = int(seed)
-        self._draw_noise()
-        self._refresh()
-
     def _draw_noise(self) -> None:
         if self.x0 is None:
             self.noise = None
@@ -560,7 +439,7 @@ class ForwardPanel(Panel):
     def _set_point_styles(self) -> None:
         colors, codes = _theme.point_palette(self.x0.numpy())
         self._x0_colors = colors
-        self.scatter.set_points(self.x0.numpy(), _brushes_for(colors, codes))
+        self.scatter.set_points(self.x0.numpy(), brushes_for(colors, codes))
 
     def _on_ghost(self, on: bool) -> None:
         self.ghost.setVisible(on)
@@ -590,17 +469,11 @@ class ForwardPanel(Panel):
         self.class_label.setVisible(bool(text))
 
     # ================================================================== export / theme
-    def export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export forward process", "forward.png", "PNG image (*.png)",
-                                              options=QFileDialog.DontUseNativeDialog)
-        if not path:
-            return
-        if not path.lower().endswith(".png"):
-            path += ".png"
-        try:
-            self.export_png(path)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Export failed", f"{path}\n\n{exc}")
+    def export_sources(self) -> tuple[dict, str | None]:
+        if self.x0 is None:
+            return {}, None
+        data = "points" if self.x0.ndim == 2 else "x0"
+        return {"forward": {data: self.x0, "schedule": self.schedule(), "noise": self.noise}}, "forward"
 
     def export_png(self, path: str) -> None:
         """Images: the strip of x_t at evenly spaced t, upscaled; points: the scatter plot as shown."""
@@ -621,14 +494,7 @@ class ForwardPanel(Panel):
     def apply_theme(self, theme) -> None:  # noqa: ANN001
         self.hist.apply_theme(theme)
         self.points_hist.apply_theme(theme)
-        _theme.style_plot(self.scatter_plot, theme)
-        ring = _theme.with_alpha(theme.plot_fg, 170)
-        for k, c in enumerate(self.circles):
-            c.setPen(pg.mkPen(ring, width=1.4, style=Qt.DashLine if k else Qt.SolidLine))
-        for label in self.circle_labels:
-            label.setColor(theme.plot_fg)
-            label.fill = pg.mkBrush(_theme.with_alpha(theme.plot_bg, 170))
-        self.ghost.setBrush(pg.mkBrush(_theme.with_alpha(theme.text_dim, 45)))
+        self.scatter_plot.apply_theme(theme)
         self.open_button.setIcon(_theme.icon("image"))
         self.new_noise_button.setIcon(_theme.icon("dice"))
         self._strip_key = None

@@ -4,30 +4,31 @@ While a run is in flight the worker sends a throttled preview (predicted x0 for 
 points). When it finishes, the panel holds the recorded :class:`~engine.samplers.Trajectory` and the shared
 timeline ranges over its frames; :meth:`SamplingPanel.on_timeline` only *indexes* the trajectory (nothing is
 recomputed). Images show x_t, the predicted x0 and the predicted noise side by side; clicking a sample follows that
-one sample large through the timeline. 2-D data shows x_t with the paths of a dozen points and the predicted x0 as
-faint points.
+one sample large through the timeline. 2-D data (gui/panels/sampling_points.py) shows x_t with the paths of a dozen
+points and the predicted x0 as faint points.
 """
 from __future__ import annotations
 
 import dataclasses
 import math
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
 from engine.config import ExperimentConfig, SamplingConfig
 from gui import theme as _theme
+from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFrame
 from gui.panels.base import Panel, TimelineSpec
-from gui.panels.training import quantized_brushes
+from gui.panels.sampling_points import ReverseProcessPlot
 from gui.widgets.image_view import ImageGridView, ImageView
 
-N_TRACKS = 12  # 2-D: points whose paths are drawn
-X0_ALPHA = 170  # 2-D: opacity of the predicted-x0 cloud
-POINT_RANGE = 3.5
+if TYPE_CHECKING:
+    from gui.worker import EngineWorker
+
 MAX_IMAGES = 1024
 MAX_POINTS = 100_000
 VIEWS = ("x_t", "x0_pred", "eps_pred")
@@ -37,18 +38,19 @@ VIEW_CAPTIONS = {"x_t": "values over [−1, 1]", "x0_pred": "values over [−1, 
 
 
 def frame_label(step: int, num_steps: int, t_index: int) -> str:
-    """Timeline readout for one recorded frame; t is the schedule index the model was conditioned on."""
+    """Timeline readout for one recorded frame, in the paper's convention: t = 1..T for the noisy states (schedule
+    index ``t_index`` is the paper's t = t_index + 1, as in the exported GIF captions) and t = 0 for the finished
+    sample (``t_index`` is -1)."""
     if t_index < 0:
-        return f"step {step}/{num_steps} · final sample"
-    return f"step {step}/{num_steps} · t={t_index}"
+        return f"step {step}/{num_steps} · t = 0 · final sample"
+    return f"step {step}/{num_steps} · t = {t_index + 1}"
 
 
 class SamplingPanel(Panel):
     """Sampler form, live preview and trajectory scrubbing."""
 
-    export_requested = Signal()
-
-    def __init__(self, worker, get_config, parent: QWidget | None = None):  # noqa: ANN001
+    def __init__(self, worker: EngineWorker, get_config: Callable[[], ExperimentConfig],
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.worker = worker
         self._get_config = get_config
@@ -56,13 +58,10 @@ class SamplingPanel(Panel):
         self._position = 0
         self._selected: int | None = None
         self._displayed: dict[str, np.ndarray] = {}
-        self._model: dict | None = worker.model() if hasattr(worker, "model") else None
+        self._model: ModelFacts | None = worker.model()
         self._sampling = False
         self._last_sampling_cfg: SamplingConfig | None = None
         self._run_cfg: SamplingConfig | None = None
-        self._colors = None
-        self._tracks = None
-        self._track_idx = None
         self._build()
         self._connect()
         self._fill_form(self._config.sampling)
@@ -70,7 +69,6 @@ class SamplingPanel(Panel):
 
     # ================================================================== construction
     def _build(self) -> None:
-        t = _theme.current_theme()
         self.sampler_combo = QComboBox()
         self.sampler_combo.addItem("DDIM", "ddim")
         self.sampler_combo.addItem("DDPM", "ddpm")
@@ -196,34 +194,7 @@ class SamplingPanel(Panel):
         self.image_stack.addWidget(grid_page)
         self.image_stack.addWidget(single_page)
 
-        # --- 2-D view
-        self.points_plot = pg.PlotWidget()
-        self.points_plot.setMenuEnabled(False)
-        item = self.points_plot.getPlotItem()
-        _theme.set_plot_title(item, "Reverse process in 2-D")
-        item.setLabel("left", "x₂")
-        item.setLabel("bottom", "x₁")
-        item.getViewBox().setAspectLocked(True)
-        item.setXRange(-POINT_RANGE, POINT_RANGE, padding=0)
-        item.setYRange(-POINT_RANGE, POINT_RANGE, padding=0)
-        self.legend = item.addLegend(offset=(10, 10))
-        # predicted x0 drawn behind x_t but clearly visible: it shows where every point is headed
-        self.x0_scatter = pg.ScatterPlotItem(size=3, pen=None,
-                                             brush=pg.mkBrush(_theme.with_alpha(t.text_dim, X0_ALPHA)),
-                                             name="predicted x₀")
-        self.xt_scatter = pg.ScatterPlotItem(size=3.5, pen=None, name="x_t (coloured by final position)")
-        item.addItem(self.x0_scatter)
-        item.addItem(self.xt_scatter)
-        self.track_curves: list[pg.PlotDataItem] = []
-        self.track_heads = pg.ScatterPlotItem(size=8, pen=pg.mkPen(t.text, width=1), name="paths of 12 points")
-        item.addItem(self.track_heads)
-        for _ in range(N_TRACKS):
-            c = pg.PlotDataItem([], [], pen=pg.mkPen(t.text, width=1.4))
-            c.setZValue(5)
-            item.addItem(c)
-            self.track_curves.append(c)
-        self.track_heads.setZValue(6)
-        _theme.style_plot(self.points_plot, t)
+        self.points_plot = ReverseProcessPlot()
 
         self.view_stack = QStackedWidget()
         self.view_stack.addWidget(self.image_stack)
@@ -253,7 +224,7 @@ class SamplingPanel(Panel):
         w.samplingFinished.connect(self._on_finished)
         w.samplingAborted.connect(self._on_aborted)
         w.modelChanged.connect(self._on_model_changed)
-        w.trainingStateChanged.connect(lambda _s: self._sync())
+        w.trainingStateChanged.connect(lambda _state: self._sync())
 
     # ================================================================== protocol
     def timeline_spec(self) -> TimelineSpec:
@@ -275,16 +246,21 @@ class SamplingPanel(Panel):
             self._fill_form(cfg.sampling)
         self._sync()
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001
-        _theme.style_plot(self.points_plot, theme)
-        self.x0_scatter.setBrush(pg.mkBrush(_theme.with_alpha(theme.text_dim, X0_ALPHA)))
+    def apply_theme(self, theme: _theme.Theme) -> None:
+        self.points_plot.apply_theme(theme)
         for b in (self.run_button, self.dice_button):
             b.setIcon(_theme.icon(b.property("icon_name"), theme=theme))
         if self.trajectory is not None:
             self._show_frame(self._position)
 
-    def export(self) -> None:
-        self.export_requested.emit()
+    def export_sources(self) -> tuple[dict, str | None]:
+        """The recorded trajectory (the reverse-process animation) and its finished samples."""
+        if self.trajectory is None:
+            return {}, None
+        sources = {"trajectory": self.trajectory}
+        if self.trajectory.final is not None:
+            sources["samples"] = self.trajectory.final
+        return sources, "reverse"
 
     def shutdown(self) -> None:
         """Called by the main window on close."""
@@ -307,7 +283,7 @@ class SamplingPanel(Panel):
 
     def _max_steps(self) -> int:
         if self._model is not None:
-            return int(self._model["timesteps"])
+            return self._model.timesteps
         return int(self._config.schedule.timesteps)
 
     def _new_seed(self) -> None:
@@ -335,9 +311,9 @@ class SamplingPanel(Panel):
         T = self._max_steps()
         if self.steps_spin.value() > T:
             errors.append(f"Steps must be ≤ the model's T = {T}.")
-        n_max = MAX_IMAGES if self._model.get("kind") == "images" else MAX_POINTS
+        n_max = MAX_IMAGES if self._model.kind == "images" else MAX_POINTS
         if self.n_spin.value() > n_max:
-            errors.append(f"Samples must be ≤ {n_max} for {self._model.get('kind')}.")
+            errors.append(f"Samples must be ≤ {n_max} for {self._model.kind}.")
         return errors
 
     # ================================================================== commands
@@ -353,10 +329,10 @@ class SamplingPanel(Panel):
         self._sampling = True
         self.progress_bar.setRange(0, max(1, cfg.steps))
         self.progress_bar.setValue(0)
-        model = self._model or {}
+        model = self._model
         note = " (queued between two training steps)" if self.worker.state() in ("running", "paused") else ""
         self._show_message(f"Sampling {cfg.n} × {cfg.sampler.upper()}, {cfg.steps} steps, seed {cfg.seed} from the "
-                           f"{model.get('dataset', '')} model at step {model.get('step', 0):,}{note}…", "dim")
+                           f"{model.dataset} model at step {model.step:,}{note}…", "dim")
         self.worker.sample(cfg)
         self._sync()
 
@@ -386,23 +362,24 @@ class SamplingPanel(Panel):
         return self._selected
 
     # ================================================================== worker signals
-    def _on_model_changed(self, info: dict) -> None:
-        self._model = info
-        kind = info.get("kind")
+    def _on_model_changed(self, facts: ModelFacts) -> None:
+        self._model = facts
+        kind = facts.kind
         self.view_stack.setCurrentWidget(self.points_plot if kind == "points" else self.image_stack)
-        self.steps_spin.setMaximum(max(1, int(info.get("timesteps", 1000))))
+        self.steps_spin.setMaximum(max(1, facts.timesteps))
         self.n_spin.setMaximum(MAX_IMAGES if kind == "images" else MAX_POINTS)
         if not self._sampling and self.trajectory is None:
-            self._show_message(f"Ready: {info.get('dataset')} model ({info.get('preset')}) at step "
-                               f"{info.get('step', 0):,}. Choose a sampler and press Sample.", "dim")
+            self._show_message(f"Ready: {facts.dataset} model ({facts.preset}) at step "
+                               f"{facts.step:,}. Choose a sampler and press Sample.", "dim")
         self._sync()
 
-    def _on_progress(self, step: int, total: int, preview: object) -> None:
+    def _on_progress(self, frame: SamplingFrame) -> None:
         if not self._sampling:
             return
+        step, total = frame.step, frame.total
         self.progress_bar.setRange(0, max(1, total))
         self.progress_bar.setValue(min(step, total))
-        arr = np.asarray(preview)
+        arr = np.asarray(frame.preview)
         if arr.dtype == np.uint8:
             self.view_stack.setCurrentWidget(self.image_stack)
             self.image_stack.setCurrentIndex(0)
@@ -413,20 +390,13 @@ class SamplingPanel(Panel):
             self.grids["eps_pred"].set_placeholder("recording…")
         else:
             self.view_stack.setCurrentWidget(self.points_plot)
-            pts = arr.reshape(-1, 2)
-            self.xt_scatter.setData(pos=pts, brush=pg.mkBrush(_theme.with_alpha(_theme.current_theme().curve(0),
-                                                                                    180)))
-            self.x0_scatter.setData([])
-            for c in self.track_curves:
-                c.setData([], [])
-            self.track_heads.setData([])
-            self._set_plot_title(f"Sampling… step {step}/{total}")
+            self.points_plot.show_live(arr, step, total)
 
-    def _on_finished(self, trajectory) -> None:  # noqa: ANN001 - engine.samplers.Trajectory
+    def _on_finished(self, finished: SamplingFinished) -> None:
+        trajectory = finished.trajectory
         self._sampling = False
         self.trajectory = trajectory
-        self._colors = None
-        self._tracks = None
+        self.points_plot.forget()
         n = self._sample_count()
         if self._selected is not None and self._selected >= n:
             self._selected = None
@@ -434,11 +404,11 @@ class SamplingPanel(Panel):
         for key in ("x_t", "eps_pred"):
             self.grids[key].set_placeholder("run the sampler")
         if trajectory is not None and trajectory.kind == "points":
-            self._prepare_points(trajectory)
+            self.points_plot.prepare(trajectory)
         self.progress_bar.setValue(self.progress_bar.maximum())
         cfg = self._run_cfg
         what = f"{cfg.n} × {cfg.sampler.upper()} {cfg.steps} steps, seed {cfg.seed}" if cfg else "samples"
-        thinned = "" if getattr(trajectory, "stride", 1) == 1 else f" (every {trajectory.stride}th step kept)"
+        thinned = "" if trajectory.stride == 1 else f" (every {trajectory.stride}th step kept)"
         self._show_message(f"Recorded {len(trajectory)} frames of {what}{thinned}. Scrub the timeline; click a sample "
                            "to follow it.", "success")
         last = len(trajectory) - 1
@@ -448,7 +418,8 @@ class SamplingPanel(Panel):
         self.seekRequested.emit(last)  # ...then jumps to the finished samples
         self._sync()
 
-    def _on_aborted(self, reason: str) -> None:
+    def _on_aborted(self, aborted: SamplingAborted) -> None:
+        reason = aborted.reason
         if not self._sampling:
             return
         self._sampling = False
@@ -467,24 +438,6 @@ class SamplingPanel(Panel):
         if self.trajectory is None or len(self.trajectory) == 0:
             return 0
         return int(self.trajectory.frame(0).x_t.shape[0])
-
-    def _prepare_points(self, traj) -> None:  # noqa: ANN001
-        from engine.plotting import point_colors
-
-        final = traj.final if traj.final is not None else traj.frame(len(traj) - 1).x_t
-        final = np.nan_to_num(np.asarray(final, dtype=np.float32).reshape(-1, 2))
-        self._colors = quantized_brushes(point_colors(final), alpha=200)
-        n = len(final)
-        self._track_idx = np.unique(np.linspace(0, n - 1, min(N_TRACKS, n)).round().astype(int))
-        self._tracks = traj.stacked("x_t")[:, self._track_idx, :]  # (F, k, 2)
-        track_cols = point_colors(final[self._track_idx])
-        for i, c in enumerate(self.track_curves):
-            if i < len(self._track_idx):
-                r, g, b = (int(v) for v in track_cols[i])
-                c.setPen(pg.mkPen(pg.mkColor(r, g, b), width=1.6))
-            else:
-                c.setData([], [])
-        self._track_brushes = [pg.mkBrush(int(r), int(g), int(b), 255) for r, g, b in track_cols]
 
     def _show_frame(self, index: int) -> None:
         traj = self.trajectory
@@ -506,23 +459,9 @@ class SamplingPanel(Panel):
             self.follow_label.setText(label)
         else:
             self.view_stack.setCurrentWidget(self.points_plot)
-            xt = np.asarray(frame.x_t).reshape(-1, 2)
-            x0 = np.asarray(frame.x0_pred).reshape(-1, 2)
-            if self._colors is None or len(self._colors) != len(xt):
-                self._prepare_points(traj)
-            self.xt_scatter.setData(pos=xt, brush=self._colors)
-            self.x0_scatter.setData(pos=x0)
-            if self._tracks is not None:
-                upto = self._tracks[:index + 1]
-                for i in range(len(self._track_idx)):
-                    self.track_curves[i].setData(upto[:, i, 0], upto[:, i, 1])
-                self.track_heads.setData(pos=upto[-1], brush=self._track_brushes)
-            self._set_plot_title(f"Reverse process in 2-D · {label}")
+            self.points_plot.show_frame(traj, index, label)
             self.follow_label.setText(label)
         self._displayed = {k: np.asarray(v) for k, v in shown.items()}
-
-    def _set_plot_title(self, text: str) -> None:
-        _theme.set_plot_title(self.points_plot.getPlotItem(), text)
 
     def displayed_frame(self) -> dict[str, np.ndarray]:
         """The arrays on screen: x_t, x0_pred, eps_pred (all samples, or the followed one)."""

@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 import torch
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from engine.config import ExperimentConfig
@@ -279,24 +279,8 @@ class SchedulePanel(Panel):
                 "log_snr": "log_snr", "weight": "weight"}[curve]
 
     # ================================================================== export / theme
-    def export(self) -> None:
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Export schedule", "schedule.csv", "CSV table (*.csv);;PNG image (*.png)",
-            options=QFileDialog.DontUseNativeDialog)
-        if not path:
-            return
-        try:
-            if path.lower().endswith(".png") or (chosen.startswith("PNG") and not path.lower().endswith(".csv")):
-                if not path.lower().endswith(".png"):
-                    path += ".png"
-                if not self.grab().save(path):
-                    raise OSError(f"could not write {path}")
-            else:
-                if not path.lower().endswith(".csv"):
-                    path += ".csv"
-                self.export_csv(path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Export failed", f"{path}\n\n{exc}")
+    def export_sources(self) -> tuple[dict, str | None]:
+        return {"plots": dict(self.plots)}, "plot:" + next(iter(self.plots), "beta")
 
     def export_csv(self, path: str | Path) -> None:
         from engine.atomic import atomic_write_text

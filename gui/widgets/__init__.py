@@ -1,5 +1,7 @@
 """Reusable widgets: the shared timeline, image views and grids, the Experiment forms."""
 
+import math
+
 from PySide6.QtWidgets import QLabel
 
 
@@ -21,3 +23,13 @@ def reserve_width(label: QLabel, *samples: str) -> QLabel:
     width = max(metrics.horizontalAdvance(s) for s in samples) + margins.left() + margins.right() + 4
     label.setMinimumWidth(width)
     return label
+
+
+def format_duration(seconds: float | None) -> str:
+    """``m:ss`` or ``h:mm:ss`` for the elapsed / ETA readouts; "–" when unknown (None, negative, not finite)."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

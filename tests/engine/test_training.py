@@ -128,3 +128,45 @@ def test_time_budget_stops_cleanly():
     t0 = time.time()
     result = TrainingSession(trainer).run(time_budget=0.5)
     assert result.reason == "time_budget" and time.time() - t0 < 3 and trainer.step_count > 0
+
+
+def test_resolve_device_rejects_an_absent_device_as_a_config_error(monkeypatch):
+    from engine.errors import ConfigError
+    from engine.training import resolve_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ConfigError) as info:
+        resolve_device("cuda")
+    assert info.value.field == "training.device" and "cuda" in info.value.message
+    assert resolve_device("cpu").type == "cpu"
+
+
+def test_preview_returns_none_when_stopped_and_polls_every_step():
+    trainer = Trainer(small_moons(steps=10))
+    polls = []
+
+    def should_stop() -> bool:
+        polls.append(1)
+        return len(polls) >= 3
+
+    assert trainer.preview(steps=20, should_stop=should_stop) is None
+    assert len(polls) == 3  # gave up at the third step, not after all twenty
+    full = trainer.preview(steps=20, should_stop=lambda: False)
+    assert isinstance(full, np.ndarray) and full.shape == (1000, 2)
+    assert np.array_equal(full, trainer.preview(steps=20))  # the same fixed-seed samples with or without polling
+
+
+def test_guidance_scale_is_w_plus_one_in_the_docstring_and_the_numbers():
+    cfg = small_moons(steps=5)
+    cfg.model.class_conditional = True
+    cfg.training.prediction = "eps"  # the denoiser's eps is then the network output itself
+    trainer = Trainer(cfg)
+    assert "w + 1" in Trainer.denoiser.__doc__ and "1 means no guidance" in Trainer.denoiser.__doc__
+    labels = torch.zeros(8, dtype=torch.long)
+    x = torch.randn(8, 2, generator=torch.Generator().manual_seed(0))
+    plain = trainer.denoiser(labels=labels, guidance_scale=1.0)(x, 500)[1]
+    cond = trainer.ema_model(x, torch.full((8,), 500), labels).float()
+    uncond = trainer.ema_model(x, torch.full((8,), 500), torch.full((8,), trainer.num_classes)).float()
+    guided = trainer.denoiser(labels=labels, guidance_scale=3.0)(x, 500)[1]
+    assert torch.allclose(plain, cond, atol=1e-5)  # scale 1: the conditional model alone
+    assert torch.allclose(guided, 3.0 * cond - 2.0 * uncond, atol=1e-4)  # scale 3 = (1 + w) cond - w uncond, w = 2

@@ -20,7 +20,7 @@ def test_export_from_schedule_and_forward_tabs(main_window, qtbot):
     dialog.close()
     window.tabs.setCurrentWidget(window.forward_panel)
     qtbot.waitUntil(lambda: window.forward_panel.x0 is not None, timeout=10000)
-    sources, initial = window._export_sources(window.forward_panel)
+    sources, initial = window.forward_panel.export_sources()
     assert initial == "forward" and "schedule" in sources["forward"]
     dialog = _open_dialog(window)
     assert "forward" in dialog.available()

@@ -96,7 +96,7 @@ def test_save_and_open_round_trip(main_window, tmp_path, monkeypatch):
     w.save_as_action.trigger()
     assert path.is_file()
     assert ExperimentConfig.load(path).to_dict() == expected.to_dict()
-    assert w.experiment_path == str(path)
+    assert w.files.path == str(path)
 
     w.new_action.trigger()
     assert w.config().schedule.timesteps == 1000
@@ -132,14 +132,14 @@ def test_bad_experiment_file_gives_message_and_keeps_config(main_window, tmp_pat
         bad = tmp_path / f"broken{k}.json"
         bad.write_text(content, encoding="utf-8")
         messages.clear()
-        assert w.open_experiment(bad) is False
+        assert w.files.open_experiment(bad) is False
         assert len(messages) == 1
         assert str(bad) in messages[0] and expect in messages[0], messages[0]
         assert "Traceback" not in messages[0]
         assert w.config().to_dict() == before
     # a file that does not exist
     messages.clear()
-    assert w.open_experiment(tmp_path / "missing.json") is False
+    assert w.files.open_experiment(tmp_path / "missing.json") is False
     assert "missing.json" in messages[0]
 
     # values out of range: the file opens, the fields are flagged and a message names them
@@ -148,7 +148,7 @@ def test_bad_experiment_file_gives_message_and_keeps_config(main_window, tmp_pat
     raw["training"]["lr"] = -1.0
     path.write_text(json.dumps(raw), encoding="utf-8")
     messages.clear()
-    assert w.open_experiment(path) is True
+    assert w.files.open_experiment(path) is True
     assert messages and "training.lr" in messages[0] and str(path) in messages[0]
     assert w.form.field_widget("training.lr").property("invalid") is True
     assert not w.train_action.isEnabled()
@@ -247,18 +247,21 @@ def test_actions_forward_to_panels(main_window, monkeypatch):
 
 def test_status_bar_progress_and_about(main_window):
     w = main_window
-    payload = {"step": 120, "total": 3000, "its_per_sec": 41.7, "elapsed": 65.0, "eta": 3700.0}
-    if w.worker is not None and hasattr(w.worker, "progress"):
+    from gui.events import TrainingProgress
+
+    payload = TrainingProgress(step=120, total=3000, its_per_sec=41.7, elapsed=65.0, eta=3700.0)
+    if w.worker is not None:
         w.worker.progress.emit(payload)
     else:
-        w._on_progress(payload)
-    assert "120" in w.step_label.text() and "3,000" in w.step_label.text()
-    assert "41.7 it/s" in w.speed_label.text()
-    assert "1:05" in w.time_label.text() and "1:01:40" in w.time_label.text()
-    assert "cpu" in w.device_label.text() or "cuda" in w.device_label.text()
+        w.statusBar().show_progress(payload)
+    bar = w.statusBar()
+    assert "120" in bar.step_label.text() and "3,000" in bar.step_label.text()
+    assert "41.7 it/s" in bar.speed_label.text()
+    assert "1:05" in bar.time_label.text() and "1:01:40" in bar.time_label.text()
+    assert "cpu" in bar.device_label.text() or "cuda" in bar.device_label.text()
 
     from engine.version import __version__
-    from gui.main_window import about_html
+    from gui.window_menus import about_html
 
     text = about_html(w.config())
     assert __version__ in text and "PyTorch" in text and "Qt" in text and "Python" in text and "cpu" in text
@@ -306,3 +309,23 @@ def test_space_types_into_fields_and_plays_elsewhere(main_window, qtbot):
     w.timeline.set_position(5)
     qtbot.keyClick(w.tabs, Qt.Key_Right)
     assert w.timeline.position() == 6
+
+
+def test_a_panel_that_fails_to_build_becomes_a_labelled_tab(make_window, monkeypatch):
+    import gui.main_window
+    from gui.panels.unavailable import UnavailablePanel
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no GPU driver")
+
+    monkeypatch.setattr(gui.main_window, "TrainingPanel", broken)
+    w = make_window()
+    assert isinstance(w.training_panel, UnavailablePanel)
+    assert w.tabs.tabText(2) == "Training" and w.tabs.widget(2) is w.training_panel
+    assert "Training" in w.training_panel.label.text() and "no GPU driver" in w.training_panel.label.text()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a, **k: shown.append(text))
+    w.train()
+    w.tabs.setCurrentWidget(w.training_panel)  # the timeline and Ctrl+E work on it too
+    w.export_action.trigger()
+    assert "no GPU driver" in shown[0] and "nothing to export" in shown[1]

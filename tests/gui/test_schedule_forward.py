@@ -109,10 +109,14 @@ def test_forward_images_use_one_fixed_noise(main_window, qtbot, wait_for_data):
         expected = to_uint8(q_sample(sched, x0, torch.tensor([p - 1]), noise))[0]
         assert np.array_equal(_displayed_xt(panel), expected)
         assert torch.equal(panel.noise, noise)  # the same noise at every t
+    # the labels use the paper's t = 1..T: the last position is t = T (schedule index T - 1)
+    assert "(t = 1000)" in panel.xt_view.title() and "(t = 1000)" in panel.equation.text()
+    assert w.timeline.readout_text().startswith("t = 1000 / 1000")
     # t = 0 is the clean image
     w.timeline.set_position(0)
     assert np.array_equal(_displayed_xt(panel), to_uint8(x0)[0])
     assert np.array_equal(panel.x0_view.image(), to_uint8(x0)[0])
+    assert "t = 0" in panel.xt_view.title() and w.timeline.readout_text().startswith("t = 0 / 1000")
 
     # New noise: a different draw, and x_t changes with it
     w.timeline.set_position(600)

@@ -58,7 +58,7 @@ def test_training_tab_trains_moons_and_the_loss_falls(qtbot, worker, make_traini
     with qtbot.waitSignal(worker.trainingFinished, timeout=60000) as done:
         click(qtbot, panel.start_button)
         assert not panel.start_button.isEnabled()
-    assert done.args[0] == "finished"
+    assert done.args[0].reason == "finished"
     qtbot.waitUntil(lambda: panel.state() == "idle", timeout=2000)
     steps, losses = panel.loss_curve_data()
     assert np.array_equal(steps, np.arange(1, 301)) and np.isfinite(losses).all()
@@ -103,6 +103,17 @@ def test_pause_resume_step_once_and_stop_buttons(qtbot, worker, make_training):
     assert buttons(panel) == {"start": True, "pause": False, "step": True, "stop": False}
 
 
+def test_preparing_message_gives_way_to_the_running_state(qtbot, worker, make_training):
+    panel = make_training(short_config(steps=1_000_000, preview_every=0))
+    click(qtbot, panel.start_button)
+    assert "Preparing moons" in panel.message()
+    with qtbot.waitSignal(worker.progress, timeout=20000):
+        pass
+    assert "Preparing" not in panel.message() and "Training" in panel.message()
+    panel.stop()
+    qtbot.waitUntil(lambda: panel.state() == "idle", timeout=2000)
+
+
 def test_step_from_idle_runs_one_paused_step(qtbot, worker, make_training):
     panel = make_training(short_config(steps=100, preview_every=0))
     click(qtbot, panel.step_button)
@@ -127,7 +138,7 @@ def test_nan_loss_shows_the_diverged_message(qtbot, worker, make_training, nan_a
 def run_and_wait(qtbot, worker, panel):
     with qtbot.waitSignal(worker.samplingFinished, timeout=30000) as done:
         click(qtbot, panel.run_button)
-    return done.args[0]
+    return done.args[0].trajectory
 
 
 @pytest.mark.parametrize("dataset", ["moons", "digits"])
@@ -147,7 +158,9 @@ def test_sampling_tab_scrubs_the_recorded_trajectory(qtbot, worker, make_samplin
     traj = run_and_wait(qtbot, worker, panel)
     assert panel.trajectory is traj and len(traj) == 21
     assert specs and specs[-1].kind == "steps" and specs[-1].count == 21
-    assert specs[-1].labels[0] == "step 0/20 · t=999" and specs[-1].labels[-1] == "step 20/20 · final sample"
+    # the paper's t = 1..T (the GIF captions' convention), the finished sample at t = 0
+    assert specs[-1].labels[0] == "step 0/20 · t = 1000" and specs[-1].labels[-1] == "step 20/20 · t = 0 · final sample"
+    assert specs[-1].labels[1] == f"step 1/20 · t = {traj.timesteps[1] + 1}"
     for k in (0, 3, 10, 17, 20):
         panel.on_timeline(k)
         shown = panel.displayed_frame()
@@ -167,10 +180,10 @@ def test_sampling_tab_scrubs_the_recorded_trajectory(qtbot, worker, make_samplin
         assert np.array_equal(panel.displayed_frame()["x_t"], traj.frame(7).x_t)
     else:
         panel.on_timeline(12)
-        heads = panel.track_heads.getData()
+        heads = panel.points_plot.track_heads.getData()
         assert len(heads[0]) == 12
         xt = traj.frame(12).x_t
-        assert np.allclose(np.c_[heads[0], heads[1]], xt[panel._track_idx])
+        assert np.allclose(np.c_[heads[0], heads[1]], xt[panel.points_plot.track_idx])
 
 
 def test_sampling_cancel_keeps_the_previous_trajectory(qtbot, worker, make_sampling):
@@ -217,16 +230,16 @@ def test_checkpoint_save_then_open_restores_step_and_samples(qtbot, worker, make
         with qtbot.waitSignal(other.checkpointLoaded, timeout=20000):
             reopened.open_checkpoint(str(target))
         qtbot.waitUntil(lambda: other.model() is not None, timeout=2000)
-        assert other.model()["step"] == 60
+        assert other.model().step == 60
         assert np.array_equal(reopened.loss_curve_data()[0], np.arange(1, 61))
         assert reopened.continue_check.isChecked() and reopened.start_button.text() == "Continue"
         with qtbot.waitSignal(other.samplingFinished, timeout=20000) as b:
             other.sample(cfg.sampling)
-        assert np.array_equal(a.args[0].final, b.args[0].final)
+        assert np.array_equal(a.args[0].trajectory.final, b.args[0].trajectory.final)
         # Continue trains on from step 60 (to 60 + 60 since it is already past cfg.training.steps)
         with qtbot.waitSignal(other.trainingFinished, timeout=30000) as cont:
             click(qtbot, reopened.start_button)
-        assert cont.args[0] == "finished" and cont.args[2] == 120
+        assert cont.args[0].reason == "finished" and cont.args[0].step == 120
         assert np.array_equal(reopened.loss_curve_data()[0], np.arange(1, 121))
     finally:
         other.shutdown()
@@ -243,8 +256,8 @@ def test_end_to_end_through_the_main_window(qtbot, make_window):
     win.tabs.setCurrentWidget(training)
     with qtbot.waitSignal(win.worker.trainingFinished, timeout=60000) as done:
         click(qtbot, training.start_button)
-    assert done.args[0] == "finished" and done.args[2] == 200
-    assert "step 200" in win.step_label.text()
+    assert done.args[0].reason == "finished" and done.args[0].step == 200
+    assert "step 200" in win.statusBar().step_label.text()
 
     win.tabs.setCurrentWidget(sampling)
     sampling.steps_spin.setValue(25)

@@ -1,0 +1,134 @@
+"""The experiment file the window edits: New, Open (and Open recent), Save and Save as.
+
+:class:`ExperimentFiles` owns the current file's path; the Experiment form owns the config. A bad file is a message
+that names it, and the config in the form stays as it was.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from engine.config import ExperimentConfig
+from engine.errors import ConfigError
+from gui.settings import Settings
+from gui.status_bar import WindowStatusBar
+from gui.widgets.forms import ExperimentForm
+
+EXPERIMENT_FILTER = "Diffusion Lab experiments (*.json);;All files (*)"
+
+
+def default_experiment() -> ExperimentConfig:
+    try:
+        from engine.presets import default_config
+
+        return default_config("moons")
+    except Exception:  # noqa: BLE001 - a missing preset file still gives a working default
+        return ExperimentConfig()
+
+
+class ExperimentFiles(QObject):
+    """File actions on the window's experiment; dialogs and messages are parented to ``window``."""
+
+    def __init__(self, window: QWidget, form: ExperimentForm, settings: Settings, status: WindowStatusBar):
+        super().__init__(window)
+        self.window = window
+        self.form = form
+        self.settings = settings
+        self.status = status
+        self.path: str | None = None
+
+    def new_experiment(self) -> None:
+        self.form.set_config(default_experiment())
+        self.path = None
+        self.status.show_file(self.path)
+        self.status.showMessage("New experiment", 4000)
+
+    def dialog_dir(self) -> str:
+        if self.path:
+            return str(Path(self.path).parent)
+        return self.settings.last_directory()
+
+    def open_experiment_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open experiment", self.dialog_dir(), EXPERIMENT_FILTER,
+                                              options=QFileDialog.DontUseNativeDialog)
+        if path:
+            self.open_experiment(path)
+
+    def open_experiment(self, path: str | Path) -> bool:
+        """Load an experiment file into the form. A bad file gives a message naming it; the config is kept."""
+        path = str(path)
+        try:
+            cfg = ExperimentConfig.load(path)
+        except ConfigError as exc:
+            QMessageBox.warning(self.window, "Cannot open experiment",
+                                f"{path}\n\n{exc.field}: {exc.message}\n\nThe current experiment is unchanged.")
+            return False
+        except Exception as exc:  # noqa: BLE001 - never a traceback for a user's file
+            QMessageBox.warning(self.window, "Cannot open experiment", f"{path}\n\n{exc}")
+            return False
+        self.form.set_config(cfg)
+        self.path = path
+        self.settings.add_recent_file(path)
+        self.settings.set_last_directory(str(Path(path).parent))
+        self.status.show_file(self.path)
+        errors = self.form.errors()
+        if errors:
+            lines = "\n".join(f"• {e.field}: {e.message}" for e in errors[:8])
+            QMessageBox.warning(self.window, "Experiment has invalid values",
+                                f"{path}\n\nOpened, but {len(errors)} value(s) are invalid:\n{lines}\n\n"
+                                "Fix them in the Experiment panel before training.")
+        else:
+            self.status.showMessage(f"Opened {path}", 5000)
+        return True
+
+    def save(self) -> bool:
+        if self.path:
+            return self.save_experiment(self.path)
+        return self.save_as()
+
+    def save_as(self) -> bool:
+        start = self.path or str(Path(self.dialog_dir() or ".") / "experiment.json")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save experiment", start, EXPERIMENT_FILTER,
+                                              options=QFileDialog.DontUseNativeDialog)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".json"
+        return self.save_experiment(path)
+
+    def save_experiment(self, path: str | Path) -> bool:
+        path = str(path)
+        if not self.form.is_valid():
+            lines = "\n".join(f"• {e.field}: {e.message}" for e in self.form.errors()[:8])
+            QMessageBox.warning(self.window, "Cannot save experiment",
+                                f"Fix the invalid values first:\n{lines}")
+            return False
+        try:
+            self.form.config().save(path)
+        except Exception as exc:  # noqa: BLE001
+            QMessageBox.warning(self.window, "Cannot save experiment", f"{path}\n\n{exc}")
+            return False
+        self.path = path
+        self.settings.add_recent_file(path)
+        self.settings.set_last_directory(str(Path(path).parent))
+        self.settings.set_last_experiment_path(path)
+        self.status.show_file(self.path)
+        self.status.showMessage(f"Saved {path}", 5000)
+        return True
+
+    def fill_recent_menu(self, menu: QMenu) -> None:
+        """Refill File > Open recent (as it opens)."""
+        menu.clear()
+        recent = self.settings.recent_files()
+        if not recent:
+            act = menu.addAction("(none)")
+            act.setEnabled(False)
+            return
+        for path in recent:
+            act = menu.addAction(Path(path).name)
+            act.setToolTip(path)
+            act.triggered.connect(lambda _c=False, path=path: self.open_experiment(path))
+        menu.addSeparator()
+        menu.addAction("Clear list", self.settings.clear_recent_files)

@@ -1,0 +1,129 @@
+"""The Training tab's preview card: what the EMA weights draw every N steps, as images or as 2-D points.
+
+Previews arrive rendered by the worker thread (:class:`~gui.events.PreviewReady`: a uint8 grid or float32 points);
+the card shows them and returns the frame kept for the time-lapse export (points are rendered to an image here,
+with numpy, never with tensors).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+
+from gui import theme as _theme
+from gui.widgets.image_view import ImageView
+
+POINT_RANGE = 3.0  # the 2-D preview's fixed axes: (-3, 3)
+TIMELAPSE_SIZE = 384  # side of a rendered 2-D time-lapse frame
+WAITING_CAPTION = ("Previews appear every N steps (Preview every, in the dock's Advanced section): 20 DDIM steps "
+                   "from the EMA weights, fixed seed.")
+
+
+def quantized_brushes(colors: np.ndarray, alpha: int = 220, levels: int = 8) -> list:
+    """One brush per point from uint8 (N, 3) colours, rounded to a coarse grid so pyqtgraph's symbol atlas stays
+    small (fast setData) and equal brushes are shared."""
+    step = 256 // levels
+    q = (colors.astype(np.int32) // step) * step + step // 2
+    cache: dict[tuple[int, int, int], object] = {}
+    out = []
+    for r, g, b in q:
+        key = (int(r), int(g), int(b))
+        brush = cache.get(key)
+        if brush is None:
+            brush = cache[key] = pg.mkBrush(key[0], key[1], key[2], alpha)
+        out.append(brush)
+    return out
+
+
+class SquareHolder(QWidget):
+    """Keeps its one child the largest centred square (a 2-D plot with locked aspect and a fixed range)."""
+
+    def __init__(self, child: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.child = child
+        child.setParent(self)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        side = max(1, min(self.width(), self.height()))
+        self.child.setGeometry((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        super().resizeEvent(event)
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 320)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(160, 160)
+
+
+class PreviewCard(QFrame):
+    """Title, the newest preview (an image view or a square scatter plot) and a caption."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        self.title = QLabel("EMA samples")
+        self.title.setProperty("role", "heading")
+        self.caption = QLabel(WAITING_CAPTION)
+        self.caption.setProperty("role", "dim")
+        self.caption.setWordWrap(True)
+        self.image = ImageView(placeholder="no preview yet")
+        self.points = pg.PlotWidget()
+        self.points.setMenuEnabled(False)
+        pitem = self.points.getPlotItem()
+        pitem.setLabel("left", "x₂")
+        pitem.setLabel("bottom", "x₁")
+        pitem.setXRange(-POINT_RANGE, POINT_RANGE, padding=0)
+        pitem.setYRange(-POINT_RANGE, POINT_RANGE, padding=0)
+        pitem.getViewBox().setAspectLocked(True)
+        pitem.getViewBox().setMouseEnabled(x=False, y=False)
+        pitem.hideButtons()
+        self.scatter = pg.ScatterPlotItem(size=3.5, pen=None)
+        pitem.addItem(self.scatter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.image)
+        self.points_holder = SquareHolder(self.points)
+        self.stack.addWidget(self.points_holder)
+        self.stack.setMinimumWidth(220)
+        pv = QVBoxLayout(self)
+        pv.setContentsMargins(8, 8, 8, 8)
+        pv.setSpacing(4)
+        pv.addWidget(self.title)
+        pv.addWidget(self.stack, 1)
+        pv.addWidget(self.caption)
+        _theme.style_plot(self.points, _theme.current_theme())
+
+    def apply_theme(self, theme: _theme.Theme) -> None:
+        _theme.style_plot(self.points, theme)
+
+    def set_kind(self, kind: str | None) -> None:
+        self.stack.setCurrentWidget(self.points_holder if kind == "points" else self.image)
+
+    def clear(self) -> None:
+        """Another model: its previews start over."""
+        self.image.clear()
+        self.scatter.clear()
+        self.title.setText("EMA samples")
+
+    def show_preview(self, step: int, samples: np.ndarray, kept: int) -> np.ndarray:
+        """Show one preview; returns it as a uint8 image for the time-lapse (``kept`` frames so far, this one
+        included, for the caption)."""
+        arr = np.asarray(samples)
+        if arr.dtype == np.uint8:
+            self.stack.setCurrentWidget(self.image)
+            self.image.set_image(arr)
+            frame = arr
+        else:
+            from engine.plotting import point_colors, scatter_image
+
+            self.stack.setCurrentWidget(self.points_holder)
+            pts = arr.astype(np.float32, copy=False)
+            pts = pts[np.isfinite(pts).all(axis=1)]
+            colors = point_colors(pts) if len(pts) else np.zeros((0, 3), np.uint8)
+            self.scatter.setData(pos=pts, brush=quantized_brushes(colors))
+            frame = scatter_image(pts, size=TIMELAPSE_SIZE, extent=POINT_RANGE, colors=colors)
+        self.title.setText(f"EMA samples · step {int(step):,}")
+        self.caption.setText(f"20 DDIM steps from the EMA weights, fixed seed · {kept} "
+                             f"frame{'s' if kept != 1 else ''} kept for the time-lapse export")
+        return frame

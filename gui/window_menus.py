@@ -1,0 +1,205 @@
+"""The main window's actions, menus and toolbar, the keyboard-shortcuts table and the About text.
+
+:func:`install_actions`, :func:`install_menus` and :func:`install_toolbar` run once, in this order, while the window
+is built; the actions become attributes of the window (``window.train_action`` ...) because the window enables and
+triggers them. Every action is also added to the window itself so its shortcut works while menus and toolbars are
+hidden.
+"""
+from __future__ import annotations
+
+import html
+import platform
+from typing import TYPE_CHECKING, Any, Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QToolBar, QWidget
+
+from gui import theme as _theme
+
+if TYPE_CHECKING:
+    from engine.config import ExperimentConfig
+    from gui.main_window import MainWindow
+
+SHORTCUTS = [
+    ("Space", "Play / pause the timeline"),
+    ("Left / Right", "Step the timeline back / forward"),
+    ("Home / End", "First / last timeline position"),
+    ("Ctrl+Enter", "Train"),
+    ("Ctrl+N", "New experiment"),
+    ("Ctrl+O", "Open experiment"),
+    ("Ctrl+S", "Save experiment"),
+    ("Ctrl+Shift+S", "Save experiment as"),
+    ("Ctrl+E", "Export from the current tab"),
+    ("Ctrl+1 … Ctrl+4", "Schedule, Forward, Training, Sampling tab"),
+    ("Ctrl+Q", "Quit"),
+]
+TAB_NAMES = ("Schedule", "Forward", "Training", "Sampling")
+
+
+def make_action(window: QWidget, text: str, slot: Callable | None = None, shortcut: Any = None,
+                icon: str | None = None, tip: str = "", checkable: bool = False) -> QAction:
+    act = QAction(text, window)
+    if icon:
+        act.setIcon(_theme.icon(icon))
+        act.setProperty("icon_name", icon)  # set_theme re-colours the icon from this name
+    if shortcut is not None:
+        if isinstance(shortcut, (list, tuple)):
+            act.setShortcuts([QKeySequence(s) for s in shortcut])
+        else:
+            act.setShortcut(QKeySequence(shortcut))
+    if tip:
+        act.setStatusTip(tip)
+        act.setToolTip(tip)
+    act.setCheckable(checkable)
+    if slot is not None:
+        act.triggered.connect(lambda _checked=False: slot())
+    window.addAction(act)
+    return act
+
+
+def install_actions(w: "MainWindow") -> None:
+    def a(*args: Any) -> QAction:
+        return make_action(w, *args)
+
+    w.new_action = a("&New experiment", w.files.new_experiment, QKeySequence.New, "new",
+                     "Start from the default experiment")
+    w.open_action = a("&Open experiment…", w.files.open_experiment_dialog, QKeySequence.Open, "open",
+                      "Open an experiment file (.json)")
+    w.save_action = a("&Save experiment", w.files.save, "Ctrl+S", "save", "Save the experiment")
+    w.save_as_action = a("Save experiment &as…", w.files.save_as, "Ctrl+Shift+S", None,
+                         "Save the experiment under a new name")
+    w.open_checkpoint_action = a("Open &checkpoint…", w.open_checkpoint_dialog, None, "checkpoint",
+                                 "Load a trained model checkpoint")
+    w.export_action = a("&Export…", w.export_current, "Ctrl+E", "export", "Export what the current tab shows")
+    w.quit_action = a("&Quit", w.close, QKeySequence.Quit, None, "Quit Diffusion Lab")
+    w.quit_action.setMenuRole(QAction.QuitRole)
+
+    w.train_action = a("&Train", w.train, ["Ctrl+Return", "Ctrl+Enter"], "train",
+                       "Train a model with this experiment (Ctrl+Enter)")
+    tl = w.timeline
+    w.play_action = a("&Play / pause", tl.toggle_play, "Space", None, "Play or pause the timeline")
+    w.step_back_action = a("Step &back", lambda: tl.step(-1), "Left", None, "Previous position")
+    w.step_forward_action = a("Step &forward", lambda: tl.step(1), "Right", None, "Next position")
+    w.first_action = a("&First position", lambda: tl.set_position(0), "Home")
+    w.last_action = a("&Last position", lambda: tl.set_position(tl.count() - 1), "End")
+    w.tab_actions = [a(f"&{k + 1} {name}", lambda k=k: w.tabs.setCurrentIndex(k), f"Ctrl+{k + 1}")
+                     for k, name in enumerate(TAB_NAMES)]
+
+    w.theme_group = QActionGroup(w)
+    w.theme_group.setExclusive(True)
+    w.theme_actions = {}
+    for name in _theme.THEMES:
+        act = QAction(name.capitalize(), w, checkable=True)
+        act.setChecked(name == w.theme_name)
+        act.triggered.connect(lambda _c=False, name=name: w.set_theme(name))
+        w.theme_group.addAction(act)
+        w.theme_actions[name] = act
+
+    w.shortcuts_action = a("&Keyboard shortcuts", lambda: show_shortcuts(w), "F1", "keyboard")
+    w.about_action = a("&About Diffusion Lab", w.show_about, None, "info")
+    w.about_action.setMenuRole(QAction.AboutRole)
+
+
+def install_menus(w: "MainWindow") -> None:
+    mb = w.menuBar()
+    file_menu = mb.addMenu("&File")
+    file_menu.addAction(w.new_action)
+    file_menu.addAction(w.open_action)
+    w.recent_menu = file_menu.addMenu("Open &recent")
+    w.recent_menu.aboutToShow.connect(lambda: w.files.fill_recent_menu(w.recent_menu))
+    file_menu.addSeparator()
+    file_menu.addAction(w.save_action)
+    file_menu.addAction(w.save_as_action)
+    file_menu.addSeparator()
+    file_menu.addAction(w.open_checkpoint_action)
+    file_menu.addAction(w.export_action)
+    file_menu.addSeparator()
+    file_menu.addAction(w.quit_action)
+
+    run_menu = mb.addMenu("&Run")
+    run_menu.addAction(w.train_action)
+    run_menu.addSeparator()
+    for act in (w.play_action, w.step_back_action, w.step_forward_action, w.first_action, w.last_action):
+        run_menu.addAction(act)
+
+    view_menu = mb.addMenu("&View")
+    theme_menu = view_menu.addMenu("&Theme")
+    for act in w.theme_actions.values():
+        theme_menu.addAction(act)
+    view_menu.addSeparator()
+    w.toggle_experiment_action = w.experiment_dock.toggleViewAction()
+    w.toggle_experiment_action.setText("&Experiment panel")
+    w.toggle_timeline_action = w.timeline_dock.toggleViewAction()
+    w.toggle_timeline_action.setText("T&imeline")
+    view_menu.addAction(w.toggle_experiment_action)
+    view_menu.addAction(w.toggle_timeline_action)
+    w.view_menu = view_menu
+    view_menu.addSeparator()
+    for act in w.tab_actions:
+        view_menu.addAction(act)
+
+    help_menu = mb.addMenu("&Help")
+    help_menu.addAction(w.shortcuts_action)
+    help_menu.addAction(w.about_action)
+
+
+def install_toolbar(w: "MainWindow") -> None:
+    tb = QToolBar("Main toolbar", w)
+    tb.setObjectName("MainToolbar")
+    tb.setMovable(False)
+    tb.setIconSize(QSize(18, 18))
+    tb.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+    tb.addAction(w.new_action)
+    tb.addAction(w.open_action)
+    tb.addAction(w.save_action)
+    tb.addSeparator()
+    tb.addAction(w.train_action)
+    tb.addSeparator()
+    tb.addAction(w.export_action)
+    w.addToolBar(Qt.TopToolBarArea, tb)
+    w.toolbar = tb
+    w.view_menu.insertAction(w.toggle_experiment_action, tb.toggleViewAction())
+    for act, short in ((w.new_action, "New"), (w.open_action, "Open"), (w.save_action, "Save"),
+                       (w.export_action, "Export")):
+        act.setIconText(short)
+
+
+def show_shortcuts(parent: QWidget) -> None:
+    rows = "".join(f"<tr><td style='padding:2px 14px 2px 0'><b>{html.escape(k)}</b></td>"
+                   f"<td>{html.escape(v)}</td></tr>" for k, v in SHORTCUTS)
+    box = QMessageBox(parent)
+    box.setWindowTitle("Keyboard shortcuts")
+    box.setTextFormat(Qt.RichText)
+    box.setText(f"<table>{rows}</table>")
+    box.setIcon(QMessageBox.NoIcon)
+    box.exec()
+
+
+def about_html(cfg: "ExperimentConfig | None" = None) -> str:
+    import pyqtgraph
+    import torch
+
+    from gui.versions import qt_versions
+    from gui.widgets.forms import describe_device
+
+    try:
+        from engine.version import __version__
+    except Exception:  # noqa: BLE001
+        __version__ = "unknown"
+
+    device = describe_device(cfg.training.device if cfg is not None else "auto")[0]
+    cuda = torch.version.cuda or "none"
+    rows = [
+        ("Version", __version__),
+        ("Python", f"{platform.python_version()} ({platform.system()} {platform.machine()})"),
+        ("PyTorch", f"{torch.__version__} (CUDA {cuda})"),
+        ("GUI", qt_versions()),
+        ("pyqtgraph", pyqtgraph.__version__),
+        ("Device", device),
+    ]
+    table = "".join(f"<tr><td style='padding-right:12px'><b>{k}</b></td><td>{html.escape(str(v))}</td></tr>"
+                    for k, v in rows)
+    return ("<h3>Diffusion Lab</h3><p>A desktop lab for training small denoising diffusion models (DDPM / DDIM) "
+            "and watching how they work.</p>"
+            f"<table>{table}</table>")
