@@ -180,7 +180,10 @@ class SaveCheckpoint:
 
 @dataclass(frozen=True)
 class LoadCheckpoint:
-    path: str
+    """Make a checkpoint the worker's model; ``checkpoint`` is an :class:`engine.checkpoint.Checkpoint` already read
+    and checked off the GUI thread by a short job."""
+
+    checkpoint: Any
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from gui import jobs
 from gui.events import (CheckpointLoaded, CheckpointSaved, DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch,
                         ModelFacts, PreviewReady, RunFinished, SampleRequest, SamplingAborted, SamplingFinished,
                         SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, TrainingProgress, UseTrainer,
@@ -227,7 +228,10 @@ class EngineWorker(QObject):
         if self._state != "idle":
             self.error.emit(JobFailed("stop training before opening a checkpoint"))
             return
-        self._submit(LoadCheckpoint(str(path)))
+        # reading and checking the file is a short job (gui/jobs.py); building the model from it is the worker's
+        jobs.run("checkpoint", _read_checkpoint, str(path), owner=self,
+                 on_done=lambda ckpt: self._submit(LoadCheckpoint(ckpt)),
+                 on_error=lambda message: self.error.emit(JobFailed(message)))
 
     def set_trainer(self, trainer) -> None:  # noqa: ANN001 - engine.training.Trainer
         self._submit(UseTrainer(trainer))
@@ -260,3 +264,9 @@ class EngineWorker(QObject):
         if state == "idle":
             self._control = None
         self.trainingStateChanged.emit(WorkerState(state))
+
+
+def _read_checkpoint(path: str):  # -> engine.checkpoint.Checkpoint
+    from engine.checkpoint import load_checkpoint
+
+    return load_checkpoint(path)

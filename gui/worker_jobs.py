@@ -200,10 +200,10 @@ class EngineThread(QThread):
         self.post(StatusMessage(f"model ready: {trainer.config.data.dataset}, step {trainer.step_count}"))
 
     def load_checkpoint(self, command: LoadCheckpoint) -> None:
-        from engine.checkpoint import load_checkpoint, trainer_from_checkpoint
+        from engine.checkpoint import trainer_from_checkpoint
 
-        self.post(StatusMessage(f"loading checkpoint {command.path} …"))
-        ckpt = load_checkpoint(command.path)
+        ckpt = command.checkpoint  # read and checked by a short job (gui/worker.py)
+        self.post(StatusMessage(f"building the model of {ckpt.path} …"))
         trainer = trainer_from_checkpoint(ckpt)
         self.trainer = trainer
         self.post(DeviceChanged(trainer.device_name))
