@@ -255,7 +255,8 @@ class QualityBudget:
 
     Scoring every ``k`` steps costs ``score_s / (k * train_s_per_step)`` of training time, so ``k`` must be at least
     ``score_s / (max_fraction * train_s_per_step)``. The cost of the next score is estimated by the last measured
-    one (:meth:`measure` or :meth:`record`); before any is measured the first eligible step scores, to measure it.
+    one (:meth:`measure` or :meth:`record`); before any is measured the first eligible step scores, to measure it
+    (that one score is outside the budget).
     ``clock`` is injectable for tests.
     """
 
