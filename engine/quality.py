@@ -32,9 +32,9 @@ import csv
 import io
 import math
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -206,9 +206,10 @@ class QualityScorer:
         started = time.perf_counter()
         x = samples.detach().to("cpu", torch.float32) if isinstance(samples, torch.Tensor) else \
             torch.from_numpy(np.asarray(samples, dtype=np.float32))
-        if x.ndim < 1 or tuple(x.shape[1:]) != self.sample_shape or len(x) == 0:
-            raise ValueError(f"QualityScorer.score: expected samples shaped (N, {', '.join(map(str, self.sample_shape))})"
-                             f" with N >= 1, like the run's data; got {tuple(x.shape)}")
+        if x.ndim < 2 or tuple(x.shape[1:]) != self.sample_shape or len(x) == 0:
+            expected = ", ".join(map(str, self.sample_shape))
+            raise ValueError(f"QualityScorer.score: expected samples shaped (N, {expected}) with N >= 1, like the "
+                             f"run's data; got {tuple(x.shape)}")
         x = x[:self.max_samples]
         floor = self.floor(len(x))
         if not bool(torch.isfinite(x).all()):  # checked here: the digits path would clamp inf to a plausible pixel
@@ -349,7 +350,7 @@ def read_quality_csv(path: str | Path) -> list[QualityScore]:
     return scores
 
 
-def _cell(v) -> str:  # noqa: ANN001
+def _cell(v) -> str:
     return "" if v is None else f"{v:.6g}" if isinstance(v, float) else str(v)
 
 

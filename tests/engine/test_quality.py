@@ -13,8 +13,17 @@ from engine.config import DataConfig
 from engine.data import digits_split, fresh_points, load_dataset
 from engine.data.dataset import Dataset
 from engine.errors import DataError
-from engine.quality import (FRECHET_DISTANCE_DIGITS, PIXEL_SLICED_WASSERSTEIN, SLICED_WASSERSTEIN, QualityBudget,
-                            QualityScore, QualityScorer, _seeds_avoiding, read_quality_csv, write_quality_csv)
+from engine.quality import (
+    FRECHET_DISTANCE_DIGITS,
+    PIXEL_SLICED_WASSERSTEIN,
+    SLICED_WASSERSTEIN,
+    QualityBudget,
+    QualityScore,
+    QualityScorer,
+    _seeds_avoiding,
+    read_quality_csv,
+    write_quality_csv,
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +77,8 @@ def test_bad_samples_raise_a_clear_error_or_score_inf(moons, digits):
         digits.score(torch.zeros(10, 3, 8, 8), 0)
     with pytest.raises(ValueError, match="N >= 1"):
         moons.score(torch.zeros(0, 2), 0)
+    with pytest.raises(ValueError, match=r"got \(\)"):
+        moons.score(torch.tensor(1.0), 0)
     x = fresh_points("moons", 512, seed=5)
     x[3, 1] = float("nan")
     diverged = moons.score(x, 9)
