@@ -83,6 +83,7 @@ def test_bad_samples_raise_a_clear_error_or_score_inf(moons, digits):
     x[3, 1] = float("nan")
     diverged = moons.score(x, 9)
     assert diverged.value == math.inf and diverged.ratio == math.inf and diverged.floor > 0
+    assert diverged.summary() == "step 9: sliced Wasserstein inf (samples hold NaN or inf)"
     images = digits_split(0)[0].x[:64].clone()
     images[0, 0, 0, 0] = float("inf")  # metrics._as_digits would clamp this to a plausible pixel
     bad = digits.score(images, 9)
@@ -99,6 +100,8 @@ def test_digits_real_heldout_near_floor_noise_far_above(digits):
     assert 0.5 < real.ratio < 2.0
     assert real.classes == 10 and real.precision > 0.8 and real.recall > 0.7
     assert noise.ratio > 5 and noise.classes < 10 and noise.precision < 0.2
+    assert real.summary() == (f"step 500: Frechet distance (digits) {real.value:.3g} = {real.ratio:.2f}x real-data "
+                              f"floor, precision {real.precision:.2f}, recall {real.recall:.2f}, 10/10 classes")
 
 
 def test_digits_at_another_size_take_the_same_resize_path():
