@@ -54,7 +54,8 @@ METRIC_LABELS = {SLICED_WASSERSTEIN: "sliced Wasserstein", FRECHET_DISTANCE_DIGI
 
 # Sample counts that make the floor small enough to tell models apart. Sliced W2 on standardized 2-D sets is weak
 # against same-mean, same-variance mistakes: N(0, I) noise is only ~3.4x the floor at 512 moons samples but ~6.4x
-# at 2048, and 2048 points cost ~0.5 s to sample (ddim-50, 2 CPU cores). FD of digits at 256 samples is ~1.8 on real data.
+# at 2048, and 2048 points cost ~0.5 s to sample (ddim-50, 2 CPU cores). Digits: the FD floor is ~1.9 at 256
+# samples, 1.2 at 512; noise is ~120x the floor at 256 and 256 samples cost ~1.3 s (small UNet, ddim-50).
 DEFAULT_SAMPLES = {"points": 2048, "digits": 256, "pixels": 256}
 REFERENCE_SIZE = 4096  # fresh 2-D points / rendered shapes in the reference; at most this many from user data
 FLOOR_DRAWS = 4  # the floor is the mean over this many disjoint real sets: one draw varies by ~30-40% (n = 512)
@@ -62,6 +63,7 @@ N_PROJECTIONS = 256
 PROJECTION_SEED = 0
 REFERENCE_SEED = 10_000  # like bench/run.py's fresh 2-D draws; moved if the training seed collides
 MIN_ITEMS = 8  # a data set smaller than this cannot be split into a reference and a floor set
+MIN_SAMPLES = 2  # a covariance (FD) and a nearest neighbour (precision / recall) need two samples
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,10 @@ class QualityScorer:
         else:
             loaded = dataset if dataset is not None else load_dataset(data, seed=int(seed))
             self._init_slice(loaded, int(seed), points=is_point_dataset(name) or loaded.kind == "points")
-        kind = "points" if self.metric == SLICED_WASSERSTEIN else "digits" if self._classifier else "pixels"
+        kind = "points" if self.metric == SLICED_WASSERSTEIN else "digits" if self._classifier is not None else "pixels"
         self.n_samples = min(int(n_samples or DEFAULT_SAMPLES[kind]), self.max_samples)
-        if self.n_samples < 1:
-            raise ValueError(f"QualityScorer: n_samples must be >= 1, got {n_samples}")
+        if self.n_samples < MIN_SAMPLES:
+            raise ValueError(f"QualityScorer: n_samples must be >= {MIN_SAMPLES}, got {n_samples}")
         self.floor(self.n_samples)
 
     # ------------------------------------------------------------------------------------------- references
@@ -191,8 +193,9 @@ class QualityScorer:
             raise DataError(f"{dataset.name}: {n} items are too few to score samples against (live quality needs "
                             f"at least {MIN_ITEMS}: a reference and a disjoint real set for the floor)")
         order = torch.from_numpy(seeded_permutation(n, seed + 1))
-        # Half the items (at most REFERENCE_SIZE) are the reference, the other half the floor sets.
-        ref_idx, pool_idx = order[:min(n // 2, REFERENCE_SIZE)], order[n // 2:]
+        # Half the items are the reference, the other half the floor sets; each at most REFERENCE_SIZE, so 60 000
+        # MNIST images are not copied whole.
+        ref_idx, pool_idx = order[:min(n // 2, REFERENCE_SIZE)], order[n // 2:][:REFERENCE_SIZE]
         self.metric = SLICED_WASSERSTEIN if points else PIXEL_SLICED_WASSERSTEIN
         self.reference_label = (f"{len(ref_idx)} items of {dataset.name} itself (NOT held out: the run trains on "
                                 "them too, so a model that memorizes can score below the floor)")
@@ -224,10 +227,10 @@ class QualityScorer:
         started = time.perf_counter()
         x = samples.detach().to("cpu", torch.float32) if isinstance(samples, torch.Tensor) else \
             torch.from_numpy(np.asarray(samples, dtype=np.float32))
-        if x.ndim < 2 or tuple(x.shape[1:]) != self.sample_shape or len(x) == 0:
+        if x.ndim < 2 or tuple(x.shape[1:]) != self.sample_shape or len(x) < MIN_SAMPLES:
             expected = ", ".join(map(str, self.sample_shape))
-            raise ValueError(f"QualityScorer.score: expected samples shaped (N, {expected}) with N >= 1, like the "
-                             f"run's data; got {tuple(x.shape)}")
+            raise ValueError(f"QualityScorer.score: expected samples shaped (N, {expected}) with N >= {MIN_SAMPLES}, "
+                             f"like the run's data; got {tuple(x.shape)}")
         x = x[:self.max_samples]
         floor = self.floor(len(x))
         if not bool(torch.isfinite(x).all()):  # checked here: the digits path would clamp inf to a plausible pixel

@@ -73,8 +73,8 @@ def test_bad_samples_raise_a_clear_error_or_score_inf(moons, digits):
         moons.score(torch.zeros(10, 3), 0)
     with pytest.raises(ValueError, match=r"\(N, 1, 8, 8\).*got \(10, 3, 8, 8\)"):
         digits.score(torch.zeros(10, 3, 8, 8), 0)
-    with pytest.raises(ValueError, match="N >= 1"):
-        moons.score(torch.zeros(0, 2), 0)
+    with pytest.raises(ValueError, match="N >= 2"):
+        moons.score(torch.zeros(1, 2), 0)
     with pytest.raises(ValueError, match=r"got \(\)"):
         moons.score(torch.tensor(1.0), 0)
     x = fresh_points("moons", 512, seed=5)
