@@ -73,7 +73,7 @@ class QualityScore:
     ``ratio`` is ``value / floor``: about 1 for samples as good as real data, larger is worse; ``inf`` for samples
     holding NaN / inf (a diverged model). ``precision``, ``recall`` (Kynkaanniemi et al. 2019) and ``classes``
     (of 10 confidently present) are set for digits only. ``seconds`` is the time :meth:`QualityScorer.score` took
-    (sampling not included).
+    (sampling not included; computing the floor included, the first time a sample count is seen).
     """
 
     step: int
