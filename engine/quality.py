@@ -273,7 +273,8 @@ def _seeds_avoiding(training_seed: int, count: int) -> list[int]:
 # ============================================================================================= budget
 class QualityBudget:
     """Decides at which training steps to score, so that scoring (sampling included) costs at most
-    ``max_fraction`` of training time and happens at most every ``min_interval`` steps (the user's setting).
+    ``max_fraction`` of training time and happens no more often than every ``min_interval`` steps (the user's
+    setting).
 
     Scoring every ``k`` steps costs ``score_s / (k * train_s_per_step)`` of training time, so ``k`` must be at least
     ``score_s / (max_fraction * train_s_per_step)``. The cost of the next score is estimated by the last measured
@@ -313,10 +314,13 @@ class QualityBudget:
 
     @contextlib.contextmanager
     def measure(self, step: int) -> Iterator[None]:
-        """``with budget.measure(step): sample and score`` times the block with ``clock`` and records it."""
+        """``with budget.measure(step): sample and score`` times the block with ``clock`` and records it, also when
+        it raises (so a failing score is retried after an interval, not at every step)."""
         started = self.clock()
-        yield
-        self.record(step, self.clock() - started)
+        try:
+            yield
+        finally:
+            self.record(step, self.clock() - started)
 
 
 # ============================================================================================= quality.csv

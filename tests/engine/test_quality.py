@@ -161,6 +161,12 @@ def test_budget_interval_from_costs_and_the_minimum():
     assert resumed.should_score(10_000, 0.01)  # a resumed run scores at once to measure the cost
     with pytest.raises(ValueError, match="max_fraction"):
         QualityBudget(max_fraction=1.5)
+    clock = FakeClock()
+    failing = QualityBudget(max_fraction=0.1, min_interval=50, clock=clock)
+    with pytest.raises(RuntimeError), failing.measure(60):
+        clock.now += 2.0
+        raise RuntimeError("sampling ran out of memory")
+    assert failing.last_step == 60 and not failing.should_score(61, 0.01)  # not retried at every step
 
 
 def test_budget_keeps_scoring_under_its_share_of_training_time_with_a_fake_clock():
