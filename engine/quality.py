@@ -58,6 +58,7 @@ METRIC_LABELS = {SLICED_WASSERSTEIN: "sliced Wasserstein", FRECHET_DISTANCE_DIGI
 # samples, 1.2 at 512; noise is ~120x the floor at 256 and 256 samples cost ~1.3 s (small UNet, ddim-50).
 DEFAULT_SAMPLES = {"points": 2048, "digits": 256, "pixels": 256}
 REFERENCE_SIZE = 4096  # fresh 2-D points / rendered shapes in the reference; at most this many from user data
+REFERENCE_VALUES = 2**24  # ... and at most 64 MiB of float32 pixels: 1365 RGB images of 64 px, not 4096 (200 MiB)
 FLOOR_DRAWS = 4  # the floor is the mean over this many disjoint real sets: one draw varies by ~30-40% (n = 512)
 N_PROJECTIONS = 256
 PROJECTION_SEED = 0
@@ -172,16 +173,17 @@ class QualityScorer:
         self._draws = None
 
     def _init_shapes(self, data: DataConfig, training_seed: int) -> None:
-        from engine.data.images import load_shapes
+        from engine.data.images import SHAPES_NATIVE_SIZE, load_shapes
 
         seeds = _seeds_avoiding(training_seed, FLOOR_DRAWS + 1)
         size, channels = int(data.image_size), int(data.channels)
         self.metric = PIXEL_SLICED_WASSERSTEIN
-        self.reference_label = f"{REFERENCE_SIZE} freshly rendered shapes (held out: seeds disjoint from training)"
-        reference = load_shapes(size, channels, REFERENCE_SIZE, seeds[0]).x
+        items = _reference_items(3 * (size or SHAPES_NATIVE_SIZE) ** 2)
+        self.reference_label = f"{items} freshly rendered shapes (held out: seeds disjoint from training)"
+        reference = load_shapes(size, channels, items, seeds[0]).x
         self.sample_shape = tuple(reference.shape[1:])
         self._reference = _flat(reference)
-        self.max_samples = REFERENCE_SIZE
+        self.max_samples = items
         self._real_draw = lambda n, k: _flat(load_shapes(size, channels, n, seeds[1 + k]).x)
         self._draws = FLOOR_DRAWS
 
@@ -193,9 +195,10 @@ class QualityScorer:
             raise DataError(f"{dataset.name}: {n} items are too few to score samples against (live quality needs "
                             f"at least {MIN_ITEMS}: a reference and a disjoint real set for the floor)")
         order = torch.from_numpy(seeded_permutation(n, seed + 1))
-        # Half the items are the reference, the other half the floor sets; each at most REFERENCE_SIZE, so 60 000
-        # MNIST images are not copied whole.
-        ref_idx, pool_idx = order[:min(n // 2, REFERENCE_SIZE)], order[n // 2:][:REFERENCE_SIZE]
+        # Half the items are the reference, the other half the floor sets; each capped, so 60 000 MNIST images are
+        # not copied whole.
+        items = _reference_items(int(np.prod(dataset.x.shape[1:])))
+        ref_idx, pool_idx = order[:min(n // 2, items)], order[n // 2:][:items]
         self.metric = SLICED_WASSERSTEIN if points else PIXEL_SLICED_WASSERSTEIN
         self.reference_label = (f"{len(ref_idx)} items of {dataset.name} itself (NOT held out: the run trains on "
                                 "them too, so a model that memorizes can score below the floor)")
@@ -260,6 +263,10 @@ class QualityScorer:
 
 def _flat(x: torch.Tensor) -> np.ndarray:
     return x.reshape(len(x), -1).numpy()
+
+
+def _reference_items(values_per_item: int) -> int:
+    return max(MIN_ITEMS, min(REFERENCE_SIZE, REFERENCE_VALUES // max(1, values_per_item)))
 
 
 def _seeds_avoiding(training_seed: int, count: int) -> list[int]:

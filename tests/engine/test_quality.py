@@ -20,6 +20,7 @@ from engine.quality import (
     QualityBudget,
     QualityScore,
     QualityScorer,
+    _reference_items,
     _seeds_avoiding,
     read_quality_csv,
     write_quality_csv,
@@ -138,6 +139,7 @@ def test_images_without_classifier_use_pixel_sliced_wasserstein():
     assert sliced.metric == PIXEL_SLICED_WASSERSTEIN and sliced.n_samples == 20 and "my-folder" in \
         sliced.reference_label
     assert sliced.score(torch.zeros(30, 1, 4, 4), 1).n_samples == 20  # only the first max_samples are scored
+    assert _reference_items(3 * 64 * 64) == 1365 and _reference_items(2) == 4096  # 64 MiB of pixels at most
 
 
 # --------------------------------------------------------------------------------------------- budget
