@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -23,6 +23,7 @@ from engine.config import ExperimentConfig, SamplingConfig
 from gui import theme as _theme
 from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFrame
 from gui.panels.base import Panel, TimelineSpec
+from gui.panels.sampler_fields import SamplerMenu, frame_label, nfe_text, uses_eta
 from gui.panels.sampling_points import ReverseProcessPlot
 from gui.widgets.image_view import ImageGridView, ImageView
 
@@ -35,15 +36,6 @@ VIEWS = ("x_t", "x0_pred", "eps_pred")
 VIEW_TITLES = {"x_t": "x_t — current sample", "x0_pred": "predicted clean sample x₀",
                "eps_pred": "predicted noise ε"}
 VIEW_CAPTIONS = {"x_t": "values over [−1, 1]", "x0_pred": "values over [−1, 1]", "eps_pred": "values over [−3, 3]"}
-
-
-def frame_label(step: int, num_steps: int, t_index: int) -> str:
-    """Timeline readout for one recorded frame, in the paper's convention: t = 1..T for the noisy states (schedule
-    index ``t_index`` is the paper's t = t_index + 1, as in the exported GIF captions) and t = 0 for the finished
-    sample (``t_index`` is -1)."""
-    if t_index < 0:
-        return f"step {step}/{num_steps} · t = 0 · final sample"
-    return f"step {step}/{num_steps} · t = {t_index + 1}"
 
 
 class SamplingPanel(Panel):
@@ -69,13 +61,7 @@ class SamplingPanel(Panel):
 
     # ================================================================== construction
     def _build(self) -> None:
-        self.sampler_combo = QComboBox()
-        self.sampler_combo.addItem("DDIM", "ddim")
-        self.sampler_combo.addItem("DDPM", "ddpm")
-        self.sampler_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        self.sampler_combo.setMinimumWidth(84)
-        self.sampler_combo.setToolTip("DDPM: ancestral sampling, stochastic (Ho et al. 2020). DDIM: deterministic at η = 0, "
-                                      "and good with few steps (Song et al. 2021).")
+        self.sampler_combo = SamplerMenu()  # every engine sampler, choice help as tooltips
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, 1000)
         self.steps_spin.setToolTip("Number of model evaluations (≤ the schedule's T); fewer steps skip timesteps")
@@ -83,7 +69,8 @@ class SamplingPanel(Panel):
         self.eta_spin.setRange(0.0, 1.0)
         self.eta_spin.setSingleStep(0.1)
         self.eta_spin.setDecimals(2)
-        self.eta_spin.setToolTip("DDIM stochasticity η: 0 = deterministic, 1 = DDPM-like noise (Song et al. Eq. 16)")
+        self.eta_spin.setToolTip(self.tr("DDIM stochasticity η: 0 = deterministic, 1 = DDPM-like noise (Song et al. "
+                                         "Eq. 16); only DDIM uses it"))
         self.n_spin = QSpinBox()
         self.n_spin.setRange(1, MAX_POINTS)
         self.n_spin.setToolTip("How many samples to draw")
@@ -156,11 +143,15 @@ class SamplingPanel(Panel):
 
         self.follow_label = QLabel("")
         self.follow_label.setProperty("role", "readout")
+        self.nfe_label = QLabel("")
+        self.nfe_label.setProperty("role", "readout")
+        self.nfe_label.setToolTip(self.tr("Model evaluations (NFE) the run used"))
         self.show_all_button = QPushButton("Show all")
         self.show_all_button.setToolTip("Back to the grid of all samples")
         info = QHBoxLayout()
         info.addWidget(self.message_label, 1)
         info.addWidget(self.follow_label)
+        info.addWidget(self.nfe_label)
         info.addWidget(self.show_all_button)
 
         # --- image views: three grids (all samples) and three singles (the followed sample)
@@ -396,6 +387,7 @@ class SamplingPanel(Panel):
         trajectory = finished.trajectory
         self._sampling = False
         self.trajectory = trajectory
+        self.nfe_label.setText(nfe_text(finished.nfe) if finished.nfe else "")
         self.points_plot.forget()
         n = self._sample_count()
         if self._selected is not None and self._selected >= n:
@@ -469,7 +461,7 @@ class SamplingPanel(Panel):
 
     def _sync(self) -> None:
         has_model = self._model is not None
-        ddim = self.sampler_combo.currentData() == "ddim"
+        ddim = uses_eta(self.sampler_combo.sampler())
         self.eta_spin.setEnabled(ddim)
         self.eta_label.setEnabled(ddim)
         self.run_button.setEnabled(has_model and not self._sampling and self.worker.state() != "stopping")
