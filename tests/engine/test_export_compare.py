@@ -70,7 +70,7 @@ def test_images_compose_with_equal_columns(tmp_path):
     assert picture.shape[1] == 2 * single.shape[1]
     result = export_comparison_gif(cols, tmp_path / "img.gif")
     with Image.open(tmp_path / "img.gif") as im:
-        assert im.n_frames == len(comparison_ts(cols)) and im.size[0] == picture.shape[1]
+        assert im.n_frames == len(comparison_ts(cols)) == result.n_frames and im.size[0] == picture.shape[1]
 
 
 def test_nothing_to_export_is_a_user_error(tmp_path):
