@@ -26,10 +26,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from gui import jobs
-from gui.events import (CheckpointLoaded, CheckpointSaved, CompareFinished, CompareProgress, CompareRequest, DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch,
-                        ModelFacts, PreviewReady, RunFinished, SampleRequest, SamplingAborted, SamplingFinished,
-                        SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, TrainingProgress, UseTrainer,
-                        WorkerState)
+from gui.events import (CheckpointLoaded, CheckpointSaved, CompareFinished, CompareProgress, CompareRequest,
+                        DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch, ModelFacts, PreviewReady, RunFinished,
+                        SampleRequest, SamplingAborted, SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining,
+                        StatusMessage, TrainingProgress, UseTrainer, WorkerState)
 from gui.worker_jobs import EngineThread, RunControl, running_threads, same_architecture, user_message
 
 __all__ = ["EngineWorker", "default_torch_threads", "same_architecture", "user_message"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Signal
@@ -15,11 +16,13 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QHBoxLayout,
                                QToolButton, QVBoxLayout, QWidget)
 
 from engine.config import SamplingConfig
-from engine.export.compare import CompareColumn, aligned_index
 from gui.events import ComparedRun
 from gui.panels.sampler_fields import SamplerMenu, nfe_text, sampler_name, uses_eta
 from gui.panels.sampling_points import ReverseProcessPlot
 from gui.widgets.image_view import ImageGridView
+
+if TYPE_CHECKING:  # engine.export (and Pillow) load with the first recorded run, not with the window
+    from engine.export.compare import CompareColumn
 
 
 def run_name(sampling: SamplingConfig) -> str:
@@ -132,11 +135,15 @@ class CompareColumnView(QFrame):
         self._show_header()
 
     def compare_column(self) -> CompareColumn:
+        from engine.export.compare import CompareColumn
+
         assert self.run is not None
         return CompareColumn(run_name(self.run.sampling), self.run.trajectory, list(self.run.nfe))
 
     def show_t(self, t: int, view: str = "x_t") -> None:
         """Show the latest recorded frame whose paper t is >= ``t``."""
+        from engine.export.compare import aligned_index
+
         if self.run is None:
             return
         self._view = view

@@ -31,10 +31,6 @@ def uses_eta(sampler: str) -> bool:
     return sampler == "ddim"
 
 
-def uses_ddpm_variance(sampler: str) -> bool:
-    return sampler == "ddpm"
-
-
 class SamplerMenu(QComboBox):
     """Every sampler the engine has; the item data is the config value (``ddim``, ``heun``...)."""
 

@@ -56,7 +56,7 @@ class SamplingPanel(Panel):
         self.sampler_combo = SamplerMenu()  # every engine sampler, choice help as tooltips
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, 1000)
-        self.steps_spin.setToolTip("Number of model evaluations (≤ the schedule's T); fewer steps skip timesteps")
+        self.steps_spin.setToolTip(self.tr("Sampler steps (≤ the model's T): one model evaluation each, two for Heun"))
         self.eta_spin = QDoubleSpinBox()
         self.eta_spin.setRange(0.0, 1.0)
         self.eta_spin.setSingleStep(0.1)
