@@ -59,7 +59,7 @@ class ComparePanel(Panel):
         self.n_spin.setRange(1, 1024)
         self.n_spin.setValue(DEFAULT_N["points"])
         self.n_spin.setToolTip(self.tr("Samples per column"))
-        self.same_seed_check = QCheckBox(self.tr("Same x_T in every column"))
+        self.same_seed_check = QCheckBox(self.tr("Same x_T for all, seed"))
         self.same_seed_check.setChecked(True)
         self.same_seed_check.setToolTip(self.tr("One seed for all columns: every sampler starts from the same noise"))
         self.seed_spin = QSpinBox()

@@ -66,6 +66,7 @@ class CompareColumnView(QFrame):
         self.header_label.setWordWrap(True)
         self.images = ImageGridView("", placeholder=self.tr("press Compare"))
         self.points = ReverseProcessPlot()
+        self.points.legend.hide()  # the Sampling tab explains the colours; here the columns need the room
         self.views = QStackedWidget()
         self.views.addWidget(self.images)
         self.views.addWidget(self.points)
@@ -156,7 +157,7 @@ class CompareColumnView(QFrame):
             self.images.set_images(shown, ncol=math.ceil(math.sqrt(len(shown))))
         else:
             self.views.setCurrentWidget(self.points)
-            self.points.show_frame(traj, self._index, self.header_text())
+            self.points.show_frame(traj, self._index, self.tr("t = {t}").format(t=int(self._frame_ts[self._index])))
         self._show_header()
 
     def shown_index(self) -> int | None:

@@ -125,3 +125,36 @@ def test_compare_three_samplers_from_one_x_T_aligned_by_t(qtbot, main_window, tr
         assert gif.n_frames == len(comparison_ts(columns, 120)) == 120
         assert gif.size[0] == sum(compose_comparison([c], 0).shape[1] for c in columns)
     assert "Exported" in panel.message()
+
+
+def test_compare_columns_add_and_remove_within_two_to_four(qtbot, main_window):
+    panel = main_window.compare_panel
+    main_window.tabs.setCurrentWidget(panel)
+    assert not panel.run_button.isEnabled() and not panel.export_button.isEnabled()  # no model, nothing recorded
+    click(qtbot, panel.add_button)
+    assert len(panel.columns) == 4 and not panel.add_button.isEnabled()
+    assert panel.columns[3].seed_spin.value() == panel.seed_spin.value()
+    click(qtbot, panel.columns[0].remove_button)
+    click(qtbot, panel.columns[0].remove_button)
+    assert len(panel.columns) == 2 and not panel.columns[0].remove_button.isEnabled()
+    panel.same_seed_check.setChecked(False)  # each column its own x_T
+    assert panel.columns[0].seed_spin.isEnabled() and not panel.seed_spin.isEnabled()
+    panel.columns[1].seed_spin.setValue(5)
+    assert panel.columns[1].sampling(panel.base_sampling()).seed == 5
+
+
+def test_compare_cancel_leaves_the_tab_ready(qtbot, main_window, trained_moons):
+    panel = main_window.compare_panel
+    main_window.tabs.setCurrentWidget(panel)
+    use_model(qtbot, main_window, trained_moons, panel.run_button)
+    panel.columns[0].sampler_menu.set_sampler("ddpm")  # a long first run, so the cancel lands in it
+    panel.columns[0].steps_spin.setValue(1000)
+    panel.n_spin.setValue(1024)
+    with qtbot.waitSignal(main_window.worker.compareProgress, timeout=20000):
+        click(qtbot, panel.run_button)
+    with qtbot.waitSignal(main_window.worker.compareFinished, timeout=20000) as done:
+        click(qtbot, panel.cancel_button)
+    assert done.args[0].reason == "cancelled" and done.args[0].runs == ()
+    assert "cancelled" in panel.message().lower()
+    assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
+    assert all(column.run is None for column in panel.columns) and not panel.export_button.isEnabled()
