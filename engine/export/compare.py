@@ -8,7 +8,7 @@ so columns are aligned by t, not by step index: at a given t each column shows i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -30,6 +30,17 @@ class CompareColumn:
     name: str
     trajectory: object  # engine.samplers.Trajectory
     nfe: Sequence[int]
+    _colors: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def point_colors(self) -> np.ndarray:
+        """2-D runs: a colour per point from where it ends (computed once: every frame of a clip uses it)."""
+        if self._colors is None:
+            from engine.plotting import point_colors
+
+            traj = self.trajectory
+            final = traj.final if traj.final is not None else traj.frame(len(traj) - 1).x_t
+            self._colors = point_colors(np.asarray(final).reshape(-1, 2))
+        return self._colors
 
     def frame_ts(self) -> np.ndarray:
         """The paper's t of every recorded frame, descending (the last one 0, the finished sample)."""
@@ -70,11 +81,7 @@ def compose_comparison(columns: Sequence[CompareColumn], t: int, *, view: str = 
         index = aligned_index(column.frame_ts(), t)
         arr = getattr(traj.frame(index), view)
         if traj.kind == "points":
-            from engine.plotting import point_colors
-
-            final = traj.final if traj.final is not None else traj.frame(len(traj) - 1).x_t
-            colors = point_colors(np.asarray(final).reshape(-1, 2))
-            panel = scatter_trails_image(arr, None, plot_size, extent, colors, background)
+            panel = scatter_trails_image(arr, None, plot_size, extent, column.point_colors(), background)
         else:
             n, h, w = arr.shape[:3]
             panel = image_panel(arr, None, padding, background, scale or image_scale(n, h, w, None, 0, target=256))
