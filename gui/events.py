@@ -108,9 +108,11 @@ class SamplingFrame:
 
 @dataclass(frozen=True)
 class SamplingFinished:
-    """A sampler run completed; ``trajectory`` is the recorded :class:`engine.samplers.Trajectory`."""
+    """A sampler run completed; ``trajectory`` is the recorded :class:`engine.samplers.Trajectory`, ``nfe`` the
+    model evaluations it used (the last frame's ``Frame.nfe``)."""
 
     trajectory: Any
+    nfe: int = 0
 
 
 @dataclass(frozen=True)
@@ -200,3 +202,41 @@ class Quit:
 
 #: commands the worker serves between two training steps (the others wait until the run ends)
 MID_RUN_COMMANDS = (SampleRequest, SaveCheckpoint)
+
+
+# ============================================================================================== sampler comparison
+@dataclass(frozen=True)
+class CompareRequest:
+    """Run several samplers over the current model, one after another (the Compare tab). ``runs`` is a tuple of
+    :class:`engine.config.SamplingConfig`; ``request_id`` shares the sampling counter, so Cancel stops it too."""
+
+    runs: tuple
+    request_id: int
+
+
+@dataclass(frozen=True)
+class ComparedRun:
+    """One finished run of a comparison: its settings, its recorded trajectory, and the model evaluations used up to
+    each recorded frame (``Frame.nfe``; the recorder does not keep it)."""
+
+    sampling: Any  # engine.config.SamplingConfig
+    trajectory: Any  # engine.samplers.Trajectory
+    nfe: np.ndarray  # int64 (len(trajectory),)
+
+
+@dataclass(frozen=True)
+class CompareProgress:
+    """Run ``run`` (0-based) of ``runs`` is at step ``step`` of ``total`` (throttled like SamplingFrame)."""
+
+    run: int
+    runs: int
+    step: int
+    total: int
+
+
+@dataclass(frozen=True)
+class CompareFinished:
+    """A comparison ended: ``reason`` is ``finished`` (``runs`` holds every column), ``cancelled`` or ``error``."""
+
+    runs: tuple
+    reason: str = "finished"

@@ -23,6 +23,7 @@ from engine.errors import ConfigError
 from gui import theme as _theme
 from gui.events import CheckpointLoaded, DeviceChanged
 from gui.panels.base import DatasetProvider, Panel, TimelineSpec, schedule_for
+from gui.panels.compare import ComparePanel
 from gui.panels.forward import ForwardPanel
 from gui.panels.sampling import SamplingPanel
 from gui.panels.schedule import SchedulePanel
@@ -90,6 +91,9 @@ class MainWindow(QMainWindow):
                                      self.sampling_panel]
         for panel, title in zip(self._panels, ("Schedule", "Forward", "Training", "Sampling")):
             self.tabs.addTab(panel, title)
+        self.compare_panel = self._build_panel("Compare", lambda: ComparePanel(self._engine(), self.config))
+        self._panels.append(self.compare_panel)
+        self.tabs.addTab(self.compare_panel, "Compare")
         self.setCentralWidget(self.tabs)
 
         # ---- timeline dock

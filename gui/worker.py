@@ -26,10 +26,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from gui import jobs
-from gui.events import (CheckpointLoaded, CheckpointSaved, DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch,
-                        ModelFacts, PreviewReady, RunFinished, SampleRequest, SamplingAborted, SamplingFinished,
-                        SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, TrainingProgress, UseTrainer,
-                        WorkerState)
+from gui.events import (CheckpointLoaded, CheckpointSaved, CompareFinished, CompareProgress, CompareRequest,
+                        DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch, ModelFacts, PreviewReady, RunFinished,
+                        SampleRequest, SamplingAborted, SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining,
+                        StatusMessage, TrainingProgress, UseTrainer, WorkerState)
 from gui.worker_jobs import EngineThread, RunControl, running_threads, same_architecture, user_message
 
 __all__ = ["EngineWorker", "default_torch_threads", "same_architecture", "user_message"]
@@ -98,6 +98,8 @@ class EngineWorker(QObject):
     checkpointLoaded = Signal(object)  # CheckpointLoaded
     modelChanged = Signal(object)  # ModelFacts
     error = Signal(object)  # JobFailed
+    compareProgress = Signal(object)  # CompareProgress
+    compareFinished = Signal(object)  # CompareFinished
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -105,7 +107,8 @@ class EngineWorker(QObject):
                  RunFinished: "trainingFinished", SamplingFrame: "samplingProgress",
                  SamplingFinished: "samplingFinished", SamplingAborted: "samplingAborted",
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
-                 ModelFacts: "modelChanged", JobFailed: "error"}
+                 ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
+                 CompareFinished: "compareFinished"}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -210,6 +213,15 @@ class EngineWorker(QObject):
             request = self._sample_requests
         self._sampling = True
         self._submit(SampleRequest(dataclasses.replace(sampling_cfg), request))
+        return request
+
+    def compare(self, runs) -> int:  # noqa: ANN001 - a sequence of SamplingConfig
+        """Record each of ``runs`` over the current model (the Compare tab); returns the request id, which
+        :meth:`cancel_sampling` cancels like a sampling request's."""
+        with self._lock:
+            self._sample_requests += 1
+            request = self._sample_requests
+        self._submit(CompareRequest(tuple(dataclasses.replace(r) for r in runs), request))
         return request
 
     def cancel_sampling(self) -> None:

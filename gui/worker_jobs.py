@@ -17,7 +17,8 @@ from PySide6.QtCore import QThread
 
 from engine.errors import TrainingStopped, UserError
 from engine.session import Control
-from gui.events import (MID_RUN_COMMANDS, CheckpointLoaded, CheckpointSaved, DeviceChanged, JobFailed,
+from gui.compare_job import run_comparison
+from gui.events import (MID_RUN_COMMANDS, CheckpointLoaded, CheckpointSaved, CompareRequest, DeviceChanged, JobFailed,
                         LoadCheckpoint, ModelFacts, PreviewReady, Quit, RunFinished, SampleRequest, SamplingAborted,
                         SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, UseTrainer,
                         WorkerState)
@@ -162,7 +163,8 @@ class EngineThread(QThread):
 
     def execute(self, command: object) -> None:
         handlers = {StartTraining: self.train, SampleRequest: self.sample, SaveCheckpoint: self.save_checkpoint,
-                    LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer}
+                    LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
+                    CompareRequest: self.compare}
         try:
             handlers[type(command)](command)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message, the loop survives
@@ -362,9 +364,10 @@ class EngineThread(QThread):
         self.post(StatusMessage(f"sampling {sampling_cfg.n} × {sampling_cfg.sampler.upper()} "
                                 f"{sampling_cfg.steps} steps …"))
         started = time.perf_counter()
-        last_emit = [0.0]
+        last_emit, nfe = [0.0], [0]  # nfe: the last frame's model evaluations, for SamplingFinished
 
         def on_frame(frame: Frame) -> None:
+            nfe[0] = frame.nfe
             now = time.perf_counter()
             if now - last_emit[0] >= SAMPLING_PREVIEW_INTERVAL_S or frame.is_final:
                 last_emit[0] = now
@@ -388,6 +391,9 @@ class EngineThread(QThread):
             self.post(SamplingAborted("error"))
             raise
         elapsed = time.perf_counter() - started
-        self.post(SamplingFinished(trajectory))
+        self.post(SamplingFinished(trajectory, int(nfe[0])))
         self.post(StatusMessage(f"sampled {sampling_cfg.n} in {elapsed:.1f} s ({len(trajectory)} frames recorded, "
                                 f"{trajectory.nbytes / 2**20:.1f} MB)"))
+
+    def compare(self, command: CompareRequest) -> None:  # the job lives in gui/compare_job.py
+        run_comparison(self, command)

@@ -1,49 +1,33 @@
-"""Sampling tab: run DDPM / DDIM on the worker's model, watch it denoise, then scrub the recorded trajectory.
+"""Sampling tab: run any engine sampler on the worker's model, watch it denoise, then scrub the recorded trajectory.
 
 While a run is in flight the worker sends a throttled preview (predicted x0 for images, the current x_t for 2-D
-points). When it finishes, the panel holds the recorded :class:`~engine.samplers.Trajectory` and the shared
-timeline ranges over its frames; :meth:`SamplingPanel.on_timeline` only *indexes* the trajectory (nothing is
-recomputed). Images show x_t, the predicted x0 and the predicted noise side by side; clicking a sample follows that
-one sample large through the timeline. 2-D data (gui/panels/sampling_points.py) shows x_t with the paths of a dozen
-points and the predicted x0 as faint points.
+points). When it finishes, the panel holds the recorded :class:`~engine.samplers.Trajectory` and the shared timeline
+ranges over its frames; :meth:`SamplingPanel.on_timeline` only *indexes* the trajectory (nothing is recomputed). The
+views (gui/panels/sampling_views.py) show x_t, the predicted x0 and noise, or one followed sample, or 2-D points.
 """
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QToolButton,
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
 from engine.config import ExperimentConfig, SamplingConfig
 from gui import theme as _theme
 from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFrame
 from gui.panels.base import Panel, TimelineSpec
-from gui.panels.sampling_points import ReverseProcessPlot
-from gui.widgets.image_view import ImageGridView, ImageView
+from gui.panels.sampler_fields import SamplerMenu, frame_label, nfe_text, uses_eta
+from gui.panels.sampling_views import SamplingViews
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
 
 MAX_IMAGES = 1024
 MAX_POINTS = 100_000
-VIEWS = ("x_t", "x0_pred", "eps_pred")
-VIEW_TITLES = {"x_t": "x_t — current sample", "x0_pred": "predicted clean sample x₀",
-               "eps_pred": "predicted noise ε"}
-VIEW_CAPTIONS = {"x_t": "values over [−1, 1]", "x0_pred": "values over [−1, 1]", "eps_pred": "values over [−3, 3]"}
-
-
-def frame_label(step: int, num_steps: int, t_index: int) -> str:
-    """Timeline readout for one recorded frame, in the paper's convention: t = 1..T for the noisy states (schedule
-    index ``t_index`` is the paper's t = t_index + 1, as in the exported GIF captions) and t = 0 for the finished
-    sample (``t_index`` is -1)."""
-    if t_index < 0:
-        return f"step {step}/{num_steps} · t = 0 · final sample"
-    return f"step {step}/{num_steps} · t = {t_index + 1}"
 
 
 class SamplingPanel(Panel):
@@ -69,29 +53,22 @@ class SamplingPanel(Panel):
 
     # ================================================================== construction
     def _build(self) -> None:
-        self.sampler_combo = QComboBox()
-        self.sampler_combo.addItem("DDIM", "ddim")
-        self.sampler_combo.addItem("DDPM", "ddpm")
-        self.sampler_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        self.sampler_combo.setMinimumWidth(84)
-        self.sampler_combo.setToolTip("DDPM: ancestral sampling, stochastic (Ho et al. 2020). DDIM: deterministic at η = 0, "
-                                      "and good with few steps (Song et al. 2021).")
+        self.sampler_combo = SamplerMenu()  # every engine sampler, choice help as tooltips
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, 1000)
-        self.steps_spin.setToolTip("Number of model evaluations (≤ the schedule's T); fewer steps skip timesteps")
+        self.steps_spin.setToolTip(self.tr("Sampler steps (≤ the model's T): one model evaluation each, two for Heun"))
         self.eta_spin = QDoubleSpinBox()
         self.eta_spin.setRange(0.0, 1.0)
         self.eta_spin.setSingleStep(0.1)
-        self.eta_spin.setDecimals(2)
-        self.eta_spin.setToolTip("DDIM stochasticity η: 0 = deterministic, 1 = DDPM-like noise (Song et al. Eq. 16)")
+        self.eta_spin.setToolTip(self.tr("DDIM stochasticity η: 0 = deterministic, 1 = DDPM-like noise (Song et al. "
+                                         "Eq. 16); only DDIM uses it"))
         self.n_spin = QSpinBox()
         self.n_spin.setRange(1, MAX_POINTS)
         self.n_spin.setToolTip("How many samples to draw")
-        self.n_spin.setMinimumWidth(84)
-        self.steps_spin.setMinimumWidth(84)
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
-        self.seed_spin.setMinimumWidth(84)
+        for spin in (self.steps_spin, self.n_spin, self.seed_spin):
+            spin.setMinimumWidth(84)
         self.seed_spin.setToolTip("Seed of the starting noise x_T (and of DDPM's noise): same seed, same samples")
         self.dice_button = QToolButton()
         self.dice_button.setIcon(_theme.icon("dice"))
@@ -156,55 +133,28 @@ class SamplingPanel(Panel):
 
         self.follow_label = QLabel("")
         self.follow_label.setProperty("role", "readout")
+        self.nfe_label = QLabel("")
+        self.nfe_label.setProperty("role", "readout")
+        self.nfe_label.setToolTip(self.tr("Model evaluations (NFE) the run used"))
         self.show_all_button = QPushButton("Show all")
         self.show_all_button.setToolTip("Back to the grid of all samples")
         info = QHBoxLayout()
         info.addWidget(self.message_label, 1)
         info.addWidget(self.follow_label)
+        info.addWidget(self.nfe_label)
         info.addWidget(self.show_all_button)
 
-        # --- image views: three grids (all samples) and three singles (the followed sample)
-        self.grids: dict[str, ImageGridView] = {}
-        self.singles: dict[str, ImageView] = {}
-        grid_page = QWidget()
-        gl = QGridLayout(grid_page)
-        gl.setContentsMargins(0, 0, 0, 0)
-        gl.setSpacing(8)
-        single_page = QWidget()
-        sl = QGridLayout(single_page)
-        sl.setContentsMargins(0, 0, 0, 0)
-        sl.setSpacing(8)
-        for col, key in enumerate(VIEWS):
-            g = ImageGridView(VIEW_TITLES[key], placeholder="run the sampler")
-            g.setToolTip("Click a sample to follow it through the timeline")
-            g.cellClicked.connect(self.select_sample)
-            self.grids[key] = g
-            gl.addWidget(g, 0, col)
-            gl.setColumnStretch(col, 1)
-            s = ImageView(VIEW_TITLES[key], placeholder="")
-            s.setToolTip("Click to go back to all samples")
-            s.clicked.connect(self.show_all)
-            self.singles[key] = s
-            sl.addWidget(s, 0, col)
-            sl.setColumnStretch(col, 1)
-        for key in VIEWS:
-            self.grids[key].set_caption(VIEW_CAPTIONS[key])
-            self.singles[key].set_caption(VIEW_CAPTIONS[key])
-        self.image_stack = QStackedWidget()
-        self.image_stack.addWidget(grid_page)
-        self.image_stack.addWidget(single_page)
-
-        self.points_plot = ReverseProcessPlot()
-
-        self.view_stack = QStackedWidget()
-        self.view_stack.addWidget(self.image_stack)
-        self.view_stack.addWidget(self.points_plot)
+        self.views = SamplingViews()
+        self.views.cellClicked.connect(self.select_sample)
+        self.views.singleClicked.connect(self.show_all)
+        # the views' parts, by the names tests and the export wiring know them
+        self.grids, self.singles, self.points_plot = self.views.grids, self.views.singles, self.views.points_plot
 
         frame = QFrame()
         frame.setProperty("role", "card")
         fl = QVBoxLayout(frame)
         fl.setContentsMargins(8, 8, 8, 8)
-        fl.addWidget(self.view_stack)
+        fl.addWidget(self.views)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 8, 10, 8)
@@ -271,8 +221,7 @@ class SamplingPanel(Panel):
         self._last_sampling_cfg = dataclasses.replace(s)
         blockers = [QSignalBlocker(w) for w in (self.sampler_combo, self.steps_spin, self.eta_spin, self.n_spin,
                                                  self.seed_spin, self.ema_check)]
-        idx = self.sampler_combo.findData(s.sampler)
-        self.sampler_combo.setCurrentIndex(max(0, idx))
+        self.sampler_combo.set_sampler(s.sampler)
         self.steps_spin.setMaximum(max(self._max_steps(), 1))
         self.steps_spin.setValue(int(s.steps))
         self.eta_spin.setValue(float(s.eta))
@@ -293,12 +242,10 @@ class SamplingPanel(Panel):
         """The form's values over the experiment's sampling section."""
         base = self._config.sampling
         try:
-            cfg = self._get_config() if self._get_config is not None else None
-            if cfg is not None:
-                base = cfg.sampling
+            base = self._get_config().sampling if self._get_config is not None else base
         except Exception:  # noqa: BLE001 - an invalid dock config does not block sampling the current model
             pass
-        return dataclasses.replace(base, sampler=self.sampler_combo.currentData(), steps=self.steps_spin.value(),
+        return dataclasses.replace(base, sampler=self.sampler_combo.sampler(), steps=self.steps_spin.value(),
                                    eta=self.eta_spin.value(), n=self.n_spin.value(), seed=self.seed_spin.value(),
                                    use_ema=self.ema_check.isChecked())
 
@@ -346,14 +293,14 @@ class SamplingPanel(Panel):
         if not 0 <= index < n:
             return
         self._selected = int(index)
-        self.image_stack.setCurrentIndex(1)
+        self.views.follow(True)
         if self.trajectory is not None:
             self._show_frame(self._position)
         self._sync()
 
     def show_all(self) -> None:
         self._selected = None
-        self.image_stack.setCurrentIndex(0)
+        self.views.follow(False)
         if self.trajectory is not None:
             self._show_frame(self._position)
         self._sync()
@@ -365,7 +312,7 @@ class SamplingPanel(Panel):
     def _on_model_changed(self, facts: ModelFacts) -> None:
         self._model = facts
         kind = facts.kind
-        self.view_stack.setCurrentWidget(self.points_plot if kind == "points" else self.image_stack)
+        self.views.show_kind(kind)  # (follows the model: a 2-D model shows the plot before its first run)
         self.steps_spin.setMaximum(max(1, facts.timesteps))
         self.n_spin.setMaximum(MAX_IMAGES if kind == "images" else MAX_POINTS)
         if not self._sampling and self.trajectory is None:
@@ -379,32 +326,18 @@ class SamplingPanel(Panel):
         step, total = frame.step, frame.total
         self.progress_bar.setRange(0, max(1, total))
         self.progress_bar.setValue(min(step, total))
-        arr = np.asarray(frame.preview)
-        if arr.dtype == np.uint8:
-            self.view_stack.setCurrentWidget(self.image_stack)
-            self.image_stack.setCurrentIndex(0)
-            self.grids["x0_pred"].set_images(arr)
-            self.grids["x_t"].set_images(None)
-            self.grids["eps_pred"].set_images(None)
-            self.grids["x_t"].set_placeholder(f"sampling… step {step}/{total}")
-            self.grids["eps_pred"].set_placeholder("recording…")
-        else:
-            self.view_stack.setCurrentWidget(self.points_plot)
-            self.points_plot.show_live(arr, step, total)
+        self.views.show_live(np.asarray(frame.preview), step, total)
 
     def _on_finished(self, finished: SamplingFinished) -> None:
         trajectory = finished.trajectory
         self._sampling = False
         self.trajectory = trajectory
-        self.points_plot.forget()
+        self.nfe_label.setText(nfe_text(finished.nfe) if finished.nfe else "")
         n = self._sample_count()
         if self._selected is not None and self._selected >= n:
             self._selected = None
-            self.image_stack.setCurrentIndex(0)
-        for key in ("x_t", "eps_pred"):
-            self.grids[key].set_placeholder("run the sampler")
-        if trajectory is not None and trajectory.kind == "points":
-            self.points_plot.prepare(trajectory)
+            self.views.follow(False)
+        self.views.start_trajectory(trajectory)
         self.progress_bar.setValue(self.progress_bar.maximum())
         cfg = self._run_cfg
         what = f"{cfg.n} × {cfg.sampler.upper()} {cfg.steps} steps, seed {cfg.seed}" if cfg else "samples"
@@ -442,26 +375,9 @@ class SamplingPanel(Panel):
     def _show_frame(self, index: int) -> None:
         traj = self.trajectory
         frame = traj.frame(index)
-        sel = self._selected
-        shown = {"x_t": frame.x_t, "x0_pred": frame.x0_pred, "eps_pred": frame.eps_pred}
         label = frame_label(frame.step, traj.num_steps, frame.t)
-        if traj.kind == "images":
-            self.view_stack.setCurrentWidget(self.image_stack)
-            if sel is not None:
-                shown = {k: v[sel] for k, v in shown.items()}
-                for key in VIEWS:
-                    self.singles[key].set_image(shown[key])
-                    self.singles[key].set_title(f"{VIEW_TITLES[key]} · sample #{sel}")
-            else:
-                ncol = math.ceil(math.sqrt(len(frame.x_t)))
-                for key in VIEWS:
-                    self.grids[key].set_images(shown[key], ncol=ncol)
-            self.follow_label.setText(label)
-        else:
-            self.view_stack.setCurrentWidget(self.points_plot)
-            self.points_plot.show_frame(traj, index, label)
-            self.follow_label.setText(label)
-        self._displayed = {k: np.asarray(v) for k, v in shown.items()}
+        self._displayed = self.views.show_frame(traj, index, self._selected, label)
+        self.follow_label.setText(label)
 
     def displayed_frame(self) -> dict[str, np.ndarray]:
         """The arrays on screen: x_t, x0_pred, eps_pred (all samples, or the followed one)."""
@@ -469,7 +385,7 @@ class SamplingPanel(Panel):
 
     def _sync(self) -> None:
         has_model = self._model is not None
-        ddim = self.sampler_combo.currentData() == "ddim"
+        ddim = uses_eta(self.sampler_combo.sampler())
         self.eta_spin.setEnabled(ddim)
         self.eta_label.setEnabled(ddim)
         self.run_button.setEnabled(has_model and not self._sampling and self.worker.state() != "stopping")

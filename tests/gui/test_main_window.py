@@ -14,7 +14,8 @@ from engine.config import ExperimentConfig
 def test_window_opens_with_tabs_and_dock(main_window):
     w = main_window
     assert w.windowTitle() == "Diffusion Lab"
-    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["Schedule", "Forward", "Training", "Sampling"]
+    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["Schedule", "Forward", "Training", "Sampling",
+                                                                  "Compare"]
     docks = {d.windowTitle(): d for d in w.findChildren(QDockWidget)}
     assert "Experiment" in docks and docks["Experiment"].isVisible()
     assert "Timeline" in docks and docks["Timeline"].isVisible()
