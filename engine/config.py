@@ -162,6 +162,7 @@ class TrainingConfig:
 class SamplingConfig:
     sampler: Sampler = setting(
         "ddim", label="Sampler", help="How the reverse process steps from x_T to x_0", cli_flag="--sampler",
+        choice_labels={"ddpm": "DDPM", "ddim": "DDIM", "dpmpp_2m": "DPM++ (2M)", "euler": "Euler", "heun": "Heun"},
         choice_help={
             "ddpm": "Ancestral sampling (Ho et al. 2020, Algorithm 2): stochastic, one evaluation per step",
             "ddim": "DDIM (Song et al. 2021, Eq. 12): deterministic at η = 0, stochastic up to η = 1",

@@ -12,18 +12,13 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from engine.config_fields import field_spec
 
-#: menu names for samplers whose config metadata has no choice label (the metadata's label wins when it has one)
-SAMPLER_NAMES = {"ddpm": "DDPM", "ddim": "DDIM", "dpmpp_2m": "DPM++ (2M)", "euler": "Euler", "heun": "Heun"}
-
-
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SamplerMenu", text)
 
 
 def sampler_name(sampler: str) -> str:
     """The short display name of a sampler (``dpmpp_2m`` -> ``DPM++ (2M)``)."""
-    label = field_spec("sampling.sampler").choice_labels.get(sampler)
-    return label or SAMPLER_NAMES.get(sampler, sampler.upper())
+    return field_spec("sampling.sampler").choice_label(sampler)
 
 
 def uses_eta(sampler: str) -> bool:
