@@ -30,6 +30,7 @@ from gui.events import (CheckpointLoaded, CheckpointSaved, DeviceChanged, JobFai
                         ModelFacts, PreviewReady, RunFinished, SampleRequest, SamplingAborted, SamplingFinished,
                         SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, TrainingProgress, UseTrainer,
                         WorkerState)
+from gui.events import LAB2D_EVENTS  # the 2-D lab's answers, all on lab2dResult
 from gui.worker_jobs import EngineThread, RunControl, running_threads, same_architecture, user_message
 
 __all__ = ["EngineWorker", "default_torch_threads", "same_architecture", "user_message"]
@@ -98,6 +99,7 @@ class EngineWorker(QObject):
     checkpointLoaded = Signal(object)  # CheckpointLoaded
     modelChanged = Signal(object)  # ModelFacts
     error = Signal(object)  # JobFailed
+    lab2dResult = Signal(object)  # one of LAB2D_EVENTS (FieldReady, ErrorCurveReady, ExactSamplesReady...)
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -105,7 +107,7 @@ class EngineWorker(QObject):
                  RunFinished: "trainingFinished", SamplingFrame: "samplingProgress",
                  SamplingFinished: "samplingFinished", SamplingAborted: "samplingAborted",
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
-                 ModelFacts: "modelChanged", JobFailed: "error"}
+                 ModelFacts: "modelChanged", JobFailed: "error", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult")}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -235,6 +237,10 @@ class EngineWorker(QObject):
 
     def set_trainer(self, trainer) -> None:  # noqa: ANN001 - engine.training.Trainer
         self._submit(UseTrainer(trainer))
+
+    def submit_lab2d(self, command: object) -> None:
+        """Queue a 2-D lab command (gui/events.py: LAB2D_COMMANDS); its answer arrives on ``lab2dResult``."""
+        self._submit(command)
 
     # -------------------------------------------------------------- delivery (GUI thread)
     def post(self, event: object) -> None:

@@ -21,6 +21,7 @@ from gui.events import (MID_RUN_COMMANDS, CheckpointLoaded, CheckpointSaved, Dev
                         LoadCheckpoint, ModelFacts, PreviewReady, Quit, RunFinished, SampleRequest, SamplingAborted,
                         SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, UseTrainer,
                         WorkerState)
+from gui.events import LAB2D_COMMANDS  # the 2-D lab's requests (gui/lab2d_worker.py)
 from gui.metrics_batcher import MetricsBatcher, history_batch
 
 if TYPE_CHECKING:  # annotations only
@@ -162,7 +163,8 @@ class EngineThread(QThread):
 
     def execute(self, command: object) -> None:
         handlers = {StartTraining: self.train, SampleRequest: self.sample, SaveCheckpoint: self.save_checkpoint,
-                    LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer}
+                    LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
+                    **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
         try:
             handlers[type(command)](command)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message, the loop survives
@@ -391,3 +393,12 @@ class EngineThread(QThread):
         self.post(SamplingFinished(trajectory))
         self.post(StatusMessage(f"sampled {sampling_cfg.n} in {elapsed:.1f} s ({len(trajectory)} frames recorded, "
                                 f"{trajectory.nbytes / 2**20:.1f} MB)"))
+
+    # -------------------------------------------------------------- 2-D lab
+    def lab2d(self, command: object) -> None:
+        """A 2-D lab request (gui/lab2d_worker.py); served between two training steps too."""
+        from gui.lab2d_worker import answer
+
+        event = answer(self.trainer, command, lambda: self.quit_requested)
+        if event is not None:
+            self.post(event)
