@@ -24,6 +24,7 @@ from gui import theme as _theme
 from gui.events import CheckpointLoaded, DeviceChanged
 from gui.panels.base import DatasetProvider, Panel, TimelineSpec, schedule_for
 from gui.panels.forward import ForwardPanel
+from gui.panels.lab2d import Lab2DPanel
 from gui.panels.sampling import SamplingPanel
 from gui.panels.schedule import SchedulePanel
 from gui.panels.training import TrainingPanel
@@ -90,6 +91,9 @@ class MainWindow(QMainWindow):
                                      self.sampling_panel]
         for panel, title in zip(self._panels, ("Schedule", "Forward", "Training", "Sampling")):
             self.tabs.addTab(panel, title)
+        self.lab2d_panel = self._build_panel("2-D lab", lambda: Lab2DPanel(self._engine(), self.config))
+        self._panels.append(self.lab2d_panel)
+        self.tabs.addTab(self.lab2d_panel, self.tr("2-D lab"))
         self.setCentralWidget(self.tabs)
 
         # ---- timeline dock
