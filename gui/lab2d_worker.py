@@ -131,6 +131,8 @@ def swap_points(trainer: Trainer, request: SwapPoints) -> PointsSwapped | None:
 
 def answer(trainer: Trainer | None, command: object, should_stop: Callable[[], bool]) -> object | None:
     """The event that answers one lab command (None: nothing to report)."""
+    if isinstance(command, SwapPoints):  # an edit made before its run built a trainer: that run read the file
+        return swap_points(trainer, command) if trainer is not None and trainer.dataset.kind == "points" else None
     trainer = points_trainer(trainer)
     if isinstance(command, FieldRequest):
         return field(trainer, command)
@@ -138,6 +140,4 @@ def answer(trainer: Trainer | None, command: object, should_stop: Callable[[], b
         return error_curve(trainer, command)
     if isinstance(command, ExactSampleRequest):
         return exact_samples(trainer, command, should_stop)
-    if isinstance(command, SwapPoints):
-        return swap_points(trainer, command)
     raise TypeError(f"not a 2-D lab command: {type(command).__name__}")

@@ -27,7 +27,7 @@ from engine.config import ExperimentConfig
 from engine.presets import switch_dataset
 from gui import jobs
 from gui.events import (ErrorCurveReady, ErrorCurveRequest, ExactSampleRequest, ExactSamplesReady, FieldReady,
-                        FieldRequest, ModelFacts, PointsSwapped, SwapPoints)
+                        FieldRequest, ModelFacts, PointsSwapped, SwapPoints, WorkerState)
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram
 from gui.widgets.draw_canvas import STARTERS, DrawCanvas, save_points
@@ -66,6 +66,7 @@ class Lab2DPanel(Panel):
         self.last_field: FieldReady | None = None
         self.last_curve: ErrorCurveReady | None = None
         self.last_samples: ExactSamplesReady | None = None
+        self._started_run = False  # this tab started the worker's latest run (on the drawing)
         self._build()
         self._connect()
         self._timer = QTimer(self)
@@ -175,8 +176,10 @@ class Lab2DPanel(Panel):
         right_layout = QVBoxLayout(right)
         right_layout.addLayout(field_row)
         right_layout.addLayout(options)
-        right_layout.addWidget(self.field_view, 3)
-        right_layout.addLayout(bottom, 2)
+        right_layout.addWidget(self.field_view, 1)
+        right_layout.addLayout(bottom)
+        for plot in (self.curve_plot, self.histogram):  # the field is the main view: these stay small
+            plot.setFixedHeight(220)
 
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
@@ -210,7 +213,7 @@ class Lab2DPanel(Panel):
         self.worker.lab2dResult.connect(self._on_result)
         self.worker.modelChanged.connect(self._on_model_changed)
         self.worker.progress.connect(lambda _: self._mark_dirty())
-        self.worker.trainingStateChanged.connect(lambda _: self._sync())
+        self.worker.trainingStateChanged.connect(self._on_state)
         self.worker.error.connect(self._on_error)
 
     # ================================================================== Panel protocol
@@ -237,7 +240,9 @@ class Lab2DPanel(Panel):
 
     def _on_drawing_changed(self) -> None:
         self._sync()
-        if self._trains_drawing() and len(self.canvas.points()) >= 2:
+        # while our run starts, the model in the facts is still the previous one: write the file all the same
+        starting = self._started_run and self.worker.state() != "idle"
+        if (starting or self._trains_drawing()) and len(self.canvas.points()) >= 2:
             save_points(self.canvas.points(), drawing_path())
             self.worker.submit_lab2d(SwapPoints(str(drawing_path())))
 
@@ -298,6 +303,7 @@ class Lab2DPanel(Panel):
                 self._show_message(self.tr("Another training run is in progress; stop it first."), "warning")
             return
         save_points(points, drawing_path())
+        self._started_run = True
         self.worker.start_training(self.train_config())
         self._show_message(self.tr("Training on {0} drawn points; edit the drawing to continue on new points.")
                            .format(len(points)))
@@ -382,6 +388,11 @@ class Lab2DPanel(Panel):
     def _on_model_changed(self, facts: ModelFacts) -> None:
         self._set_timesteps(int(facts.timesteps))
         self._mark_dirty()
+        self._sync()
+
+    def _on_state(self, event: WorkerState) -> None:
+        if event.state == "idle":
+            self._started_run = False
         self._sync()
 
     def _on_error(self, _event: object) -> None:

@@ -41,7 +41,7 @@ class FieldView(pg.PlotWidget):
         item.getViewBox().setAspectLocked(True)
         self.heatmap = pg.ImageItem(axisOrder="row-major")
         self.heatmap.setColorMap(pg.colormap.get("inferno"))
-        self.heatmap.setOpacity(0.75)
+        self.heatmap.setOpacity(0.55)  # the arrows stay readable over it
         self.heatmap.setZValue(-10)
         self.noised = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(200, 200, 200, 110))
         self.learned = ArrowFieldItem()
