@@ -26,11 +26,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from gui import jobs
-from gui.events import (CheckpointLoaded, CheckpointSaved, DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch,
-                        ModelFacts, PreviewReady, RunFinished, SampleRequest, SamplingAborted, SamplingFinished,
-                        SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, TrainingProgress, UseTrainer,
-                        WorkerState)
-from gui.events import LAB2D_EVENTS  # the 2-D lab's answers, all on lab2dResult
+from gui.events import (LAB2D_EVENTS, CheckpointLoaded, CheckpointSaved, DeviceChanged, JobFailed, LoadCheckpoint,
+                        MetricsBatch, ModelFacts, PreviewReady, RunFinished, SampleRequest, SamplingAborted,
+                        SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage,
+                        TrainingProgress, UseTrainer, WorkerState)
 from gui.worker_jobs import EngineThread, RunControl, running_threads, same_architecture, user_message
 
 __all__ = ["EngineWorker", "default_torch_threads", "same_architecture", "user_message"]

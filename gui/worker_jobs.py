@@ -17,11 +17,10 @@ from PySide6.QtCore import QThread
 
 from engine.errors import TrainingStopped, UserError
 from engine.session import Control
-from gui.events import (MID_RUN_COMMANDS, CheckpointLoaded, CheckpointSaved, DeviceChanged, JobFailed,
-                        LoadCheckpoint, ModelFacts, PreviewReady, Quit, RunFinished, SampleRequest, SamplingAborted,
-                        SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, UseTrainer,
-                        WorkerState)
-from gui.events import LAB2D_COMMANDS  # the 2-D lab's requests (gui/lab2d_worker.py)
+from gui.events import (LAB2D_COMMANDS, MID_RUN_COMMANDS, CheckpointLoaded, CheckpointSaved, DeviceChanged,
+                        JobFailed, LoadCheckpoint, ModelFacts, PreviewReady, Quit, RunFinished, SampleRequest,
+                        SamplingAborted, SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining,
+                        StatusMessage, UseTrainer, WorkerState)
 from gui.metrics_batcher import MetricsBatcher, history_batch
 
 if TYPE_CHECKING:  # annotations only

@@ -17,7 +17,7 @@ from engine.exact import empirical_denoiser, grid_points, nearest_distance
 from engine.presets import quick_config
 from engine.schedules import NoiseSchedule
 from gui.events import ErrorCurveReady, ExactSamplesReady, FieldReady, PointsSwapped
-from gui.panels.lab2d import GRID, Lab2DPanel, drawing_path
+from gui.panels.lab2d import FIELD_INTERVAL_MS, GRID, Lab2DPanel, drawing_path
 from gui.widgets.draw_canvas import standardized
 
 
@@ -42,9 +42,25 @@ def stroke(qtbot, canvas, positions: list[QPoint]) -> None:
     qtbot.mouseRelease(viewport, Qt.LeftButton, pos=positions[-1])
 
 
+def drawn_pixels(canvas) -> int:
+    """How many pixels of the canvas show the points' colour."""
+    image = canvas.grab().toImage()
+    ptr = image.convertToFormat(image.Format.Format_RGB32).constBits()
+    rgb = np.frombuffer(ptr, np.uint8).reshape(image.height(), image.width(), 4)[..., 2::-1].astype(int)
+    return int(((rgb[..., 2] > 150) & (rgb[..., 2] - rgb[..., 0] > 60)).sum())
+
+
 def test_tab_is_in_the_window(main_window):
     titles = [main_window.tabs.tabText(i) for i in range(main_window.tabs.count())]
     assert titles[-1] == "2-D lab" and main_window.lab2d_panel in main_window.panels()
+
+
+def test_t_slider_follows_the_shared_timeline_and_back(main_window, lab, qtbot):
+    main_window.timeline.set_position(250)
+    assert lab.t_slider.value() == 250 and lab.t_label.text() == "t = 250 / 1000"
+    lab.t_slider.setValue(40)
+    assert main_window.timeline.position() == 40
+    assert lab.field_request().t == 40  # the worker's field is asked at the paper's t
 
 
 def test_brush_strokes_add_density_points_per_step_and_undo_clear_erase(lab, qtbot):
@@ -62,12 +78,13 @@ def test_brush_strokes_add_density_points_per_step_and_undo_clear_erase(lab, qtb
     for step, c in enumerate(centres):  # each step's points lie inside the brush around that step's position
         assert (np.linalg.norm(points[5 * step:5 * step + 5] - c, axis=1) <= 0.25 + 1e-9).all()
     assert lab.count_label.text() == "20 points"
+    assert drawn_pixels(canvas) > 0
 
     qtbot.mouseClick(lab.undo_button, Qt.LeftButton)
     assert len(canvas.points()) == 0
     stroke(qtbot, canvas, positions)
     qtbot.mouseClick(lab.clear_button, Qt.LeftButton)
-    assert len(canvas.points()) == 0
+    assert len(canvas.points()) == 0 and drawn_pixels(canvas) == 0
     qtbot.mouseClick(lab.undo_button, Qt.LeftButton)
     assert len(canvas.points()) == 20
 
@@ -148,7 +165,8 @@ def test_field_of_a_trained_model_matches_engine_exact(main_window, lab, qtbot):
     shown = lab.field_view.heatmap_image  # row iy, column ix is the grid point (-3 + ix h, -3 + iy h)
     np.testing.assert_allclose(shown, diff.reshape(GRID, GRID), rtol=1e-5)
     h = 6.0 / (GRID - 1)
-    assert np.allclose(grid[5 * GRID + 7].numpy(), [-3 + 7 * h, -3 + 5 * h]) and shown[5, 7] == event.error[5 * GRID + 7]
+    assert np.allclose(grid[5 * GRID + 7].numpy(), [-3 + 7 * h, -3 + 5 * h])
+    assert shown[5, 7] == event.error[5 * GRID + 7]
 
     # the arrows start on the grid and point along x0 - x_t; in score mode along -eps / sqrt(1 - alpha_bar)
     shafts = lab.field_view.learned.segments[:n]
@@ -196,5 +214,17 @@ def test_editing_the_drawing_continues_the_run_on_the_new_points(main_window, la
     np.testing.assert_allclose(trainer.dataset.x.numpy(), standardized(lab.canvas.points()), atol=1e-6)
     step = swapped.step
     qtbot.waitUntil(lambda: trainer.step_count > step + 5, timeout=30000)  # the same run keeps stepping
+
+    # while it trains, the visible tab's field follows it: a few updates a second, never a flood
+    start = len(results)
+    qtbot.wait(2000)
+    fields = [e for e in results[start:] if isinstance(e, FieldReady)]
+    assert 2 <= len(fields) <= 2 * 1000 / FIELD_INTERVAL_MS + 1
+    assert fields[-1].step > fields[0].step  # newer weights each time
+    main_window.tabs.setCurrentWidget(main_window.training_panel)  # hidden: no more field requests
+    qtbot.waitUntil(lambda: lab._field_sent_at is None, timeout=5000)
+    start = len(results)
+    qtbot.wait(1000)
+    assert not [e for e in results[start:] if isinstance(e, FieldReady)]
     with qtbot.waitSignal(worker.trainingFinished, timeout=30000):
         qtbot.mouseClick(lab.stop_button, Qt.LeftButton)
