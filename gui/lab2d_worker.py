@@ -101,14 +101,15 @@ def exact_samples(trainer: Trainer, request: ExactSampleRequest,
     data = _training_points(trainer)
     steps = min(int(request.steps), trainer.schedule.timesteps)
     results = []
-    for denoiser, device in ((empirical_denoiser(data, trainer.schedule), "cpu"), (_learned(trainer), "cpu")):
+    for denoiser in (empirical_denoiser(data, trainer.schedule), _learned(trainer)):  # both take CPU float64
         frames = run_sampler(denoiser, trainer.schedule, (int(request.n), 2), sampler="ddim", steps=steps, eta=0.0,
-                             seed=int(request.seed), device=device)
-        last = None
-        for last in frames:
+                             seed=int(request.seed), device="cpu")
+        final = None
+        for frame in frames:
             if should_stop():
                 return None
-        samples = last.x_t.to(torch.float64)
+            final = frame
+        samples = final.x_t.to(torch.float64)
         results.append((samples, nearest_distance(samples, data)))
     (exact_x, exact_d), (model_x, model_d) = results
     return ExactSamplesReady(step=int(trainer.step_count), model_samples=_f32(model_x), exact_samples=_f32(exact_x),

@@ -99,7 +99,7 @@ class Lab2DPanel(Panel):
         self.clear_button = QPushButton(tr("Clear"))
         self.starter_combo = QComboBox()
         self.starter_combo.addItem(tr("Starter…"), "")
-        for name, label in zip(STARTERS, (tr("smiley"), tr("letter A"), tr("ring"))):
+        for name, label in zip(STARTERS, (tr("smiley"), tr("letter A"), tr("ring")), strict=True):
             self.starter_combo.addItem(label, name)
         self.save_button = QPushButton(tr("Save…"))
         self.open_button = QPushButton(tr("Open…"))
