@@ -1,9 +1,9 @@
 """2-D lab tab: draw a point set, train on it, and hold the learned denoiser against the exact one.
 
-Left, a :class:`~gui.widgets.draw_canvas.DrawCanvas`. "Train on drawing" writes the drawing to the app folder as a
-points .csv and starts the worker's usual training on it (the Experiment dock's settings moved to that file by
-``switch_dataset``); editing the drawing while that model trains or sits there sends :class:`SwapPoints`, and the
-worker reloads the file into the trainer between two steps: training continues on the new points.
+Left, the canvas and its tools (gui/panels/lab2d_drawing.py). "Train on drawing" writes the drawing to the app
+folder as a points .csv and starts the worker's usual training on it (the Experiment dock's settings moved to that
+file by ``switch_dataset``); editing the drawing while that model trains or sits there sends :class:`SwapPoints`, and
+the worker reloads the file into the trainer between two steps: training continues on the new points.
 
 Right, the field at the paper's t (slider, kept in step with the shared timeline): the worker computes the learned
 and the exact denoiser (engine.exact) on a grid and the panel draws arrows, the error heatmap and the noised data.
@@ -19,18 +19,17 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QGridLayout,
-                               QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QSpinBox, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QSlider, QSplitter, QVBoxLayout, QWidget)
 
 from engine.config import ExperimentConfig
 from engine.presets import switch_dataset
-from gui import jobs
 from gui.events import (ErrorCurveReady, ErrorCurveRequest, ExactSampleRequest, ExactSamplesReady, FieldReady,
                         FieldRequest, ModelFacts, PointsSwapped, SwapPoints, WorkerState)
 from gui.panels.base import Panel, TimelineSpec
+from gui.panels.lab2d_drawing import DrawingTools
 from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram
-from gui.widgets.draw_canvas import STARTERS, DrawCanvas, save_points
+from gui.widgets.draw_canvas import save_points
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -46,13 +45,6 @@ def drawing_path() -> Path:
     from engine.appdirs import app_dir
 
     return app_dir() / "lab2d" / "drawing.csv"
-
-
-def _read_points(path: str) -> np.ndarray:
-    """Short job: a points file as the model would see it (standardized by load_points_file)."""
-    from engine.data.toy2d import load_points_file
-
-    return load_points_file(Path(path)).x.numpy().astype(np.float64)
 
 
 class Lab2DPanel(Panel):
@@ -78,31 +70,8 @@ class Lab2DPanel(Panel):
     # ================================================================== construction
     def _build(self) -> None:
         tr = self.tr
-        self.canvas = DrawCanvas()
-        self.draw_button = QPushButton(tr("Draw"))
-        self.erase_button = QPushButton(tr("Erase"))
-        self.tool_group = QButtonGroup(self)
-        for b in (self.draw_button, self.erase_button):
-            b.setCheckable(True)
-            self.tool_group.addButton(b)
-        self.draw_button.setChecked(True)
-        self.brush_spin = QDoubleSpinBox()
-        self.brush_spin.setRange(0.05, 1.5)
-        self.brush_spin.setSingleStep(0.05)
-        self.brush_spin.setValue(self.canvas.brush_size)
-        self.brush_spin.setToolTip(tr("Brush radius, in the canvas's units"))
-        self.density_spin = QSpinBox()
-        self.density_spin.setRange(1, 100)
-        self.density_spin.setValue(self.canvas.density)
-        self.density_spin.setToolTip(tr("Points added per stroke step (each mouse move while drawing)"))
-        self.undo_button = QPushButton(tr("Undo"))
-        self.clear_button = QPushButton(tr("Clear"))
-        self.starter_combo = QComboBox()
-        self.starter_combo.addItem(tr("Starter…"), "")
-        for name, label in zip(STARTERS, (tr("smiley"), tr("letter A"), tr("ring")), strict=True):
-            self.starter_combo.addItem(label, name)
-        self.save_button = QPushButton(tr("Save…"))
-        self.open_button = QPushButton(tr("Open…"))
+        self.drawing = DrawingTools()
+        self.canvas = self.drawing.canvas
         self.train_button = QPushButton(tr("Train on drawing"))
         self.train_button.setProperty("role", "primary")
         self.train_button.setToolTip(tr("Train a model on the drawn points with the Experiment dock's settings; "
@@ -110,18 +79,6 @@ class Lab2DPanel(Panel):
         self.stop_button = QPushButton(tr("Stop"))
         self.count_label = QLabel()
 
-        tools = QGridLayout()
-        tools.addWidget(self.draw_button, 0, 0)
-        tools.addWidget(self.erase_button, 0, 1)
-        tools.addWidget(QLabel(tr("Size")), 0, 2)
-        tools.addWidget(self.brush_spin, 0, 3)
-        tools.addWidget(QLabel(tr("Density")), 0, 4)
-        tools.addWidget(self.density_spin, 0, 5)
-        tools.addWidget(self.undo_button, 1, 0)
-        tools.addWidget(self.clear_button, 1, 1)
-        tools.addWidget(self.starter_combo, 1, 2, 1, 2)
-        tools.addWidget(self.save_button, 1, 4)
-        tools.addWidget(self.open_button, 1, 5)
         run_row = QHBoxLayout()
         run_row.addWidget(self.train_button)
         run_row.addWidget(self.stop_button)
@@ -129,8 +86,7 @@ class Lab2DPanel(Panel):
         run_row.addWidget(self.count_label)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.canvas, 1)
-        left_layout.addLayout(tools)
+        left_layout.addWidget(self.drawing, 1)
         left_layout.addLayout(run_row)
 
         self.t_slider = QSlider(Qt.Horizontal)
@@ -192,15 +148,7 @@ class Lab2DPanel(Panel):
 
     def _connect(self) -> None:
         self.canvas.pointsChanged.connect(self._on_drawing_changed)
-        self.tool_group.buttonToggled.connect(lambda *_: setattr(self.canvas, "erasing",
-                                                                 self.erase_button.isChecked()))
-        self.brush_spin.valueChanged.connect(lambda v: setattr(self.canvas, "brush_size", float(v)))
-        self.density_spin.valueChanged.connect(lambda v: setattr(self.canvas, "density", int(v)))
-        self.undo_button.clicked.connect(self.canvas.undo)
-        self.clear_button.clicked.connect(self.canvas.clear_points)
-        self.starter_combo.activated.connect(self._on_starter)
-        self.save_button.clicked.connect(self.save_dialog)
-        self.open_button.clicked.connect(self.open_dialog)
+        self.drawing.message.connect(self._show_message)
         self.train_button.clicked.connect(self.train_on_drawing)
         self.stop_button.clicked.connect(self.worker.stop)
         self.t_slider.valueChanged.connect(self._on_t_changed)
@@ -229,15 +177,9 @@ class Lab2DPanel(Panel):
 
     def shutdown(self) -> None:
         self._timer.stop()
-        jobs.shutdown(self)
+        self.drawing.shutdown()
 
     # ================================================================== drawing
-    def _on_starter(self, index: int) -> None:
-        name = self.starter_combo.itemData(index)
-        if name:
-            self.canvas.load_starter(name)
-        self.starter_combo.setCurrentIndex(0)
-
     def _on_drawing_changed(self) -> None:
         self._sync()
         # while our run starts, the model in the facts is still the previous one: write the file all the same
@@ -245,39 +187,6 @@ class Lab2DPanel(Panel):
         if (starting or self._trains_drawing()) and len(self.canvas.points()) >= 2:
             save_points(self.canvas.points(), drawing_path())
             self.worker.submit_lab2d(SwapPoints(str(drawing_path())))
-
-    def save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save drawing"), "drawing.csv",
-                                              self.tr("Points (*.csv *.points.npy)"),
-                                              options=QFileDialog.DontUseNativeDialog)
-        if path:
-            self.save_to(path)
-
-    def save_to(self, path: str | Path) -> Path | None:
-        points = self.canvas.points()
-        if len(points) < 2:
-            self._show_message(self.tr("Draw at least 2 points first."), "warning")
-            return None
-        try:
-            written = save_points(points, path)
-        except OSError as exc:
-            self._show_message(self.tr("Cannot save: {0}").format(exc), "error")
-            return None
-        self._show_message(self.tr("Saved {0} points to {1} (train it with: diffusion-lab train --dataset {1})")
-                           .format(len(points), written))
-        return written
-
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open points"), "",
-                                              self.tr("Points (*.csv *.txt *.points.npy)"),
-                                              options=QFileDialog.DontUseNativeDialog)
-        if path:
-            self.open_file(path)
-
-    def open_file(self, path: str | Path) -> None:
-        """Load a points file (a short job); it arrives standardized, as the model would see it."""
-        jobs.run("lab2d-open", _read_points, str(path), owner=self, on_done=self.canvas.set_points,
-                 on_error=lambda message: self._show_message(message, "error"), expected=(OSError,))
 
     # ================================================================== training
     def _trains_drawing(self) -> bool:
@@ -401,7 +310,6 @@ class Lab2DPanel(Panel):
     def _sync(self) -> None:
         n = len(self.canvas.points())
         self.count_label.setText(self.tr("{0} points").format(n))
-        self.undo_button.setEnabled(self.canvas.can_undo())
         running = self.worker.state() in ("running", "paused")
         self.stop_button.setEnabled(running)
         has_model = self._has_points_model()

@@ -65,8 +65,8 @@ def test_t_slider_follows_the_shared_timeline_and_back(main_window, lab, qtbot):
 
 def test_brush_strokes_add_density_points_per_step_and_undo_clear_erase(lab, qtbot):
     canvas = lab.canvas
-    lab.density_spin.setValue(5)
-    lab.brush_spin.setValue(0.25)
+    lab.drawing.density_spin.setValue(5)
+    lab.drawing.brush_spin.setValue(0.25)
     centre = canvas.rect().center()
     positions = [centre + QPoint(dx, 0) for dx in (0, 15, 30, 45)]
     edits = []
@@ -80,17 +80,17 @@ def test_brush_strokes_add_density_points_per_step_and_undo_clear_erase(lab, qtb
     assert lab.count_label.text() == "20 points"
     assert drawn_pixels(canvas) > 0
 
-    qtbot.mouseClick(lab.undo_button, Qt.LeftButton)
+    qtbot.mouseClick(lab.drawing.undo_button, Qt.LeftButton)
     assert len(canvas.points()) == 0
     stroke(qtbot, canvas, positions)
-    qtbot.mouseClick(lab.clear_button, Qt.LeftButton)
+    qtbot.mouseClick(lab.drawing.clear_button, Qt.LeftButton)
     assert len(canvas.points()) == 0 and drawn_pixels(canvas) == 0
-    qtbot.mouseClick(lab.undo_button, Qt.LeftButton)
+    qtbot.mouseClick(lab.drawing.undo_button, Qt.LeftButton)
     assert len(canvas.points()) == 20
 
     before = canvas.points()
-    lab.brush_spin.setValue(0.5)
-    qtbot.mouseClick(lab.erase_button, Qt.LeftButton)
+    lab.drawing.brush_spin.setValue(0.5)
+    qtbot.mouseClick(lab.drawing.erase_button, Qt.LeftButton)
     assert canvas.erasing
     stroke(qtbot, canvas, [positions[0]])
     left = canvas.points()
@@ -100,10 +100,10 @@ def test_brush_strokes_add_density_points_per_step_and_undo_clear_erase(lab, qtb
 
 @pytest.mark.parametrize("name", ["drawing.csv", "drawing.npy"])
 def test_saved_drawing_is_what_the_loader_and_cli_read(lab, qtbot, tmp_path, name):
-    lab.starter_combo.activated.emit(1)  # smiley
+    lab.drawing.starter_combo.activated.emit(1)  # smiley
     points = lab.canvas.points()
-    assert len(points) == 600 and lab.starter_combo.currentIndex() == 0
-    written = lab.save_to(tmp_path / name)
+    assert len(points) == 600 and lab.drawing.starter_combo.currentIndex() == 0
+    written = lab.drawing.save_to(tmp_path / name)
     assert written.name in ("drawing.csv", "drawing.points.npy")  # a plain .npy would be read as images
     loaded = load_points_file(written).x.numpy()
     np.testing.assert_allclose(loaded, standardized(points), rtol=0, atol=1e-6)
@@ -113,8 +113,10 @@ def test_saved_drawing_is_what_the_loader_and_cli_read(lab, qtbot, tmp_path, nam
     via_cli = load_dataset(DataConfig(dataset=str(written)))
     assert via_cli.kind == "points" and np.allclose(via_cli.x.numpy(), loaded)
 
+    qtbot.mouseClick(lab.drawing.standardize_button, Qt.LeftButton)  # the drawing moves to the model's coordinates
+    np.testing.assert_allclose(lab.canvas.points(), loaded, atol=1e-6)
     lab.canvas.clear_points()
-    lab.open_file(written)
+    lab.drawing.open_file(written)
     qtbot.waitUntil(lambda: len(lab.canvas.points()) == 600, timeout=10000)
     np.testing.assert_allclose(lab.canvas.points(), loaded, atol=1e-6)
 
@@ -126,7 +128,7 @@ def wait_for(qtbot, results: list, kind, predicate=lambda e: True, timeout: int 
 
 def train_tiny(main_window, lab, qtbot, steps: int) -> None:
     main_window.form.set_config(quick_config("moons", steps=steps, preview_every=0))
-    lab.starter_combo.activated.emit(3)  # ring
+    lab.drawing.starter_combo.activated.emit(3)  # ring
     qtbot.mouseClick(lab.train_button, Qt.LeftButton)
 
 
@@ -211,7 +213,7 @@ def test_editing_the_drawing_continues_the_run_on_the_new_points(main_window, la
     train_tiny(main_window, lab, qtbot, steps=1_000_000)
     qtbot.waitUntil(lambda: worker.model() is not None and worker.progress is not None
                     and Path(worker.model().dataset) == drawing_path(), timeout=60000)
-    lab.starter_combo.activated.emit(2)  # letter A replaces the ring while the run goes on
+    lab.drawing.starter_combo.activated.emit(2)  # letter A replaces the ring while the run goes on
     swapped = wait_for(qtbot, results, PointsSwapped)
     assert swapped.points == 600 and worker.state() == "running"
     trainer = worker._thread.trainer
