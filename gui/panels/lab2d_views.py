@@ -39,6 +39,7 @@ class FieldView(pg.PlotWidget):
         item.setMenuEnabled(False)
         item.showGrid(x=True, y=True, alpha=0.12)
         item.getViewBox().setAspectLocked(True)
+        item.setLabel("bottom", self.tr("x (standardized: what the model sees)"))
         self.heatmap = pg.ImageItem(axisOrder="row-major")
         self.heatmap.setColorMap(pg.colormap.get("inferno"))
         self.heatmap.setOpacity(0.55)  # the arrows stay readable over it
@@ -110,6 +111,7 @@ class NearestHistogram(pg.PlotWidget):
         item.setMenuEnabled(False)
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", self.tr("distance to the nearest training point"))
+        item.getAxis("bottom").enableAutoSIPrefix(False)  # "(x0.001)" would crowd out the label
         item.setLabel("left", self.tr("samples"))
         item.addLegend(offset=(-10, 10))
         self.exact_curve = self.plot([0, 1], [0], stepMode="center", pen=pg.mkPen(EXACT_COLOR, width=2),
