@@ -3,6 +3,7 @@ continuing on an edited one), and the field / error / exact-sampling views again
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -222,10 +223,11 @@ def test_editing_the_drawing_continues_the_run_on_the_new_points(main_window, la
     qtbot.waitUntil(lambda: trainer.step_count > step + 5, timeout=30000)  # the same run keeps stepping
 
     # while it trains, the visible tab's field follows it: a few updates a second, never a flood
-    start = len(results)
+    start, began = len(results), time.monotonic()
     qtbot.wait(2000)
+    elapsed_ms = (time.monotonic() - began) * 1000
     fields = [e for e in results[start:] if isinstance(e, FieldReady)]
-    assert 2 <= len(fields) <= 2 * 1000 / FIELD_INTERVAL_MS + 1
+    assert 2 <= len(fields) <= elapsed_ms / FIELD_INTERVAL_MS + 2  # one per timer tick at most (+ one in flight)
     assert fields[-1].step > fields[0].step  # newer weights each time
     main_window.tabs.setCurrentWidget(main_window.training_panel)  # hidden: no more field requests
     qtbot.waitUntil(lambda: lab._field_sent_at is None, timeout=5000)
