@@ -158,3 +158,31 @@ def grid_points(n: int, extent: float = 3.0) -> torch.Tensor:
     axis = torch.linspace(-extent, extent, n, dtype=torch.float64)
     yy, xx = torch.meshgrid(axis, axis, indexing="ij")
     return torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1)
+
+
+def score_from_eps(eps: torch.Tensor, alpha_bar: float) -> torch.Tensor:
+    """The score grad log q(x_t) from a noise prediction: -eps / sqrt(1 - alpha_bar_t) (Tweedie, as above)."""
+    return -eps / math.sqrt(max(1.0 - alpha_bar, 1e-300))
+
+
+def curve_timesteps(timesteps: int, count: int) -> list[int]:
+    """``count`` (or fewer, without repeats) schedule indices spread evenly over 0..timesteps-1, both ends kept."""
+    if timesteps < 1 or count < 1:
+        raise ValueError(f"need timesteps >= 1 and count >= 1, got {timesteps} and {count}")
+    if count == 1:
+        return [timesteps - 1]
+    return sorted({round(i * (timesteps - 1) / (count - 1)) for i in range(count)})
+
+
+def field_error_curve(learned: Denoiser, exact: Denoiser, grid: torch.Tensor, timesteps: list[int]) -> torch.Tensor:
+    """Mean over ``grid`` of |x0_learned - x0_exact| (Euclidean norm per point) at each schedule index, float64.
+
+    How far a trained denoiser is from the one it converges to, per noise level: large at small t, where the exact
+    one snaps to the nearest training point and a smooth network cannot."""
+    out = torch.empty(len(timesteps), dtype=torch.float64)
+    for i, t in enumerate(timesteps):
+        with torch.no_grad():
+            learned_x0 = learned(grid, int(t))[0].detach().to("cpu", torch.float64)
+            exact_x0 = exact(grid, int(t))[0].detach().to("cpu", torch.float64)
+        out[i] = (learned_x0 - exact_x0).norm(dim=1).mean()
+    return out

@@ -240,3 +240,92 @@ class CompareFinished:
 
     runs: tuple
     reason: str = "finished"
+
+
+# ============================================================================================== 2-D lab
+# The 2-D lab tab (gui/panels/lab2d.py) asks the worker, which holds the model, for fields and samples; all of them
+# are served between two training steps, so the view follows a model while it trains.
+@dataclass(frozen=True)
+class FieldRequest:
+    """The denoiser on an n x n grid over [-extent, extent]^2 at the paper's ``t`` (1..T), learned and exact."""
+
+    t: int
+    grid: int = 24
+    extent: float = 3.0
+    exact: bool = True
+
+
+@dataclass(frozen=True)
+class FieldReady:
+    """A :class:`FieldRequest` answered. Arrays are float32; rows of ``grid`` run x fastest (engine.exact.grid_points).
+    The exact parts are None when not requested; ``error`` is |learned x0 - exact x0| per grid point."""
+
+    t: int
+    step: int
+    grid_size: int
+    extent: float
+    alpha_bar: float
+    grid: np.ndarray  # (n*n, 2)
+    learned_x0: np.ndarray  # (n*n, 2)
+    learned_eps: np.ndarray  # (n*n, 2)
+    exact_x0: np.ndarray | None
+    exact_eps: np.ndarray | None
+    error: np.ndarray | None  # (n*n,)
+    error_mean: float  # NaN without the exact part
+    noised: np.ndarray  # (m, 2) training points noised to t (a fixed draw)
+
+
+@dataclass(frozen=True)
+class ErrorCurveRequest:
+    """Mean |learned x0 - exact x0| over the field's grid at ``count`` values of t."""
+
+    count: int = 20
+    grid: int = 24
+    extent: float = 3.0
+
+
+@dataclass(frozen=True)
+class ErrorCurveReady:
+    step: int
+    t: np.ndarray  # int64 (k,) the paper's t
+    error: np.ndarray  # float64 (k,)
+
+
+@dataclass(frozen=True)
+class ExactSampleRequest:
+    """Sample ``n`` points with the exact denoiser of the training points and with the model (same noise, DDIM)."""
+
+    n: int = 500
+    steps: int = 50
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ExactSamplesReady:
+    """Both sample sets (float32 (n, 2)) and each sample's distance to its nearest training point (float32 (n,))."""
+
+    step: int
+    model_samples: np.ndarray
+    exact_samples: np.ndarray
+    model_nearest: np.ndarray
+    exact_nearest: np.ndarray
+    train_points: int
+
+
+@dataclass(frozen=True)
+class SwapPoints:
+    """The drawing behind the current model changed: reload ``path`` (a points file) into the trainer's data, so a
+    run in progress continues on the new points without restarting."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class PointsSwapped:
+    step: int
+    points: int
+
+
+LAB2D_COMMANDS = (FieldRequest, ErrorCurveRequest, ExactSampleRequest, SwapPoints)
+LAB2D_EVENTS = (FieldReady, ErrorCurveReady, ExactSamplesReady, PointsSwapped)
+MID_RUN_COMMANDS = MID_RUN_COMMANDS + LAB2D_COMMANDS

@@ -25,6 +25,7 @@ from gui.events import CheckpointLoaded, DeviceChanged
 from gui.panels.base import DatasetProvider, Panel, TimelineSpec, schedule_for
 from gui.panels.compare import ComparePanel
 from gui.panels.forward import ForwardPanel
+from gui.panels.lab2d import Lab2DPanel
 from gui.panels.sampling import SamplingPanel
 from gui.panels.schedule import SchedulePanel
 from gui.panels.training import TrainingPanel
@@ -94,6 +95,9 @@ class MainWindow(QMainWindow):
         self.compare_panel = self._build_panel("Compare", lambda: ComparePanel(self._engine(), self.config))
         self._panels.append(self.compare_panel)
         self.tabs.addTab(self.compare_panel, "Compare")
+        self.lab2d_panel = self._build_panel("2-D lab", lambda: Lab2DPanel(self._engine(), self.config))
+        self._panels.append(self.lab2d_panel)
+        self.tabs.addTab(self.lab2d_panel, self.tr("2-D lab"))
         self.setCentralWidget(self.tabs)
 
         # ---- timeline dock

@@ -26,10 +26,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from gui import jobs
-from gui.events import (CheckpointLoaded, CheckpointSaved, CompareFinished, CompareProgress, CompareRequest,
-                        DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch, ModelFacts, PreviewReady, RunFinished,
-                        SampleRequest, SamplingAborted, SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining,
-                        StatusMessage, TrainingProgress, UseTrainer, WorkerState)
+from gui.events import (LAB2D_EVENTS, CheckpointLoaded, CheckpointSaved, CompareFinished, CompareProgress,
+                        CompareRequest, DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch, ModelFacts,
+                        PreviewReady, RunFinished, SampleRequest, SamplingAborted, SamplingFinished, SamplingFrame,
+                        SaveCheckpoint, StartTraining, StatusMessage, TrainingProgress, UseTrainer, WorkerState)
 from gui.worker_jobs import EngineThread, RunControl, running_threads, same_architecture, user_message
 
 __all__ = ["EngineWorker", "default_torch_threads", "same_architecture", "user_message"]
@@ -100,6 +100,7 @@ class EngineWorker(QObject):
     error = Signal(object)  # JobFailed
     compareProgress = Signal(object)  # CompareProgress
     compareFinished = Signal(object)  # CompareFinished
+    lab2dResult = Signal(object)  # one of LAB2D_EVENTS (FieldReady, ErrorCurveReady, ExactSamplesReady...)
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -108,7 +109,7 @@ class EngineWorker(QObject):
                  SamplingFinished: "samplingFinished", SamplingAborted: "samplingAborted",
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
-                 CompareFinished: "compareFinished"}
+                 CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult")}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -247,6 +248,10 @@ class EngineWorker(QObject):
 
     def set_trainer(self, trainer) -> None:  # noqa: ANN001 - engine.training.Trainer
         self._submit(UseTrainer(trainer))
+
+    def submit_lab2d(self, command: object) -> None:
+        """Queue a 2-D lab command (gui/events.py: LAB2D_COMMANDS); its answer arrives on ``lab2dResult``."""
+        self._submit(command)
 
     # -------------------------------------------------------------- delivery (GUI thread)
     def post(self, event: object) -> None:

@@ -18,10 +18,10 @@ from PySide6.QtCore import QThread
 from engine.errors import TrainingStopped, UserError
 from engine.session import Control
 from gui.compare_job import run_comparison
-from gui.events import (MID_RUN_COMMANDS, CheckpointLoaded, CheckpointSaved, CompareRequest, DeviceChanged, JobFailed,
-                        LoadCheckpoint, ModelFacts, PreviewReady, Quit, RunFinished, SampleRequest, SamplingAborted,
-                        SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, UseTrainer,
-                        WorkerState)
+from gui.events import (LAB2D_COMMANDS, MID_RUN_COMMANDS, CheckpointLoaded, CheckpointSaved, CompareRequest,
+                        DeviceChanged, JobFailed, LoadCheckpoint, ModelFacts, PreviewReady, Quit, RunFinished,
+                        SampleRequest, SamplingAborted, SamplingFinished, SamplingFrame, SaveCheckpoint,
+                        StartTraining, StatusMessage, UseTrainer, WorkerState)
 from gui.metrics_batcher import MetricsBatcher, history_batch
 
 if TYPE_CHECKING:  # annotations only
@@ -164,7 +164,7 @@ class EngineThread(QThread):
     def execute(self, command: object) -> None:
         handlers = {StartTraining: self.train, SampleRequest: self.sample, SaveCheckpoint: self.save_checkpoint,
                     LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
-                    CompareRequest: self.compare}
+                    CompareRequest: self.compare, **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
         try:
             handlers[type(command)](command)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message, the loop survives
@@ -397,3 +397,12 @@ class EngineThread(QThread):
 
     def compare(self, command: CompareRequest) -> None:  # the job lives in gui/compare_job.py
         run_comparison(self, command)
+
+    # -------------------------------------------------------------- 2-D lab
+    def lab2d(self, command: object) -> None:
+        """A 2-D lab request (gui/lab2d_worker.py); served between two training steps too."""
+        from gui.lab2d_worker import answer
+
+        event = answer(self.trainer, command, lambda: self.quit_requested)
+        if event is not None:
+            self.post(event)

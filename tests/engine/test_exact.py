@@ -122,3 +122,36 @@ def test_grid_points_layout_and_bad_input() -> None:
         exact.grid_points(1)
     with pytest.raises(ValueError, match="schedule index"):
         exact.empirical_denoiser(torch.zeros(3, 2), NoiseSchedule("linear", 10))(torch.zeros(1, 2), 10)
+
+
+def test_score_from_eps_is_the_gaussian_score() -> None:
+    # data = {0}: q(x_t) = N(0, (1 - ab) I), score -x / (1 - ab); the exact eps there is x / sqrt(1 - ab)
+    schedule = NoiseSchedule("linear", 100)
+    x_t = torch.tensor([[0.3, -1.2], [2.0, 0.5]], dtype=torch.float64)
+    _, eps = exact.empirical_denoiser(torch.zeros(1, 2, dtype=torch.float64), schedule)(x_t, 40)
+    ab = float(schedule.alpha_bar[40])
+    torch.testing.assert_close(exact.score_from_eps(eps, ab), -x_t / (1 - ab))
+
+
+def test_curve_timesteps_spreads_indices_without_repeats() -> None:
+    assert exact.curve_timesteps(1000, 5) == [0, 250, 500, 749, 999]
+    assert exact.curve_timesteps(3, 20) == [0, 1, 2]
+    assert exact.curve_timesteps(50, 1) == [49]
+    with pytest.raises(ValueError):
+        exact.curve_timesteps(0, 3)
+
+
+def test_field_error_curve_is_the_mean_x0_distance_per_t() -> None:
+    schedule = NoiseSchedule("linear", 200)
+    data = torch.tensor([[-1.0, 0.0], [1.0, 0.5], [0.2, -1.5]], dtype=torch.float64)
+    grid = exact.grid_points(7, 2.5)
+    exact_denoise = exact.empirical_denoiser(data, schedule)
+    shrink = lambda x, t: (0.5 * x, x)  # noqa: E731 - a stand-in "learned" denoiser
+    ts = [0, 60, 199]
+    got = exact.field_error_curve(shrink, exact_denoise, grid, ts)
+    for i, t in enumerate(ts):
+        ab = float(schedule.alpha_bar[t])
+        want = np.linalg.norm(0.5 * grid.numpy() - brute_force_posterior_mean(grid.numpy(), data.numpy(), ab),
+                              axis=1).mean()
+        assert got[i].item() == pytest.approx(want, rel=1e-9)
+    assert exact.field_error_curve(exact_denoise, exact_denoise, grid, ts).abs().max().item() == 0.0

@@ -1,0 +1,144 @@
+"""The 2-D lab's requests, answered on the worker thread (gui/worker_jobs.py calls :func:`answer`).
+
+All tensor work of the lab happens here, next to the model: the learned and the exact denoiser on a grid, the
+error-vs-t curve, exact vs model samples and their nearest-training-point distances. Only numpy arrays leave, in
+the frozen events of gui/events.py. No Qt here.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+import torch
+
+from engine.errors import UserError
+from gui.events import (ErrorCurveReady, ErrorCurveRequest, ExactSampleRequest, ExactSamplesReady, FieldReady,
+                        FieldRequest, PointsSwapped, SwapPoints)
+
+if TYPE_CHECKING:
+    from engine.training import Trainer
+
+NOISED_POINTS = 800  # training points shown noised to t under the field
+NOISED_SEED = 7  # one fixed draw, so moving t moves the same points
+
+
+def points_trainer(trainer: Trainer | None) -> Trainer:
+    if trainer is None:
+        raise UserError("no model yet: train one on a drawing (2-D lab) or on a 2-D set first")
+    if trainer.dataset.kind != "points":
+        raise UserError("the 2-D lab needs a model trained on 2-D points; this one was trained on images")
+    return trainer
+
+
+def _learned(trainer: Trainer) -> Callable:
+    """The EMA network as a float64-in / float64-out denoiser on the CPU, like the exact one."""
+    denoise = trainer.denoiser(use_ema=True)
+
+    def learned(x: torch.Tensor, t: int) -> tuple[torch.Tensor, torch.Tensor]:
+        with torch.no_grad():
+            x0, eps = denoise(x.to(trainer.device, torch.float32), t)
+        return x0.to("cpu", torch.float64), eps.to("cpu", torch.float64)
+
+    return learned
+
+
+def _training_points(trainer: Trainer) -> torch.Tensor:
+    return trainer.dataset.x.detach().to("cpu", torch.float64)
+
+
+def _f32(x: torch.Tensor) -> np.ndarray:
+    return x.detach().to("cpu", torch.float32).numpy()
+
+
+def field(trainer: Trainer, request: FieldRequest) -> FieldReady:
+    from engine.exact import empirical_denoiser, grid_points
+
+    T = trainer.schedule.timesteps
+    if not 1 <= request.t <= T:
+        raise UserError(f"t must be in [1, {T}] for this model, got {request.t}")
+    index = request.t - 1  # the engine's schedule index of the paper's t
+    alpha_bar = float(trainer.schedule.alpha_bar[index])
+    grid = grid_points(int(request.grid), float(request.extent))
+    learned_x0, learned_eps = _learned(trainer)(grid, index)
+    data = _training_points(trainer)
+    exact_x0 = exact_eps = error = None
+    error_mean = math.nan
+    if request.exact:
+        exact_x0, exact_eps = empirical_denoiser(data, trainer.schedule)(grid, index)
+        error = (learned_x0 - exact_x0).norm(dim=1)
+        error_mean = float(error.mean())
+    generator = torch.Generator().manual_seed(NOISED_SEED)
+    shown = data[torch.randperm(len(data), generator=generator)[:NOISED_POINTS]]
+    noise = torch.randn(shown.shape, generator=generator, dtype=torch.float64)
+    noised = math.sqrt(alpha_bar) * shown + math.sqrt(1.0 - alpha_bar) * noise  # Ho et al. 2020, Eq. 4
+    return FieldReady(t=int(request.t), step=int(trainer.step_count), grid_size=int(request.grid),
+                      extent=float(request.extent), alpha_bar=alpha_bar, grid=_f32(grid),
+                      learned_x0=_f32(learned_x0), learned_eps=_f32(learned_eps),
+                      exact_x0=None if exact_x0 is None else _f32(exact_x0),
+                      exact_eps=None if exact_eps is None else _f32(exact_eps),
+                      error=None if error is None else _f32(error), error_mean=error_mean, noised=_f32(noised))
+
+
+def error_curve(trainer: Trainer, request: ErrorCurveRequest) -> ErrorCurveReady:
+    from engine.exact import curve_timesteps, empirical_denoiser, field_error_curve, grid_points
+
+    indices = curve_timesteps(trainer.schedule.timesteps, int(request.count))
+    exact = empirical_denoiser(_training_points(trainer), trainer.schedule)
+    errors = field_error_curve(_learned(trainer), exact, grid_points(int(request.grid), float(request.extent)),
+                               indices)
+    return ErrorCurveReady(step=int(trainer.step_count), t=np.asarray(indices, dtype=np.int64) + 1,
+                           error=errors.numpy().astype(np.float64))
+
+
+def exact_samples(trainer: Trainer, request: ExactSampleRequest,
+                  should_stop: Callable[[], bool]) -> ExactSamplesReady | None:
+    """Both samplers from the same starting noise; None when ``should_stop`` says so between steps."""
+    from engine.exact import empirical_denoiser, nearest_distance
+    from engine.samplers import run_sampler
+
+    data = _training_points(trainer)
+    steps = min(int(request.steps), trainer.schedule.timesteps)
+    results = []
+    for denoiser in (empirical_denoiser(data, trainer.schedule), _learned(trainer)):  # both take CPU float64
+        frames = run_sampler(denoiser, trainer.schedule, (int(request.n), 2), sampler="ddim", steps=steps, eta=0.0,
+                             seed=int(request.seed), device="cpu")
+        final = None
+        for frame in frames:
+            if should_stop():
+                return None
+            final = frame
+        samples = final.x_t.to(torch.float64)
+        results.append((samples, nearest_distance(samples, data)))
+    (exact_x, exact_d), (model_x, model_d) = results
+    return ExactSamplesReady(step=int(trainer.step_count), model_samples=_f32(model_x), exact_samples=_f32(exact_x),
+                             model_nearest=_f32(model_d), exact_nearest=_f32(exact_d), train_points=len(data))
+
+
+def swap_points(trainer: Trainer, request: SwapPoints) -> PointsSwapped | None:
+    """Reload the drawing into the trainer that trains on it (standardized exactly as when the run started);
+    None when the current model trains on something else."""
+    from engine.data.toy2d import load_points_file
+
+    if Path(trainer.config.data.dataset) != Path(request.path):
+        return None
+    data_cfg, seed = trainer.config.data, trainer.config.training.seed
+    dataset = load_points_file(Path(request.path), int(data_cfg.max_items), int(seed))
+    trainer.dataset = dataset
+    trainer._data = dataset.x.to(trainer.device)  # what Trainer._batch draws from
+    return PointsSwapped(step=int(trainer.step_count), points=len(dataset))
+
+
+def answer(trainer: Trainer | None, command: object, should_stop: Callable[[], bool]) -> object | None:
+    """The event that answers one lab command (None: nothing to report)."""
+    if isinstance(command, SwapPoints):  # an edit made before its run built a trainer: that run read the file
+        return swap_points(trainer, command) if trainer is not None and trainer.dataset.kind == "points" else None
+    trainer = points_trainer(trainer)
+    if isinstance(command, FieldRequest):
+        return field(trainer, command)
+    if isinstance(command, ErrorCurveRequest):
+        return error_curve(trainer, command)
+    if isinstance(command, ExactSampleRequest):
+        return exact_samples(trainer, command, should_stop)
+    raise TypeError(f"not a 2-D lab command: {type(command).__name__}")
