@@ -13,7 +13,7 @@ import torch
 NOT_INSTALLED = "diffusers not installed"
 
 try:  # pragma: no cover - depends on the optional extra
-    import diffusers  # noqa: F401
+    import diffusers
     from diffusers import DDIMScheduler, DDPMScheduler, UNet2DModel
 
     AVAILABLE = True
@@ -23,14 +23,14 @@ except Exception:  # noqa: BLE001 - ImportError or a broken install
     VERSION = None
 
 
-def _build(width: int, channels: int, size: int, layers: int = 2) -> "torch.nn.Module":
+def _build(width: int, channels: int, size: int, layers: int = 2) -> torch.nn.Module:
     return UNet2DModel(sample_size=size, in_channels=channels, out_channels=channels,
                        block_out_channels=(width, 2 * width, 2 * width), layers_per_block=layers,
                        down_block_types=("DownBlock2D", "DownBlock2D", "AttnDownBlock2D"),
                        up_block_types=("AttnUpBlock2D", "UpBlock2D", "UpBlock2D"), norm_num_groups=8)
 
 
-def matched_unet(target_params: int, channels: int, size: int) -> tuple["torch.nn.Module", dict]:
+def matched_unet(target_params: int, channels: int, size: int) -> tuple[torch.nn.Module, dict]:
     """The 3-level UNet2DModel (widths w, 2w, 2w; attention at the coarsest level; 2 blocks per level, diffusers'
     default) whose parameter count is nearest ``target_params``; w a multiple of 8."""
     best = None
@@ -65,7 +65,8 @@ class PeerTrainer:
         self.scheduler = DDPMScheduler(num_train_timesteps=timesteps, beta_schedule="linear", beta_start=1e-4,
                                        beta_end=0.02, clip_sample=True)
         self.opt = torch.optim.AdamW(self.model.parameters(), lr=lr)
-        self.batch_size, self.lr, self.warmup, self.ema_decay, self.clip = batch_size, lr, warmup_steps, ema_decay, grad_clip
+        self.batch_size, self.lr, self.warmup = batch_size, lr, warmup_steps
+        self.ema_decay, self.clip = ema_decay, grad_clip
         self.timesteps = timesteps
         self.gen = torch.Generator().manual_seed(seed + 1)
         self.step_count = 0

@@ -35,7 +35,7 @@ def loadavg() -> list[float] | None:
         return None
 
 
-def _clean(obj):  # noqa: ANN001, ANN202 - JSON-safe floats (inf/nan -> strings)
+def _clean(obj):
     if isinstance(obj, dict):
         return {str(k): _clean(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -49,7 +49,7 @@ def _clean(obj):  # noqa: ANN001, ANN202 - JSON-safe floats (inf/nan -> strings)
     return obj
 
 
-def classifier():  # noqa: ANN201
+def classifier():
     """The feature classifier every quality score uses: the shipped resources/data/digit_classifier.safetensors
     (made by ``python -m bench.train_classifier``); returns (model, held-out accuracy, where it came from)."""
     model, meta = metrics.load_classifier()
@@ -57,7 +57,7 @@ def classifier():  # noqa: ANN201
 
 
 # ============================================================================================= 1. digits
-def section_digits(args, state: dict) -> dict:  # noqa: ANN001
+def section_digits(args, state: dict) -> dict:
     from engine.data import images as _images
     from engine.models import count_parameters
     from engine.presets import default_config
@@ -123,7 +123,7 @@ def section_digits(args, state: dict) -> dict:  # noqa: ANN001
 
 
 # ============================================================================================= 2. 2-D points
-def section_points(args, state: dict) -> dict:  # noqa: ANN001
+def section_points(args, state: dict) -> dict:
     from engine.data import fresh_points, sliced_wasserstein
     from engine.presets import default_config
     from engine.samplers import final_sample
@@ -155,7 +155,7 @@ def section_points(args, state: dict) -> dict:  # noqa: ANN001
 
 
 # ============================================================================================= 3. throughput
-def matmul_peak(quick: bool, device: str = "cpu", dtype=torch.float32) -> float:  # noqa: ANN001
+def matmul_peak(quick: bool, device: str = "cpu", dtype=torch.float32) -> float:
     n = 1024 if quick else 2048
     a = torch.randn(n, n, device=device, dtype=dtype)
     b = torch.randn(n, n, device=device, dtype=dtype)
@@ -176,7 +176,7 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def train_flops(model: torch.nn.Module, x: torch.Tensor, call) -> int:  # noqa: ANN001
+def train_flops(model: torch.nn.Module, x: torch.Tensor, call) -> int:
     """FLOPs of one forward + backward (optimizer excluded) counted by torch's FlopCounterMode."""
     from torch.utils.flop_counter import FlopCounterMode
 
@@ -189,7 +189,7 @@ def train_flops(model: torch.nn.Module, x: torch.Tensor, call) -> int:  # noqa: 
     return int(counter.get_total_flops())
 
 
-def _time_steps(step, seconds: float, min_steps: int, device: str = "cpu") -> tuple[int, float]:  # noqa: ANN001
+def _time_steps(step, seconds: float, min_steps: int, device: str = "cpu") -> tuple[int, float]:
     step()  # warm-up
     _sync(device)
     t0 = time.perf_counter()
@@ -201,7 +201,7 @@ def _time_steps(step, seconds: float, min_steps: int, device: str = "cpu") -> tu
     return k, time.perf_counter() - t0
 
 
-def throughput_rows(args, device: str = "cpu", amp: bool = False) -> dict:  # noqa: ANN001
+def throughput_rows(args, device: str = "cpu", amp: bool = False) -> dict:
     from engine.data import images as _images
     from engine.models import count_parameters
     from engine.presets import default_config
@@ -254,7 +254,7 @@ def throughput_rows(args, device: str = "cpu", amp: bool = False) -> dict:  # no
     return out
 
 
-def section_throughput(args, state: dict) -> dict:  # noqa: ANN001
+def section_throughput(args, state: dict) -> dict:
     peak = matmul_peak(args.quick)
     out = throughput_rows(args)
     out["matmul_peak_flops"] = peak
@@ -270,7 +270,7 @@ def section_throughput(args, state: dict) -> dict:  # noqa: ANN001
 
 
 # ============================================================================================= 4. sampling
-def section_sampling(args, state: dict) -> dict:  # noqa: ANN001
+def section_sampling(args, state: dict) -> dict:
     from engine.data import fresh_points, sliced_wasserstein
     from engine.presets import default_config
     from engine.samplers import final_sample, record
@@ -342,15 +342,16 @@ def section_sampling(args, state: dict) -> dict:  # noqa: ANN001
 
 
 # ============================================================================================= 5. window
-def section_window(args, state: dict) -> dict:  # noqa: ANN001
+def section_window(args, state: dict) -> dict:
     """Event-loop lateness of the real MainWindow while its worker trains the digits default at full speed (the
     same probe as tests/gui/test_responsiveness.py), then the same config headless in this process, as the CLI
     trains it (torch's default thread count)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
+        from PySide6.QtWidgets import QApplication
+
         from gui.main_window import MainWindow
         from gui.responsiveness import measure_training
-        from PySide6.QtWidgets import QApplication
     except Exception as exc:  # noqa: BLE001 - the GUI is optional for the benchmark
         return {"status": f"skipped: {type(exc).__name__}: {exc}"}
     from engine.data import images as _images
@@ -393,7 +394,7 @@ def section_window(args, state: dict) -> dict:  # noqa: ANN001
 
 
 # ============================================================================================= 6. GPU
-def section_gpu(args, state: dict) -> dict:  # noqa: ANN001
+def section_gpu(args, state: dict) -> dict:
     if not torch.cuda.is_available():
         return {"status": "skipped: no CUDA device"}
     out = throughput_rows(args, device="cuda", amp=True)
@@ -407,7 +408,7 @@ def section_gpu(args, state: dict) -> dict:  # noqa: ANN001
 
 
 # ============================================================================================= report
-def _fmt(v, spec: str = ".2f") -> str:  # noqa: ANN001
+def _fmt(v, spec: str = ".2f") -> str:
     if v is None:
         return "–"
     if isinstance(v, str):
@@ -415,7 +416,7 @@ def _fmt(v, spec: str = ".2f") -> str:  # noqa: ANN001
     return format(v, spec)
 
 
-def _mark(ok) -> str:  # noqa: ANN001
+def _mark(ok) -> str:
     return "–" if ok is None else ("met" if ok else "**missed**")
 
 
@@ -446,7 +447,7 @@ def evaluate_targets(res: dict) -> list[dict]:
     if isinstance(p, dict) and "moons" in p:
         runs = [r for r in p["moons"]["runs"] if r["budget_s"] <= 10.0] or p["moons"]["runs"][:1]
         best = runs[-1]
-        rows.append({"target": f"moons SW <= 2x floor within 10 s", "measured":
+        rows.append({"target": "moons SW <= 2x floor within 10 s", "measured":
                      f"{best['ratio']:.2f}x at {best['budget_s']:g} s", "met": best["ratio"] <= 2.0})
     t = res.get("throughput")
     if isinstance(t, dict) and t.get("rows"):
@@ -499,7 +500,8 @@ def to_markdown(res: dict) -> str:
                   f"{d['ours_params']:,} params. Peer: "
                   + (f"UNet2DModel {d['peer_model']['params']:,} params ({peer_note})" if "peer_model" in d
                      else peer_note), "",
-                  "| budget | model | steps | FD (x floor) | precision | recall | classes |", "|---|---|---|---|---|---|---|"]
+                  "| budget | model | steps | FD (x floor) | precision | recall | classes |",
+                  "|---|---|---|---|---|---|---|"]
         fl = d["floor"]
         lines.append(f"| – | real held-out vs train (floor) | – | {fl['fd']:.3f} (1.00x) | {fl['precision']:.3f} | "
                      f"{fl['recall']:.3f} | {fl['classes']}/10 |")
@@ -529,7 +531,8 @@ def to_markdown(res: dict) -> str:
                   "", "| size | batch | lab params | lab img/s | lab % peak | diffusers params | diffusers img/s | "
                   "diffusers % peak | lab / diffusers |", "|---|---|---|---|---|---|---|---|---|"]
         for r in t["rows"]:
-            lines.append(f"| {r['image_size']}px | {r['batch_size']} | {r['ours_params']:,} | {r['ours_images_per_s']:.1f} | "
+            lines.append(f"| {r['image_size']}px | {r['batch_size']} | {r['ours_params']:,} | "
+                         f"{r['ours_images_per_s']:.1f} | "
                          f"{r['ours_peak_fraction']:.0%} | " +
                          (f"{r['peer_params']:,} | {r['peer_images_per_s']:.1f} | {r['peer_peak_fraction']:.0%} | "
                           f"{r['ours_vs_peer']:.2f}x |" if "peer_images_per_s" in r else
@@ -598,7 +601,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _write(res: dict, args, started: float, final: bool) -> dict:  # noqa: ANN001
+def _write(res: dict, args, started: float, final: bool) -> dict:
     res = dict(res)
     res["complete"] = final
     res["loadavg_end"] = loadavg()

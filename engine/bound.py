@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from engine.samplers import Denoiser
+from engine.samplers import Denoiser, ddpm_posterior
 from engine.schedules import NoiseSchedule
 
 DECODERS = ("discretized", "gaussian")
@@ -137,6 +137,12 @@ def prior_kl(schedule: NoiseSchedule, x0: torch.Tensor) -> torch.Tensor:
     return gaussian_kl(math.sqrt(ab_T) * x0.to(torch.float64), 1.0 - ab_T, torch.zeros((), dtype=torch.float64), 1.0)
 
 
+def _posterior(schedule: NoiseSchedule, t: int) -> tuple[float, float, float, float]:
+    """(coef_x0, coef_xt, beta_tilde, beta) of q(x_{t-1} | x_t, x_0) at schedule index ``t`` (Eq. 6-7)."""
+    ab = schedule.alpha_bar
+    return ddpm_posterior(float(ab[t]), float(ab[t - 1]) if t >= 1 else 1.0)
+
+
 def model_variance(schedule: NoiseSchedule, t: int, variance: str) -> float:
     """sigma_t^2 of p_theta(x_{t-1} | x_t) at schedule index ``t`` (Ho et al. 2020, Sec. 3.2).
 
@@ -146,9 +152,7 @@ def model_variance(schedule: NoiseSchedule, t: int, variance: str) -> float:
     if variance == "beta":
         return schedule.betas[t].item()
     if variance == "beta_tilde":
-        if t >= 1:
-            return schedule.posterior_variance[t].item()
-        return math.exp(schedule.posterior_log_variance_clipped[0].item())
+        return _posterior(schedule, max(t, 1))[2]
     raise ValueError(f"variance must be one of {', '.join(VARIANCES)}; got {variance!r}")
 
 
@@ -160,9 +164,8 @@ def reverse_kl(schedule: NoiseSchedule, x0: torch.Tensor, x0_pred: torch.Tensor,
     the mean difference is c1 (x_0 - x0_pred) exactly. The posterior variance is beta_tilde_t (Eq. 7)."""
     if not 1 <= t < schedule.timesteps:
         raise ValueError(f"a KL term needs a schedule index in [1, {schedule.timesteps - 1}], got {t}")
-    c1 = schedule.posterior_mean_coef1[t].item()
+    c1, _, var_q, _ = _posterior(schedule, t)
     diff = c1 * (x0.to(torch.float64) - x0_pred.to(torch.float64))
-    var_q = schedule.posterior_variance[t].item()
     return gaussian_kl(diff, var_q, torch.zeros((), dtype=torch.float64), model_variance(schedule, t, variance))
 
 

@@ -5,8 +5,8 @@ Timesteps ``t`` are 0-based indices into the schedule (see engine/schedules.py).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 import torch
 

@@ -88,7 +88,7 @@ class DistributedContext:
         return dist.is_available() and dist.is_initialized()
 
     @classmethod
-    def from_env(cls, environ: dict | None = None) -> "DistributedContext":
+    def from_env(cls, environ: dict | None = None) -> DistributedContext:
         """The context torchrun describes through RANK / WORLD_SIZE / LOCAL_RANK, or a single-process one when they
         are absent or ``WORLD_SIZE <= 1`` (then no process group is ever created)."""
         env = os.environ if environ is None else environ
@@ -109,7 +109,7 @@ class DistributedContext:
         return cls(rank=rank, world_size=world_size, local_rank=local_rank)
 
     # ---------------------------------------------------------------- process group
-    def init(self, device: str = "auto") -> "DistributedContext":
+    def init(self, device: str = "auto") -> DistributedContext:
         """Join the process group: NCCL with ``cuda:LOCAL_RANK`` when CUDA is wanted (``auto``/``cuda``) and present,
         else gloo on the CPU. A no-op for a single-process context. Returns ``self``."""
         if not self.enabled or self.initialized:
@@ -192,7 +192,7 @@ class DistributedContext:
 
 
 # -------------------------------------------------------------------- the trainer
-def distribute_trainer(trainer: "Trainer", ctx: DistributedContext) -> "Trainer":
+def distribute_trainer(trainer: Trainer, ctx: DistributedContext) -> Trainer:
     """Make ``trainer`` one rank of a DistributedDataParallel run (in place; returns it). Identity in one process.
 
     The trainer must already live on ``ctx.device`` (build it with ``device=ctx.device`` after ``ctx.init()``). Works
@@ -236,7 +236,7 @@ class StopVote:
 
     NONE, TIME_BUDGET, INTERRUPTED = 0, 1, 2
 
-    def __init__(self, ctx: DistributedContext, control: "Control", *, time_budget: float = 0.0,
+    def __init__(self, ctx: DistributedContext, control: Control, *, time_budget: float = 0.0,
                  every: int = STOP_SYNC_EVERY):
         self.ctx = ctx
         self.control = control
@@ -261,7 +261,7 @@ class StopVote:
         if self.decision:
             self.control.stop()
 
-    def final_result(self, result: "RunResult") -> "RunResult":
+    def final_result(self, result: RunResult) -> RunResult:
         """The session's result, with the agreed reason when the vote stopped the run."""
         from engine.session import RunResult
 

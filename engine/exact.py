@@ -1,6 +1,7 @@
 """Closed-form denoisers for 2-D data: what a perfect network would predict, to hold the learned one against.
 
-Two exact answers (both follow from q(x_t | x_0) = N(sqrt(alpha_bar_t) x_0, (1 - alpha_bar_t) I), Ho et al. 2020, Eq. 4):
+Two exact answers, both following from q(x_t | x_0) = N(sqrt(alpha_bar_t) x_0, (1 - alpha_bar_t) I)
+(Ho et al. 2020, Eq. 4):
 
 * **A finite point set** {x^(i)} (the training data itself). The posterior over which point was noised is a softmax
   of Gaussian log-likelihoods, so the minimum-MSE denoiser is a weighted mean of the points

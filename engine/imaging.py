@@ -39,7 +39,8 @@ def make_grid(images_uint8: np.ndarray, nrow: int | None = None, padding: int = 
     ``nrow`` is the number of images per row (torchvision's meaning); ``None`` gives a near-square
     ``ceil(sqrt(N))``. ``padding`` pixels of ``pad_value`` separate the cells and frame the border, so
     ``H' = rows * (H + padding) + padding`` and ``W' = nrow * (W + padding) + padding``; unused cells of the last
-    row stay ``pad_value`` (a number, or one value per channel). A channel-less ``(N, H, W)`` stack is treated as ``C = 1``.
+    row stay ``pad_value`` (a number, or one value per channel). A channel-less ``(N, H, W)`` stack is treated as
+    ``C = 1``.
     """
     imgs = np.asarray(images_uint8)
     if imgs.ndim == 3:

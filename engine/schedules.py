@@ -70,7 +70,7 @@ class NoiseSchedule:
 
     # ---------------------------------------------------------------- construction helpers
     @classmethod
-    def from_config(cls, cfg: "ScheduleConfig") -> "NoiseSchedule":
+    def from_config(cls, cfg: ScheduleConfig) -> NoiseSchedule:
         return cls(cfg.kind, cfg.timesteps, cfg.beta_start, cfg.beta_end, cfg.cosine_s, cfg.zero_terminal_snr)
 
     def __len__(self) -> int:
@@ -96,7 +96,7 @@ class NoiseSchedule:
         values = self.on(t.device, dtype)[name][t.long()]
         return values.reshape(-1, *([1] * (ndim - 1)))
 
-    def as_numpy(self) -> dict[str, "object"]:
+    def as_numpy(self) -> dict[str, object]:
         """float64 numpy arrays of every curve, for plots and CSV export."""
         out = {name: getattr(self, name).numpy() for name in self._NAMES}
         out["log_snr"] = self.log_snr.numpy()
@@ -150,7 +150,7 @@ def _make_betas(kind: str, T: int, beta_start: float, beta_end: float, s: float)
 
 
 def _rescale_zero_terminal_snr(betas: torch.Tensor) -> torch.Tensor:
-    """Lin et al. 2024, Algorithm 1: shift and scale sqrt(alpha_bar) so that its last value is 0 and its first is kept."""
+    """Lin et al. 2024, Algorithm 1: shift and scale sqrt(alpha_bar) so its last value is 0 and its first is kept."""
     sqrt_ab = torch.cumprod(1.0 - betas, dim=0).sqrt()
     first, last = sqrt_ab[0].clone(), sqrt_ab[-1].clone()
     if len(betas) == 1:

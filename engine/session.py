@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -133,7 +133,8 @@ class TrainingSession:
                 on_metrics(metrics)
             if on_preview is not None and every and (metrics.step % every == 0 or metrics.step == total):
                 on_preview(metrics.step, trainer.preview())
-            if on_autosave is not None and autosave_every_s > 0 and time.monotonic() - last_autosave >= autosave_every_s:
+            due = autosave_every_s > 0 and time.monotonic() - last_autosave >= autosave_every_s
+            if on_autosave is not None and due:
                 on_autosave(trainer)
                 last_autosave = time.monotonic()
         return RunResult("finished", f"finished {trainer.step_count} steps", trainer.step_count)

@@ -11,8 +11,8 @@ import copy
 import dataclasses
 import math
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -83,7 +83,7 @@ class LossHistory:
                 "wall_time": self.wall_time}
 
     @classmethod
-    def from_dict(cls, raw: dict) -> "LossHistory":
+    def from_dict(cls, raw: dict) -> LossHistory:
         keys = ("step", "loss", "lr", "grad_norm", "wall_time")
         return cls(**{k: list(raw.get(k, [])) for k in keys})
 

@@ -20,7 +20,7 @@ def _read_version() -> str:
         from importlib.metadata import version
 
         return version("diffusion-lab")
-    except Exception:  # not installed and no pyproject next to us
+    except ImportError:  # not installed (PackageNotFoundError is an ImportError) and no pyproject next to us
         return "0.0.0+unknown"
 
 

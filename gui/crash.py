@@ -23,8 +23,16 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit,
-                               QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +207,7 @@ class CrashHandler(QObject):
         self._request.connect(self._present, Qt.QueuedConnection)
 
     # -------------------------------------------------------------- install
-    def install(self) -> "CrashHandler":
+    def install(self) -> CrashHandler:
         if not self._installed:
             self.previous_hook = sys.excepthook
             self.previous_thread_hook = threading.excepthook

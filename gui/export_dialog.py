@@ -250,7 +250,7 @@ class ExportDialog(ExportForm):
         self.shutdown()
         super().reject()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
 

@@ -8,8 +8,23 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine import export as E
 
@@ -333,7 +348,7 @@ class ExportForm(QDialog):
     def _show_background(self) -> None:
         r, g, b = self._background
         fg = "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
-        self.background_button.setText("#%02x%02x%02x" % self._background)
+        self.background_button.setText("#{:02x}{:02x}{:02x}".format(*self._background))
         self.background_button.setStyleSheet(f"background-color: rgb({r},{g},{b}); color: {fg};")
 
     # ---------------------------------------------------------------- options

@@ -7,15 +7,24 @@ the frozen events of gui/events.py. No Qt here.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from engine.errors import UserError
-from gui.events import (ErrorCurveReady, ErrorCurveRequest, ExactSampleRequest, ExactSamplesReady, FieldReady,
-                        FieldRequest, PointsSwapped, SwapPoints)
+from gui.events import (
+    ErrorCurveReady,
+    ErrorCurveRequest,
+    ExactSampleRequest,
+    ExactSamplesReady,
+    FieldReady,
+    FieldRequest,
+    PointsSwapped,
+    SwapPoints,
+)
 
 if TYPE_CHECKING:
     from engine.training import Trainer

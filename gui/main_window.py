@@ -10,18 +10,28 @@ Actions and menus live in gui/window_menus.py, the status bar in gui/status_bar.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSizePolicy,
-                               QTabWidget, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QTabWidget,
+    QWidget,
+)
 
 from engine.config import ExperimentConfig
 from engine.errors import ConfigError
 from gui import theme as _theme
 from gui.events import CheckpointLoaded, DeviceChanged
+from gui.experiment_files import ExperimentFiles, default_experiment
 from gui.panels.base import DatasetProvider, Panel, TimelineSpec, schedule_for
 from gui.panels.compare import ComparePanel
 from gui.panels.forward import ForwardPanel
@@ -30,7 +40,6 @@ from gui.panels.sampling import SamplingPanel
 from gui.panels.schedule import SchedulePanel
 from gui.panels.training import TrainingPanel
 from gui.panels.unavailable import UnavailablePanel
-from gui.experiment_files import ExperimentFiles, default_experiment
 from gui.settings import Settings
 from gui.status_bar import WindowStatusBar
 from gui.widgets.forms import ExperimentForm, describe_device
@@ -137,7 +146,7 @@ class MainWindow(QMainWindow):
 
             worker = EngineWorker(parent=self, warm_up=True)
             worker.start()
-        except Exception as exc:  # noqa: BLE001 - the window must open without the worker
+        except Exception as exc:
             log.exception("engine worker failed to start")
             self.worker_error = f"{type(exc).__name__}: {exc}"
             return None
@@ -152,7 +161,7 @@ class MainWindow(QMainWindow):
     def _build_panel(self, title: str, build: Callable[[], Panel]) -> Panel:
         try:
             return build()
-        except Exception as exc:  # noqa: BLE001 - show why instead of refusing to open
+        except Exception as exc:
             log.exception("%s tab unavailable", title)
             return UnavailablePanel(title, f"{type(exc).__name__}: {exc}")
 
@@ -367,13 +376,13 @@ class MainWindow(QMainWindow):
         s.set_last_experiment_path(self.files.path or "")
         s.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             self._closed = True
             self.timeline.pause()
             try:
                 self.save_settings()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("could not save settings")
             for panel in self._panels:
                 panel.shutdown()
@@ -382,12 +391,12 @@ class MainWindow(QMainWindow):
             if self.worker is not None:
                 try:
                     self.worker.shutdown(timeout_ms=2000)
-                except Exception:  # noqa: BLE001
+                except Exception:
                     log.exception("worker shutdown failed")
             try:  # a clean exit: only a crash leaves an autosave to offer on the next start
                 from engine.autosave import mark_clean_exit
 
                 mark_clean_exit()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("could not clear the autosave")
         event.accept()

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import collections
 import time
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 

@@ -63,7 +63,7 @@ class TrainingMeasurement:
         return self.steps / self.seconds if self.seconds > 0 else 0.0
 
 
-def measure_training(window, cfg, seconds: float, interval_ms: int = 10,  # noqa: ANN001
+def measure_training(window, cfg, seconds: float, interval_ms: int = 10,
                      timeout_s: float | None = None) -> TrainingMeasurement:
     """Train ``cfg`` in ``window``'s worker for ``seconds`` of wall time (the engine's time budget) while probing
     the event loop. The window stays fully live meanwhile (plots, previews, status bar), as for a user."""

@@ -23,8 +23,9 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 DEFAULT_TIMEOUT_S = 120.0
 TRAIN_STEPS = 50
@@ -222,16 +223,16 @@ class _ExceptionRecorder:
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    def __enter__(self) -> "_ExceptionRecorder":
+    def __enter__(self) -> _ExceptionRecorder:
         import threading
 
         self._sys_hook, self._thread_hook = sys.excepthook, threading.excepthook
 
-        def sys_hook(etype, value, tb):  # noqa: ANN001
+        def sys_hook(etype, value, tb):
             self.seen.append(f"{etype.__name__}: {value}")
             self._sys_hook(etype, value, tb)
 
-        def thread_hook(args):  # noqa: ANN001
+        def thread_hook(args):
             self.seen.append(f"{args.exc_type.__name__}: {args.exc_value} (thread {getattr(args.thread, 'name', '?')})")
             self._thread_hook(args)
 

@@ -17,7 +17,7 @@ class Settings:
         self._s = qsettings if qsettings is not None else QSettings()
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Settings":
+    def from_file(cls, path: str | Path) -> Settings:
         return cls(QSettings(str(path), QSettings.IniFormat))
 
     @property

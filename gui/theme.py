@@ -283,7 +283,7 @@ def icon(name: str, color: str | None = None, theme: Theme | None = None) -> QIc
                 renderer.render(painter, QRectF(0, 0, size, size))
                 painter.end()
                 result.addPixmap(pix, QIcon.Disabled)
-        except Exception:  # QtSvg missing in a stripped bundle: fall back to the file itself
+        except Exception:  # noqa: BLE001 - QtSvg missing or broken in a stripped bundle: fall back to the file
             result = QIcon(str(path))
     _icon_cache[key] = result
     return result

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import platform
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -58,7 +59,7 @@ def make_action(window: QWidget, text: str, slot: Callable | None = None, shortc
     return act
 
 
-def install_actions(w: "MainWindow") -> None:
+def install_actions(w: MainWindow) -> None:
     def a(*args: Any) -> QAction:
         return make_action(w, *args)
 
@@ -101,7 +102,7 @@ def install_actions(w: "MainWindow") -> None:
     w.about_action.setMenuRole(QAction.AboutRole)
 
 
-def install_menus(w: "MainWindow") -> None:
+def install_menus(w: MainWindow) -> None:
     mb = w.menuBar()
     file_menu = mb.addMenu("&File")
     file_menu.addAction(w.new_action)
@@ -144,7 +145,7 @@ def install_menus(w: "MainWindow") -> None:
     help_menu.addAction(w.about_action)
 
 
-def install_toolbar(w: "MainWindow") -> None:
+def install_toolbar(w: MainWindow) -> None:
     tb = QToolBar("Main toolbar", w)
     tb.setObjectName("MainToolbar")
     tb.setMovable(False)
@@ -176,7 +177,7 @@ def show_shortcuts(parent: QWidget) -> None:
     box.exec()
 
 
-def about_html(cfg: "ExperimentConfig | None" = None) -> str:
+def about_html(cfg: ExperimentConfig | None = None) -> str:
     import pyqtgraph
     import torch
 

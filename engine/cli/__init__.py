@@ -10,7 +10,7 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from engine.cli import export, field, forward, sample, schedule, train
 from engine.cli.common import CliParser, config_error_line

@@ -8,8 +8,8 @@ import math
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from engine.config import ExperimentConfig
 from engine.config_fields import cli_fields, field_for_flag, flag_for_field

@@ -6,12 +6,27 @@ import sys
 from pathlib import Path
 
 from engine.cli.common import FLOAT, INT, add_config_flags, sampling_trainer, terminal_progress
-from engine.config import DEVICES
 from engine.cli.forward import POINTS_SHOWN
-from engine.export import (SELECT_MODES, VIEWS, WHATS, AnimationOptions, ExportError, animation_format, check_target,
-                           export_forward_animation, export_grid_png, export_loss_csv, export_loss_plot,
-                           export_reverse_animation, export_samples_npy, export_strip_png, export_timelapse,
-                           load_timelapse, record_trajectory)
+from engine.config import DEVICES
+from engine.export import (
+    SELECT_MODES,
+    VIEWS,
+    WHATS,
+    AnimationOptions,
+    ExportError,
+    animation_format,
+    check_target,
+    export_forward_animation,
+    export_grid_png,
+    export_loss_csv,
+    export_loss_plot,
+    export_reverse_animation,
+    export_samples_npy,
+    export_strip_png,
+    export_timelapse,
+    load_timelapse,
+    record_trajectory,
+)
 
 
 def add_parser(sub) -> None:

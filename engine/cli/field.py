@@ -26,9 +26,9 @@ def run(args) -> int:
     import numpy as np
     import torch
 
+    from engine.atomic import atomic_path
     from engine.checkpoint import load_checkpoint, trainer_from_checkpoint
     from engine.exact import empirical_denoiser, grid_points
-    from engine.atomic import atomic_path
 
     out = Path(args.out)
     if out.suffix.lower() != ".npz":

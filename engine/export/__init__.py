@@ -28,16 +28,46 @@ paper's t = 1..T (0 = clean data), see :mod:`.frames`.
 from engine.export.animations import export_forward_animation, export_reverse_animation, export_timelapse
 from engine.export.data import SCHEDULE_CSV_COLUMNS, export_loss_csv, export_samples_npy, schedule_csv
 from engine.export.files import AtomicExport, check_target, io_error_message
-from engine.export.frames import (forward_caption, frame_durations, paper_t, reverse_caption, select_frames,
-                                  strip_positions)
+from engine.export.frames import (
+                                  forward_caption,
+                                  frame_durations,
+                                  paper_t,
+                                  reverse_caption,
+                                  select_frames,
+                                  strip_positions,
+)
 from engine.export.gif import gif_palette
 from engine.export.lossplot import export_loss_plot, loss_svg, render_loss_plot
-from engine.export.options import (ANIMATION_FORMATS, FORMAT_NAMES, GIF_MIN_DELAY_MS, MP4_HINT, SELECT_MODES, VIEWS,
-                                   WHATS, AnimationOptions, Cancel, ExportCancelled, ExportError, ExportResult,
-                                   Progress, animation_format, mp4_available, parse_color)
+from engine.export.options import (
+                                  ANIMATION_FORMATS,
+                                  FORMAT_NAMES,
+                                  GIF_MIN_DELAY_MS,
+                                  MP4_HINT,
+                                  SELECT_MODES,
+                                  VIEWS,
+                                  WHATS,
+                                  AnimationOptions,
+                                  Cancel,
+                                  ExportCancelled,
+                                  ExportError,
+                                  ExportResult,
+                                  Progress,
+                                  animation_format,
+                                  mp4_available,
+                                  parse_color,
+)
 from engine.export.recording import record_trajectory
-from engine.export.render import (auto_scale, caption_band, caption_font_size, image_panel, image_scale,
-                                  scatter_trails_image, text_color, tile_images, view_gap)
+from engine.export.render import (
+                                  auto_scale,
+                                  caption_band,
+                                  caption_font_size,
+                                  image_panel,
+                                  image_scale,
+                                  scatter_trails_image,
+                                  text_color,
+                                  tile_images,
+                                  view_gap,
+)
 from engine.export.stills import export_grid_png, export_strip_png, render_grid
 from engine.export.timelapse import TIMELAPSE_NAME, TimelapseRecorder, load_timelapse
 from engine.export.writers import write_animation

@@ -3,16 +3,28 @@ images or a 2-D point cloud, and a training time-lapse. Each selects frames, dra
 t (see :mod:`engine.export.frames`) and hands them to :func:`engine.export.writers.write_animation`."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
 from engine.export.files import check_target
 from engine.export.frames import forward_caption, frame_durations, plan_timing, reverse_caption, select_frames
 from engine.export.options import AnimationOptions, Cancel, ExportError, ExportResult, Progress, animation_format
-from engine.export.render import (LazyFrames, as_float_tensor, auto_scale, caption_colors, composer, hstack_panels,
-                                  image_panel, image_scale, pick_sample, scatter_trails_image, upscale, view_gap)
+from engine.export.render import (
+    LazyFrames,
+    as_float_tensor,
+    auto_scale,
+    caption_colors,
+    composer,
+    hstack_panels,
+    image_panel,
+    image_scale,
+    pick_sample,
+    scatter_trails_image,
+    upscale,
+    view_gap,
+)
 from engine.export.writers import write_animation
 
 

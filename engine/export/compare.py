@@ -8,17 +8,24 @@ so columns are aligned by t, not by step index: at a given t each column shows i
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from engine.export.files import check_target
 from engine.export.frames import frame_durations, paper_t
 from engine.export.options import Cancel, ExportError, ExportResult, Progress, animation_format
-from engine.export.render import (LazyFrames, caption_band, caption_colors, hstack_panels, image_panel, image_scale,
-                                  scatter_trails_image)
+from engine.export.render import (
+    LazyFrames,
+    caption_band,
+    caption_colors,
+    hstack_panels,
+    image_panel,
+    image_scale,
+    scatter_trails_image,
+)
 from engine.export.writers import write_animation
 
 

@@ -7,7 +7,7 @@ finished sample): :func:`paper_t` is the one conversion.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

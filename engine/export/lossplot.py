@@ -125,8 +125,8 @@ def loss_svg(history, width: int = 800, height: int = 450, background: Any = (25
     """The loss plot of :func:`render_loss_plot` as a standalone SVG document."""
     background = parse_color(background)
     g = _loss_geometry(history, width, height)
-    fg = "#%02x%02x%02x" % text_color(background)
-    bg = "#%02x%02x%02x" % background
+    fg = "#{:02x}{:02x}{:02x}".format(*text_color(background))
+    bg = "#{:02x}{:02x}{:02x}".format(*background)
     l, t, r, b = g.box
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',

@@ -3,14 +3,14 @@ the export errors, colours, and which animation format a file name asks for."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from engine.errors import UserError
-
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -74,7 +74,7 @@ class AnimationOptions:
     extent: float = 4.0
     trails: int = 0
 
-    def validate(self) -> "AnimationOptions":
+    def validate(self) -> AnimationOptions:
         def bad(name: str, message: str) -> ExportError:
             return ExportError(f"{name}: {message}", code=2)
 
@@ -116,7 +116,7 @@ class AnimationOptions:
         self.background = parse_color(self.background)
         return self
 
-    def replace(self, **changes) -> "AnimationOptions":
+    def replace(self, **changes) -> AnimationOptions:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return AnimationOptions(**values)

@@ -3,8 +3,8 @@ and lazily rendered frame sequences. Nothing here writes files."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Callable, Sequence
 
 import numpy as np
 

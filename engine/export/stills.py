@@ -3,16 +3,26 @@ write) and a PNG strip of the forward or reverse process at chosen paper timeste
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from engine.export.files import check_target, write_png
 from engine.export.frames import paper_t, strip_positions
 from engine.export.options import AnimationOptions, ExportError, ExportResult, parse_color
-from engine.export.render import (as_float_tensor, hstack_panels, image_panel, image_scale, label_row, pick_sample,
-                                  samples_kind, scatter_trails_image, upscale)
+from engine.export.render import (
+    as_float_tensor,
+    hstack_panels,
+    image_panel,
+    image_scale,
+    label_row,
+    pick_sample,
+    samples_kind,
+    scatter_trails_image,
+    upscale,
+)
 
 
 def render_grid(samples, *, nrow: int | None = None, padding: int = 2,

@@ -59,7 +59,7 @@ class TimelapseRecorder:
         return path
 
     @classmethod
-    def load(cls, path: str | Path) -> "TimelapseRecorder":
+    def load(cls, path: str | Path) -> TimelapseRecorder:
         frames, steps = load_timelapse(path)
         rec = cls()
         rec.frames, rec.steps = list(frames), list(steps)

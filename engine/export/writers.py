@@ -3,15 +3,22 @@ Pillow, MP4 / H.264 through the optional imageio-ffmpeg. Identical consecutive f
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from engine.export.files import AtomicExport, Ticker, check_target, checked_frame
 from engine.export.gif import write_gif
-from engine.export.options import (GIF_MIN_DELAY_MS, Cancel, ExportError, ExportResult, Progress, animation_format,
-                                   ffmpeg_module)
+from engine.export.options import (
+    GIF_MIN_DELAY_MS,
+    Cancel,
+    ExportError,
+    ExportResult,
+    Progress,
+    animation_format,
+    ffmpeg_module,
+)
 
 
 def write_animation(frames: Sequence[np.ndarray], durations: Sequence[int], out: str | Path,

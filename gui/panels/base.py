@@ -64,7 +64,7 @@ class Panel(QWidget):
     def timeline_spec(self) -> TimelineSpec:
         return TimelineSpec("t", self._config.schedule.timesteps + 1)
 
-    def on_timeline(self, position: int) -> None:  # noqa: D401 - protocol hook
+    def on_timeline(self, position: int) -> None:
         """Show the state at ``position`` (see :class:`TimelineSpec`)."""
 
     def set_config(self, cfg: ExperimentConfig) -> None:
@@ -77,7 +77,7 @@ class Panel(QWidget):
     def schedule(self) -> NoiseSchedule:
         return schedule_for(self._config.schedule)
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001 - gui.theme.Theme
+    def apply_theme(self, theme) -> None:
         """Restyle plots and custom-painted widgets for a new palette."""
 
     def export_sources(self) -> tuple[dict, str | None]:
@@ -95,7 +95,7 @@ class Panel(QWidget):
     _message_role = "dim"
 
     def _show_message(self, text: str, role: str = "dim") -> None:
-        """Show ``text`` with a style role (dim | warning | error | ..., see gui/theme.py) from the theme's stylesheet."""
+        """Show ``text`` with a style role (dim | warning | error | ..., see gui/theme.py) of the stylesheet."""
         self.message_label.setText(text)
         self.message_label.setToolTip(text)
         if role != self._message_role:
@@ -123,7 +123,7 @@ def schedule_for(cfg: ScheduleConfig) -> NoiseSchedule:
 
 
 # ---------------------------------------------------------------------------------------------- datasets
-def _load_dataset(data_cfg, seed: int):  # noqa: ANN001 - engine.config.DataConfig
+def _load_dataset(data_cfg, seed: int):
     try:
         from engine.data import load_dataset
     except ImportError as exc:  # an optional loader dependency is missing: the user can install it
@@ -157,10 +157,10 @@ class DatasetProvider(QObject):
         self._debounce.timeout.connect(self._submit_pending)
 
     @staticmethod
-    def key_of(data_cfg, seed: int) -> str:  # noqa: ANN001
+    def key_of(data_cfg, seed: int) -> str:
         return json.dumps(dataclasses.asdict(data_cfg), sort_keys=True) + f"|seed={int(seed)}"
 
-    def dataset(self):  # noqa: ANN201 - engine.data.Dataset | None
+    def dataset(self):
         return self._dataset
 
     def error(self) -> str | None:

@@ -10,10 +10,22 @@ side by side per t (engine/export/compare.py) as a short job.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.config import ExperimentConfig, SamplingConfig
 from gui import jobs
@@ -223,7 +235,7 @@ class ComparePanel(Panel):
                                     owner=self, cooperative=True, on_done=self._on_exported,
                                     on_error=lambda message: self._show_message(message, "error"))
 
-    def _on_exported(self, result) -> None:  # noqa: ANN001 - engine.export.ExportResult
+    def _on_exported(self, result) -> None:
         self._export_job = None
         self.last_export = result
         self._show_message(self.tr("Exported {summary}").format(summary=result.summary()), "success")

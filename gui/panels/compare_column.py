@@ -12,8 +12,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QSpinBox, QStackedWidget,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.config import SamplingConfig
 from gui.events import ComparedRun
@@ -179,7 +189,7 @@ class CompareColumnView(QFrame):
     def set_kind(self, kind: str) -> None:
         self.views.setCurrentWidget(self.points if kind == "points" else self.images)
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001 - gui.theme.Theme
+    def apply_theme(self, theme) -> None:
         self.points.apply_theme(theme)
         if self.run is not None:
             self.show_t(int(self._frame_ts[self._index]), self._view)

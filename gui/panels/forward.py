@@ -18,8 +18,20 @@ import pyqtgraph as pg
 import torch
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton,
-                               QSizePolicy, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.config import DataConfig, ExperimentConfig
 from engine.data.dataset import Dataset
@@ -43,7 +55,7 @@ def _to_uint8(x: torch.Tensor) -> np.ndarray:
 
 
 class ForwardPanel(Panel):
-    def __init__(self, datasets=None, parent: QWidget | None = None):  # noqa: ANN001 - DatasetProvider
+    def __init__(self, datasets=None, parent: QWidget | None = None):
         super().__init__(parent)
         self._datasets = datasets
         self.dataset = None  # engine.data.Dataset currently shown
@@ -241,12 +253,12 @@ class ForwardPanel(Panel):
             self.x0 = None
             self._show_message(f"Cannot load the data:\n{message}")
 
-    def _on_data_loaded(self, ds) -> None:  # noqa: ANN001 - engine.data.Dataset
+    def _on_data_loaded(self, ds) -> None:
         self.source = "dataset"
         self.file_path = None
         self.set_dataset(ds)
 
-    def set_dataset(self, ds, index: int | None = None) -> None:  # noqa: ANN001
+    def set_dataset(self, ds, index: int | None = None) -> None:
         """Show ``ds`` (a :class:`engine.data.Dataset`): image ``index`` of an image set, or the point cloud."""
         self.dataset = ds
         self.mode = ds.kind
@@ -491,7 +503,7 @@ class ForwardPanel(Panel):
             if not self.scatter_plot.grab().save(path):
                 raise OSError(f"could not write {path}")
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001
+    def apply_theme(self, theme) -> None:
         self.hist.apply_theme(theme)
         self.points_hist.apply_theme(theme)
         self.scatter_plot.apply_theme(theme)
@@ -505,7 +517,7 @@ class ForwardPanel(Panel):
         jobs.shutdown(self)
 
 
-def _load_single_image(path: str):  # noqa: ANN201
+def _load_single_image(path: str):
     from engine.data import load_dataset
 
     return load_dataset(DataConfig(dataset=path), 0)

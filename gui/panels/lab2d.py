@@ -14,18 +14,40 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
-                               QSlider, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.config import ExperimentConfig
 from engine.presets import switch_dataset
-from gui.events import (ErrorCurveReady, ErrorCurveRequest, ExactSampleRequest, ExactSamplesReady, FieldReady,
-                        FieldRequest, ModelFacts, PointsSwapped, SwapPoints, WorkerState)
+from gui.events import (
+    ErrorCurveReady,
+    ErrorCurveRequest,
+    ExactSampleRequest,
+    ExactSamplesReady,
+    FieldReady,
+    FieldRequest,
+    ModelFacts,
+    PointsSwapped,
+    SwapPoints,
+    WorkerState,
+)
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.lab2d_drawing import DrawingTools
 from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram
@@ -261,7 +283,7 @@ class Lab2DPanel(Panel):
         self.worker.submit_lab2d(self.field_request())
         return True
 
-    def _redraw_field(self, *_args) -> None:  # noqa: ANN002 - from signals with a value
+    def _redraw_field(self, *_args) -> None:
         event = self.last_field
         if event is None:
             return

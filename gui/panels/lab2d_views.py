@@ -33,7 +33,7 @@ def field_vectors(event: FieldReady, mode: str, exact: bool = False) -> np.ndarr
 class FieldView(pg.PlotWidget):
     """x_t scatter, the error heatmap beneath it, the learned arrows and (optionally) the exact ones over them."""
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         item = self.getPlotItem()
         item.setMenuEnabled(False)
@@ -87,7 +87,7 @@ class FieldView(pg.PlotWidget):
 class ErrorCurvePlot(pg.PlotWidget):
     """Mean |learned x0 - exact x0| over the grid against the paper's t."""
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         item = self.getPlotItem()
         item.setMenuEnabled(False)
@@ -105,7 +105,7 @@ class NearestHistogram(pg.PlotWidget):
     """Histograms of each sample's distance to its nearest training point, exact sampler vs model: the exact
     denoiser lands on the training points (memorization, distances ~0), a model that generalizes does not."""
 
-    def __init__(self, parent=None):  # noqa: ANN001
+    def __init__(self, parent=None):
         super().__init__(parent)
         item = self.getPlotItem()
         item.setMenuEnabled(False)

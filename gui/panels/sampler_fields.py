@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from engine.config_fields import field_spec
 
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SamplerMenu", text)
 

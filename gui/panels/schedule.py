@@ -15,8 +15,16 @@ import numpy as np
 import pyqtgraph as pg
 import torch
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.config import ExperimentConfig
 from gui import theme as _theme
@@ -34,7 +42,7 @@ def _finite(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def schedule_label(cfg) -> str:  # noqa: ANN001 - ScheduleConfig
+def schedule_label(cfg) -> str:
     text = f"{cfg.kind} T={cfg.timesteps}"
     if cfg.kind == "cosine":
         text += f" s={cfg.cosine_s:g}"
@@ -136,7 +144,7 @@ class SchedulePanel(Panel):
         curve("weight", "weight", "w(t)", 4)
         self.plots["alpha"].getPlotItem().setYRange(0, 1.02, padding=0)
 
-        for key, pw in self.plots.items():
+        for pw in self.plots.values():
             line = pg.InfiniteLine(pos=0, angle=90, movable=False,
                                    pen=pg.mkPen(t.cursor, width=1, style=Qt.DashLine))
             line.setZValue(50)
@@ -196,7 +204,7 @@ class SchedulePanel(Panel):
         self._update_info(sched)
         self.last_redraw_ms = (time.perf_counter() - start) * 1000.0
 
-    def _loss_weight(self, sched) -> tuple[np.ndarray, str]:  # noqa: ANN001
+    def _loss_weight(self, sched) -> tuple[np.ndarray, str]:
         tr = self._config.training
         try:
             from engine.diffusion import loss_weights
@@ -218,7 +226,7 @@ class SchedulePanel(Panel):
             if sample.item is curve:
                 label.setText(text, color=_theme.current_theme().plot_fg)
 
-    def _update_info(self, sched) -> None:  # noqa: ANN001
+    def _update_info(self, sched) -> None:
         ab = sched.alpha_bar.numpy()
         lsnr = sched.log_snr.numpy()
         first, last = float(lsnr[0]), float(lsnr[-1])
@@ -288,7 +296,7 @@ class SchedulePanel(Panel):
 
         atomic_write_text(path, schedule_csv(schedule_for(self._config.schedule)))  # the CLI's schedule CSV
 
-    def apply_theme(self, theme) -> None:  # noqa: ANN001
+    def apply_theme(self, theme) -> None:
         for pw in self.plots.values():
             _theme.style_plot(pw, theme)
         for item in self.curves.values():

@@ -45,7 +45,7 @@ class SquareHolder(QWidget):
         child.setParent(self)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, event) -> None:
         side = max(1, min(self.width(), self.height()))
         self.child.setGeometry((self.width() - side) // 2, (self.height() - side) // 2, side, side)
         super().resizeEvent(event)

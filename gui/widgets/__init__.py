@@ -4,7 +4,6 @@ import math
 
 from PySide6.QtWidgets import QLabel
 
-
 # Widest usual texts of the live training readouts (the Training tab and the status bar show the same three)
 STEP_READOUT = "step 88,888 / 88,888"
 RATE_READOUT = "888.8 it/s"

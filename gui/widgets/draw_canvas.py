@@ -99,7 +99,7 @@ class DrawCanvas(pg.PlotWidget):
 
     pointsChanged = Signal()
 
-    def __init__(self, parent=None, *, seed: int = 0):  # noqa: ANN001 - QWidget | None
+    def __init__(self, parent=None, *, seed: int = 0):
         super().__init__(parent)
         self._points = np.zeros((0, 2), dtype=np.float64)
         self._undo: list[np.ndarray] = []
@@ -174,7 +174,7 @@ class DrawCanvas(pg.PlotWidget):
         view = self.getPlotItem().getViewBox().mapSceneToView(scene)
         return float(view.x()), float(view.y())
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.LeftButton:
             return
         self._push_undo()
@@ -182,16 +182,16 @@ class DrawCanvas(pg.PlotWidget):
         self.stroke_step(*self._plot_position(event))
         event.accept()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._stroking:
             self.stroke_step(*self._plot_position(event))
             event.accept()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._stroking and event.button() == Qt.LeftButton:
             self._stroking = False
             self.pointsChanged.emit()
             event.accept()
 
-    def wheelEvent(self, event) -> None:  # noqa: N802, ANN001 - the view stays put; the panel has a size control
+    def wheelEvent(self, event) -> None:
         event.ignore()

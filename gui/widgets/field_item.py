@@ -54,7 +54,7 @@ class ArrowFieldItem(pg.GraphicsObject):
     def set_color(self, color: str | None) -> None:
         self._color = color
 
-    def setData(self, starts: np.ndarray, ends: np.ndarray, magnitude: np.ndarray | None = None,  # noqa: N802
+    def setData(self, starts: np.ndarray, ends: np.ndarray, magnitude: np.ndarray | None = None,
                 vmax: float | None = None) -> None:
         """Replace the arrows; ``magnitude`` (k,) picks each arrow's colour on [0, vmax] (default its max)."""
         k = len(starts)
@@ -82,8 +82,8 @@ class ArrowFieldItem(pg.GraphicsObject):
             self._bounds = QRectF()
         self.update()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+    def boundingRect(self) -> QRectF:
         return QRectF(self._bounds)
 
-    def paint(self, painter: QPainter, *args) -> None:  # noqa: ANN002 - Qt override
+    def paint(self, painter: QPainter, *args) -> None:
         self._picture.play(painter)

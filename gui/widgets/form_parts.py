@@ -157,7 +157,7 @@ class KeepKeys(QObject):
 
     KEYS = (Qt.Key_Space, Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down)
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.ShortcutOverride and event.key() in self.KEYS \
                 and event.modifiers() == Qt.NoModifier:
             event.accept()
@@ -187,7 +187,7 @@ def describe_device(name: str) -> tuple[str, bool]:
     except Exception:  # noqa: BLE001
         resolve_device = None  # type: ignore[assignment]
 
-    def pretty(dev) -> str:  # noqa: ANN001
+    def pretty(dev) -> str:
         if dev.type == "cuda":
             return f"cuda — {torch.cuda.get_device_name(dev)}"
         if dev.type == "mps":

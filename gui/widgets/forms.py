@@ -24,9 +24,20 @@ from engine.errors import ConfigError
 from engine.presets import default_config, switch_dataset
 from gui import jobs
 from gui.widgets.data_preview import OPEN_FILE, OPEN_FOLDER, DataPreview, DatasetPicker
-from gui.widgets.form_parts import (CollapsibleSection, KeepKeys, check_box, choice_combo, describe_device,
-                                    describe_model, field_label, help_text, line_edit, read_value, repolish,
-                                    show_value)
+from gui.widgets.form_parts import (
+    CollapsibleSection,
+    KeepKeys,
+    check_box,
+    choice_combo,
+    describe_device,
+    describe_model,
+    field_label,
+    help_text,
+    line_edit,
+    read_value,
+    repolish,
+    show_value,
+)
 
 __all__ = ["ExperimentForm", "describe_device"]
 
@@ -38,7 +49,7 @@ class ExperimentForm(QWidget):
     validityChanged = Signal(bool)
     previewClicked = Signal(int)  # dataset index of a clicked preview image
 
-    def __init__(self, datasets=None, parent: QWidget | None = None):  # noqa: ANN001 - DatasetProvider
+    def __init__(self, datasets=None, parent: QWidget | None = None):
         super().__init__(parent)
         self._datasets = datasets
         # the window's starting experiment; a dataset switch compares fields against these tuned defaults
@@ -445,12 +456,12 @@ class ExperimentForm(QWidget):
             self.device_label.setProperty("role", role)
             repolish(self.device_label)
 
-    def _on_data_loaded(self, ds) -> None:  # noqa: ANN001 - engine.data.Dataset
+    def _on_data_loaded(self, ds) -> None:
         self.data_preview.show_loaded(ds)
         self._request_model_description()
 
     # ================================================================== theme
-    def apply_theme(self, theme=None) -> None:  # noqa: ANN001
+    def apply_theme(self, theme=None) -> None:
         for section in self.sections.values():
             section.apply_theme()
         self.data_preview.apply_theme(self._datasets.dataset() if self._datasets is not None else None)

@@ -122,7 +122,7 @@ class ImageView(QWidget):
         return QRect(x, y, tw, th)
 
     # ------------------------------------------------------------------ painting
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+    def paintEvent(self, event) -> None:
         t = _theme.current_theme()
         p = QPainter(self)
         fm = self.fontMetrics()
@@ -156,7 +156,7 @@ class ImageView(QWidget):
                        fm.elidedText(self._caption, Qt.ElideRight, self.width() - 4))
         p.end()
 
-    def mousePressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.LeftButton:
             self.clicked.emit()
         super().mousePressEvent(event)
@@ -236,7 +236,7 @@ class ImageGridView(ImageView):
         return QPoint(int(rect.x() + gx * rect.width() / self._qimage.width()),
                       int(rect.y() + gy * rect.height() / self._qimage.height()))
 
-    def mousePressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.LeftButton:
             index = self.cell_at(event.position().toPoint())
             if index is not None:

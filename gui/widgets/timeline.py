@@ -11,8 +11,17 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui import theme as _theme
 from gui.panels.base import TimelineSpec
@@ -139,7 +148,7 @@ class TimelineWidget(QWidget):
             self.spin.setValue(pos)
         self._update_readout()
 
-    def set_schedule(self, schedule) -> None:  # noqa: ANN001 - engine.schedules.NoiseSchedule
+    def set_schedule(self, schedule) -> None:
         self._schedule = schedule
         self._curves = None
         if schedule is not None:
@@ -264,6 +273,6 @@ class TimelineWidget(QWidget):
                 f"  ·  log SNR = {_fmt(lsnr, 3)}")
 
     # ------------------------------------------------------------------ theme
-    def apply_theme(self, theme=None) -> None:  # noqa: ANN001
+    def apply_theme(self, theme=None) -> None:
         for b in (self.start_button, self.back_button, self.play_button, self.forward_button, self.end_button):
             b.setIcon(_theme.icon(b.property("icon_name")))

@@ -8,8 +8,8 @@ import sys
 import pytest
 import torch
 
-from engine import metrics
 from bench.run import classifier
+from engine import metrics
 from engine.data.images import digits_split
 from engine.presets import default_config
 from engine.samplers import final_sample

@@ -29,7 +29,8 @@ def test_train_writes_a_run_folder(moons_run):
 
 
 def test_sample_png_and_npy(moons_run, tmp_path):
-    assert main(["sample", "--run", str(moons_run), "--n", "300", "--steps", "20", "--out", str(tmp_path / "s.npy")]) == 0
+    out = tmp_path / "s.npy"
+    assert main(["sample", "--run", str(moons_run), "--n", "300", "--steps", "20", "--out", str(out)]) == 0
     arr = np.load(tmp_path / "s.npy")
     assert arr.shape == (300, 2) and arr.dtype == np.float32 and np.isfinite(arr).all()
     assert main(["sample", "--run", str(moons_run), "--sampler", "ddpm", "--steps", "100", "--n", "200",

@@ -222,7 +222,9 @@ def test_oracle_denoiser_on_8bit_images_costs_only_the_decoder_width() -> None:
     x0[0, 0, 0, :2] = torch.tensor([-1.0, 1.0])  # both edge bins present
     result = bound.variational_bound(lambda x_t, t: (x0, torch.zeros_like(x_t)), schedule, x0,
                                      variance="beta_tilde", generator=gen)
-    sigma = math.sqrt(schedule.posterior_variance[1].item())  # beta_tilde_2, the clipped first-step variance
+    ab1, ab2 = schedule.alpha_bar[0].item(), schedule.alpha_bar[1].item()
+    # beta_tilde_2 = beta_2 (1 - ab_1) / (1 - ab_2) (Eq. 7), the clipped first-step variance
+    sigma = math.sqrt((1 - ab2 / ab1) * (1 - ab1) / (1 - ab2))
     inner, edge = -math.log(2 * _phi(1 / 255 / sigma) - 1), -math.log(_phi(1 / 255 / sigma))
     is_edge = (x0.abs() == 1.0).double()
     assert result.decoder_nats == pytest.approx(float((is_edge * edge + (1 - is_edge) * inner).mean()), rel=1e-10)

@@ -11,8 +11,7 @@ import pytest
 import torch
 
 from engine.config import BUILTIN_DATASETS, POINT_DATASETS, DataConfig
-from engine.data import Dataset, digits_split, fresh_points, list_builtin, load_dataset, sliced_wasserstein
-from engine.data import toy2d
+from engine.data import Dataset, digits_split, fresh_points, list_builtin, load_dataset, sliced_wasserstein, toy2d
 from engine.data.images import SHAPE_NAMES, digits_split_indices
 from engine.errors import DataError
 from engine.imaging import make_grid, to_rgb, to_uint8, upscale_nearest

@@ -1,10 +1,16 @@
 """Forward process and parameterizations (Ho et al. 2020; Salimans & Ho 2022; Hang et al. 2023)."""
-import numpy as np
 import pytest
 import torch
 
-from engine.diffusion import (diffusion_loss, forward_chain, loss_weights, output_from_predictions,
-                              predictions_from_output, q_sample, training_target)
+from engine.diffusion import (
+    diffusion_loss,
+    forward_chain,
+    loss_weights,
+    output_from_predictions,
+    predictions_from_output,
+    q_sample,
+    training_target,
+)
 from engine.schedules import NoiseSchedule
 
 

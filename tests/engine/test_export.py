@@ -19,12 +19,27 @@ import torch
 from PIL import Image, ImageSequence
 
 from engine import export as E
-from engine.export import files, gif
 from engine.diffusion import q_sample
-from engine.export import (AnimationOptions, ExportCancelled, ExportError, TimelapseRecorder, export_forward_animation,
-                           export_grid_png, export_loss_csv, export_loss_plot, export_reverse_animation,
-                           export_samples_npy, export_strip_png, export_timelapse, frame_durations, load_timelapse,
-                           select_frames, write_animation)
+from engine.export import (
+    AnimationOptions,
+    ExportCancelled,
+    ExportError,
+    TimelapseRecorder,
+    export_forward_animation,
+    export_grid_png,
+    export_loss_csv,
+    export_loss_plot,
+    export_reverse_animation,
+    export_samples_npy,
+    export_strip_png,
+    export_timelapse,
+    files,
+    frame_durations,
+    gif,
+    load_timelapse,
+    select_frames,
+    write_animation,
+)
 from engine.imaging import make_grid, to_uint8
 from engine.samplers import Frame, Trajectory, run_sampler
 from engine.schedules import NoiseSchedule
@@ -423,7 +438,7 @@ def test_timelapse_roundtrip(tmp_path):
     rng = np.random.default_rng(0)
     grids = [make_grid(rng.integers(0, 255, (4, 5, 5, 3), dtype=np.uint8), padding=1) for _ in range(6)]
     steps = [0, 50, 100, 150, 200, 250]
-    res = export_timelapse(grids, steps, tmp_path / "tl.apng", AnimationOptions(fps=5, scale=3, caption=True))
+    export_timelapse(grids, steps, tmp_path / "tl.apng", AnimationOptions(fps=5, scale=3, caption=True))
     frames, durations, _ = decode(tmp_path / "tl.apng")
     assert len(frames) == 6 and [round(d) for d in durations] == [200] * 5 + [1200]
     h = grids[0].shape[0] * 3

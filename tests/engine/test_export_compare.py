@@ -5,8 +5,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.export.compare import (CompareColumn, aligned_index, column_label, comparison_ts, compose_comparison,
-                                   export_comparison_gif)
+from engine.export.compare import (
+    CompareColumn,
+    aligned_index,
+    column_label,
+    comparison_ts,
+    compose_comparison,
+    export_comparison_gif,
+)
 from engine.samplers import record, run_sampler
 from engine.schedules import NoiseSchedule
 

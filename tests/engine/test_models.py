@@ -9,7 +9,6 @@ import torch
 from engine.config import ModelConfig
 from engine.errors import ConfigError
 from engine.models import (
-    MLP_PRESETS,
     UNET_PRESETS,
     DataInfo,
     build_model,

@@ -8,12 +8,17 @@ import math
 import numpy as np
 import pytest
 import torch
-
-from engine.samplers import (Trajectory, ddim_sample, ddpm_posterior, ddpm_sample, final_sample, run_sampler,
-                             sampling_timesteps)
-from engine.schedules import NoiseSchedule
 from gaussian_reference import MU, S, analytic_denoiser
 
+from engine.samplers import (
+    Trajectory,
+    ddim_sample,
+    ddpm_posterior,
+    final_sample,
+    run_sampler,
+    sampling_timesteps,
+)
+from engine.schedules import NoiseSchedule
 
 
 def test_ddpm_1000_recovers_the_gaussian():
@@ -82,7 +87,8 @@ def test_ddim_eta1_over_all_steps_is_ddpm_with_beta_tilde():
 
 def test_timestep_spacings():
     assert sampling_timesteps(1000, 50)[:3] == [999, 979, 959] and sampling_timesteps(1000, 50)[-1] == 19
-    assert sampling_timesteps(1000, 50, "leading")[:2] == [980, 960] and sampling_timesteps(1000, 50, "leading")[-1] == 0
+    leading = sampling_timesteps(1000, 50, "leading")
+    assert leading[:2] == [980, 960] and leading[-1] == 0
     assert sampling_timesteps(1000, 1000) == list(range(999, -1, -1))
     lin = sampling_timesteps(1000, 10, "linspace")
     assert lin[0] == 999 and lin[-1] == 0 and len(lin) == 10

@@ -9,12 +9,11 @@ import math
 
 import pytest
 import torch
+from gaussian_reference import analytic_denoiser
 
-from engine.samplers.loop import _clip, _noise_like  # primitives the old loops shared, unchanged
 from engine.samplers import ddim_sample, ddpm_sample, final_sample, run_sampler, sampling_timesteps
+from engine.samplers.loop import _clip, _noise_like  # primitives the old loops shared, unchanged
 from engine.schedules import NoiseSchedule
-from gaussian_reference import MU, S, analytic_denoiser
-
 
 
 def reference_ddpm(denoiser, schedule, x_T, steps, variance, clip_x0, spacing, generator):

@@ -13,8 +13,15 @@ import pytest
 import torch
 
 from engine import config
-from engine.samplers import (SAMPLERS, final_sample, make_step, model_denoiser, run_sampler, sample_loop,
-                             sampling_timesteps)
+from engine.samplers import (
+    SAMPLERS,
+    final_sample,
+    make_step,
+    model_denoiser,
+    run_sampler,
+    sample_loop,
+    sampling_timesteps,
+)
 from engine.schedules import NoiseSchedule
 
 MU, S = 0.7, 0.3

@@ -20,8 +20,8 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
                                 "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}, fh)
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
 
-from engine.config_fields import field_spec  # noqa: E402
-from engine.presets import quick_config  # noqa: E402
+from engine.config_fields import field_spec
+from engine.presets import quick_config
 
 ALL_SAMPLERS = ["ddpm", "ddim", "dpmpp_2m", "euler", "heun"]
 

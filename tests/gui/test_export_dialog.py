@@ -6,14 +6,14 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+import pytest
+import torch
+from PIL import Image
 
-from engine.samplers import Trajectory, run_sampler  # noqa: E402
-from engine.schedules import NoiseSchedule  # noqa: E402
-from engine.training import LossHistory, StepMetrics  # noqa: E402
+from engine.samplers import Trajectory, run_sampler
+from engine.schedules import NoiseSchedule
+from engine.training import LossHistory, StepMetrics
 
 SCHED = NoiseSchedule("linear", 1000)
 

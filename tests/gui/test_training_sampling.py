@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import time  # noqa: E402
+import time
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
 
-from engine.presets import quick_config as short_config  # noqa: E402
+from engine.presets import quick_config as short_config
 
 
 def _panel_maker(qtbot, worker, module: str, class_name: str):

@@ -5,13 +5,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import threading  # noqa: E402
-import time  # noqa: E402
+import threading
+import time
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-from engine.presets import quick_config as short_config  # noqa: E402
+from engine.presets import quick_config as short_config
 
 
 class Recorder:

@@ -96,7 +96,8 @@ def test_wheel_contents(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("main.py", "engine/__init__.py", "engine/cli/__init__.py", "engine/cli/__main__.py",
                      "engine/export/__init__.py", "engine/version.py", "gui/__init__.py",
-                     "gui/app.py", "gui/main_window.py", "gui/selftest.py", "engine/resources.py", "resources/data/digits.npz",
+                     "gui/app.py", "gui/main_window.py", "gui/selftest.py", "engine/resources.py",
+                     "resources/data/digits.npz",
                      "resources/icons/app.svg", "resources/icons/png/app-256.png"):
         assert required in names, f"{required} missing from {wheel.name}"
     # every icon the GUI loads by name ships
@@ -127,7 +128,8 @@ def test_desktop_metadata_matches_version():
 
 
 def test_installed_copy_is_the_one_imported(installed):
-    code = "import engine, gui, main, engine.resources as r; print(engine.__file__); print(r.resource_path('icons', 'app.svg'))"
+    code = ("import engine, gui, main, engine.resources as r; print(engine.__file__); "
+            "print(r.resource_path('icons', 'app.svg'))")
     proc = subprocess.run([sys.executable, "-c", code], env=installed["env"], cwd=installed["cwd"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

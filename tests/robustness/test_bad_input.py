@@ -75,7 +75,8 @@ FLAGS = {
     "forward": {
         "--timesteps": Flag(1, 100_000, True), "--beta-start": Flag(0, 0.02, lo_open=True),
         "--beta-end": Flag(1e-4, 1, hi_open=True), "--image-size": Flag(4, 256, True, zero_ok=True),
-        "--seed": Flag(0, INT_MAX, True), "--scale": Flag(0, 32, True), "--index": Flag(0, math.inf, True),  # vs the data: below
+        "--seed": Flag(0, INT_MAX, True), "--scale": Flag(0, 32, True),
+        "--index": Flag(0, math.inf, True),  # vs the data: below
         "--t": Flag(0, 1000, True),
     },
 }
@@ -205,7 +206,8 @@ CONFIG_FIELDS = {
     "model.dropout": Field(0, 1, hi_open=True),
     "training.steps": Field(1, 1e7, True), "training.batch_size": Field(1, 65536, True),
     "training.lr": Field(0, 1, lo_open=True), "training.warmup_steps": Field(0, 1e7, True),
-    "training.weight_decay": Field(0, 1), "training.grad_clip": Field(0, 1e6), "training.ema_decay": Field(0, 1, hi_open=True),
+    "training.weight_decay": Field(0, 1), "training.grad_clip": Field(0, 1e6),
+    "training.ema_decay": Field(0, 1, hi_open=True),
     "training.min_snr_gamma": Field(0, 1e6, lo_open=True), "training.cond_drop_prob": Field(0, 1, hi_open=True),
     "training.seed": Field(0, INT_MAX, True), "training.preview_every": Field(1, 1e7, True, zero_ok=True),
     "training.time_budget": Field(0, 1e7), "training.max_grad_norm_explode": Field(0, 1e30, lo_open=True),

@@ -73,7 +73,7 @@ def test_exception_in_a_slot_shows_a_dialog_and_the_app_keeps_running(qtbot, han
 def test_exceptions_while_the_dialog_is_open_are_logged_not_stacked(qtbot, handler, logs, qapp):
     from PySide6.QtWidgets import QDialog
 
-    for i in range(4):
+    for _i in range(4):
         QTimer.singleShot(0, boom)
     qtbot.waitUntil(lambda: handler.count == 4, timeout=5000)
     qtbot.waitUntil(lambda: handler.dialog is not None and handler.dialog.more == 3, timeout=5000)

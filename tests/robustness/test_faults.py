@@ -372,7 +372,7 @@ def test_engine_worker_stops_within_two_seconds(qtbot):
             worker.start_training(cfg)
         if phase == "sampling":
             worker.stop()
-            qtbot.waitUntil(lambda: worker.state() == "idle", timeout=10000)
+            qtbot.waitUntil(lambda w=worker: w.state() == "idle", timeout=10000)
             sampling = cfg.sampling
             sampling.sampler, sampling.steps, sampling.n = "ddpm", 1000, 100000
             worker.sample(sampling)

@@ -92,12 +92,15 @@ def test_start_stop_training_100_times_in_a_thread():
     gc.collect()
     threads_after, rss_after, os_after = threading.active_count(), rss_mb(), os_threads()
     alive = sum(1 for r in refs if r() is not None)
+    median_stop = sorted(latencies)[len(latencies) // 2]
     RESULTS["engine"] = dict(cycles=CYCLES, seconds=elapsed, threads_before=threads_before,
-                             threads_after=threads_after, os_threads_before=os_before, os_threads_after=os_after, rss_before_mb=rss_before, rss_after_mb=rss_after,
+                             threads_after=threads_after, os_threads_before=os_before, os_threads_after=os_after,
+                             rss_before_mb=rss_before, rss_after_mb=rss_after,
                              growth_mb=rss_after - rss_before, trainers_alive=alive,
-                             max_stop_ms=1000 * max(latencies), median_stop_ms=1000 * sorted(latencies)[len(latencies) // 2])
+                             max_stop_ms=1000 * max(latencies), median_stop_ms=1000 * median_stop)
     sys.stderr.write(f"\n[leaks/engine] {CYCLES} start/stop cycles in {elapsed:.1f} s: threads {threads_before} -> "
-                     f"{threads_after} (OS threads {os_before} -> {os_after}), RSS {rss_before:.1f} -> {rss_after:.1f} MB "
+                     f"{threads_after} (OS threads {os_before} -> {os_after}), "
+                     f"RSS {rss_before:.1f} -> {rss_after:.1f} MB "
                      f"({rss_after - rss_before:+.1f} MB), trainers still alive {alive}, stop latency median "
                      f"{RESULTS['engine']['median_stop_ms']:.1f} ms / max {RESULTS['engine']['max_stop_ms']:.1f} ms\n")
     assert threads_after == threads_before and os_after <= os_before
@@ -134,7 +137,8 @@ def test_start_stop_through_the_gui_worker_100_times(qtbot):
         assert worker.shutdown(2000)
     RESULTS["worker"] = dict(cycles=CYCLES, seconds=elapsed, threads_before=threads_before,
                              threads_after=threads_after, growth_mb=rss_after - rss_before)
-    sys.stderr.write(f"\n[leaks/worker] {CYCLES} start/stop cycles in {elapsed:.1f} s: OS threads {threads_before} -> "
-                     f"{threads_after}, RSS {rss_before:.1f} -> {rss_after:.1f} MB ({rss_after - rss_before:+.1f} MB)\n")
+    sys.stderr.write(f"\n[leaks/worker] {CYCLES} start/stop cycles in {elapsed:.1f} s: "
+                     f"OS threads {threads_before} -> {threads_after}, "
+                     f"RSS {rss_before:.1f} -> {rss_after:.1f} MB ({rss_after - rss_before:+.1f} MB)\n")
     assert threads_after <= threads_before
     assert rss_after - rss_before < RSS_LIMIT_MB

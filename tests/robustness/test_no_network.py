@@ -146,7 +146,7 @@ def test_cli_subprocess_no_network_and_writes_only_where_asked(tmp_path):
     env = _sandbox_env(tmp_path)
     out = tmp_path / "out"
     run = out / "run"
-    allowed = (str(out), str(tmp_path / "app"), str(tmp_path / f"audit-"), "/dev/")
+    allowed = (str(out), str(tmp_path / "app"), str(tmp_path / "audit-"), "/dev/")
     proc, events, _ = _audited(_commands(run, out), tmp_path, "cli", env)
     assert proc.returncode == 0, proc.stderr[-1500:]
     network = [e for e in events if e[0] == "network"]
