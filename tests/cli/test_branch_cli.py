@@ -41,7 +41,7 @@ def test_ddpm_branch_shares_the_prefix_and_diverges(recorded_run, tmp_path):
     assert branched.steps == list(range(8, 21)) and branched.timesteps == original.timesteps[8:]
     assert np.array_equal(branched.frame(0).x_t, original.frame(8).x_t)
     rms = float(np.sqrt(np.mean((np.load(out) - full) ** 2)))
-    # at index 599 alpha_bar is ~0.05: x_t says little about x0, so fresh noise moves the samples by about the data's
+    # at index 599 alpha_bar is ~0.03: x_t says little about x0, so fresh noise moves the samples by about the data's
     # spread (the moons are standardized to unit variance; measured 1.13)
     assert rms > 0.3, rms
 
