@@ -57,6 +57,19 @@ def gaussian_flow_solution(schedule: NoiseSchedule, mu: float, s: float, t_start
     return solve
 
 
+def draw_x_T(shape: Sequence[int], seed: int, dtype: torch.dtype = torch.float32,
+             device: torch.device | str = "cpu") -> torch.Tensor:
+    """The x_T ~ N(0, I) every run of :func:`error_vs_nfe` with this ``seed`` starts from (drawn in float32 on the
+    CPU, as :func:`~engine.samplers.run_sampler` draws it, then cast), so a caller can compute its reference."""
+    x_T = torch.randn(tuple(shape), generator=torch.Generator().manual_seed(int(seed)), dtype=torch.float32)
+    return x_T.to(device=device, dtype=dtype)
+
+
+def noise_generator(seed: int) -> torch.Generator:
+    """The generator of the stochastic samplers' noise in :func:`error_vs_nfe` runs with this ``seed``."""
+    return torch.Generator().manual_seed(int(seed) + 1)
+
+
 def error_vs_nfe(denoiser: Denoiser, schedule: NoiseSchedule, shape: Sequence[int], *,
                  samplers: Sequence[str] = ODE_SAMPLERS, steps_list: Sequence[int] = (10, 20, 50), seed: int = 0,
                  reference: Reference = None, eta: float = 0.0, spacing: str = "trailing",
@@ -71,13 +84,12 @@ def error_vs_nfe(denoiser: Denoiser, schedule: NoiseSchedule, shape: Sequence[in
     if len(starts) != 1:
         raise ValueError(f"spacing {spacing!r} starts different step counts at different indices {sorted(starts)}; "
                          "use trailing or linspace")
-    x_T = torch.randn(tuple(shape), generator=torch.Generator().manual_seed(int(seed)), dtype=torch.float32)
-    x_T = x_T.to(device=device, dtype=dtype)
+    x_T = draw_x_T(shape, seed, dtype, device)
 
     def run(sampler: str, steps: int) -> tuple[torch.Tensor, int]:
         ts = sampling_timesteps(schedule.timesteps, steps, spacing)
         frames = sample_loop(make_step(sampler, eta=eta), denoiser, schedule, x_T, ts,
-                             generator=torch.Generator().manual_seed(int(seed) + 1))
+                             generator=noise_generator(seed))
         last = None
         for last in frames:
             pass
@@ -117,5 +129,5 @@ def rows_for(rows: Sequence[StudyRow], sampler: str) -> list[StudyRow]:
     return [r for r in rows if r.sampler == sampler]
 
 
-__all__ = ["ODE_SAMPLERS", "StudyRow", "error_vs_nfe", "fitted_order", "gaussian_flow_solution",
+__all__ = ["ODE_SAMPLERS", "StudyRow", "draw_x_T", "error_vs_nfe", "noise_generator", "fitted_order", "gaussian_flow_solution",
            "rows_for"]
