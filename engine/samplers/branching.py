@@ -52,7 +52,7 @@ def describe_steps(steps: Sequence[int]) -> str:
     if steps == list(range(steps[0], steps[-1] + 1)):
         return f"[{steps[0]}, {steps[-1]}]"
     head = ", ".join(str(s) for s in steps[:4])
-    return f"{head}, ... {steps[-1]} (every {steps[1] - steps[0]}th step)" if len(steps) > 4 else head
+    return f"{head}, ... {steps[-1]} (every {steps[1] - steps[0]} steps)" if len(steps) > 4 else head
 
 
 def branch_point(source: Trajectory | Frame, step: int | None = None) -> BranchPoint:

@@ -92,3 +92,11 @@ def test_branching_at_the_final_frame_or_an_unknown_step_is_refused():
     last = list(run_sampler(den, SCHEDULE, (3, 2), steps=5))[-1]
     with pytest.raises(UserError, match=r"final frame .* \[0, 4\]"):
         branch_point(last)
+
+
+def test_step_ranges_are_described_in_one_line():
+    from engine.samplers.branching import describe_steps
+
+    assert describe_steps(range(50)) == "[0, 49]"
+    assert describe_steps(range(0, 1000, 32)) == "0, 32, 64, 96, ... 992 (every 32 steps)"
+    assert describe_steps([]) == "none"
