@@ -1,13 +1,17 @@
 """``diffusion-lab sample``: sample from a trained run into a PNG grid, a ``.npy`` array or an animation of the
 reverse process. Each output goes through the same engine.export function as ``diffusion-lab export``: ``--out
-x.png`` is ``export --what grid``, ``--out x.npy`` its ``.npy``, ``--out x.gif`` ``export --what reverse``."""
+x.png`` is ``export --what grid``, ``--out x.npy`` its ``.npy``, ``--out x.gif`` ``export --what reverse``.
+
+``--from-trajectory traj.npz --from-step K`` branches instead of starting from noise: it restarts the sampler from
+step K of a run saved with ``--trajectory`` (engine.samplers.branch_from), with this command's --sampler, --seed,
+--eta and --steps (default: the recorded run's step count, whose grid the branch follows below step K)."""
 from __future__ import annotations
 
 import sys
 import time
 from pathlib import Path
 
-from engine.cli.common import add_config_flags, check_writable, sampling_trainer
+from engine.cli.common import INT, add_config_flags, check_writable, sampling_trainer
 from engine.config import DEVICES
 from engine.errors import UserError
 
@@ -25,7 +29,12 @@ def add_parser(sub) -> None:
     p.add_argument("--denoiser", choices=("model", "exact"), default="model",
                    help="exact: sample with the closed-form optimal denoiser of the run's 2-D training points "
                         "(engine.exact) instead of the network")
-    p.add_argument("--trajectory", help="also save the recorded trajectory (.npz) for scrubbing and export")
+    p.add_argument("--trajectory", help="also save the recorded trajectory (.npz) for scrubbing, export and "
+                                        "branching")
+    p.add_argument("--from-trajectory", help="branch from a trajectory (.npz) saved by 'sample --trajectory' "
+                                             "instead of starting from noise (needs --from-step)")
+    p.add_argument("--from-step", type=INT, help="the recorded sampler step to branch from: an integer in "
+                                                 "[0, K-1] for a K-step trajectory (the final frame K is refused)")
     p.add_argument("--out", required=True, help=".png grid, .npy samples, or an animation of the reverse process "
                                                 "(.gif, .webp, .apng, .mp4)")
     p.set_defaults(handler=run)
@@ -36,17 +45,65 @@ def _show_step(frame) -> None:
         sys.stderr.write(f"\rsampling step {frame.step + 1}/{frame.num_steps}")
 
 
-def _exact_frames(trainer, run: str):
-    """The run's sampler over the exact denoiser of its training points: it reproduces them (memorization)."""
+def _exact_denoiser(trainer, run: str):
+    """The exact denoiser of the run's training points: sampling with it reproduces them (memorization)."""
     from engine.exact import empirical_denoiser
-    from engine.samplers import run_sampler
 
     if trainer.dataset.kind != "points":
         raise UserError(f"--denoiser exact: needs a run trained on 2-D points; {run} was trained on images", code=2)
+    return empirical_denoiser(trainer.dataset.x.detach().cpu(), trainer.schedule)
+
+
+def _exact_frames(trainer, run: str):
+    from engine.samplers import run_sampler
+
     sa = trainer.config.sampling
-    denoiser = empirical_denoiser(trainer.dataset.x.detach().cpu(), trainer.schedule)
-    return run_sampler(denoiser, trainer.schedule, trainer.sample_shape(sa.n), sampler=sa.sampler, steps=sa.steps,
-                       eta=sa.eta, variance=sa.ddpm_variance, spacing=sa.timestep_spacing, seed=sa.seed)
+    return run_sampler(_exact_denoiser(trainer, run), trainer.schedule, trainer.sample_shape(sa.n),
+                       sampler=sa.sampler, steps=sa.steps, eta=sa.eta, variance=sa.ddpm_variance,
+                       spacing=sa.timestep_spacing, seed=sa.seed)
+
+
+def _load_branch_source(args):
+    """The trajectory of --from-trajectory, with --from-step checked against the steps it can branch from."""
+    from engine.samplers import Trajectory
+    from engine.samplers.branching import describe_steps
+
+    if (args.from_trajectory is None) != (args.from_step is None):
+        raise UserError("--from-trajectory and --from-step go together: give both or neither", code=2)
+    try:
+        traj = Trajectory.load(args.from_trajectory)
+    except (KeyError, ValueError) as exc:
+        raise UserError(f"--from-trajectory: {args.from_trajectory} is not a trajectory saved by 'sample "
+                        f"--trajectory' ({exc})") from None
+    allowed = traj.state_steps
+    if args.from_step not in allowed:
+        final = f"; {traj.num_steps} is the final frame, the finished sample" if args.from_step == traj.num_steps \
+            else ""
+        raise UserError(f"--from-step: must be in {describe_steps(allowed)} (the steps of {args.from_trajectory} "
+                        f"with an exact state){final}; got {args.from_step}", code=2)
+    return traj
+
+
+def _branch_frames(trainer, args, traj):
+    from engine.samplers import branch_from
+
+    n = traj.sample_shape[0]
+    if tuple(traj.sample_shape) != trainer.sample_shape(n):
+        raise UserError(f"--from-trajectory: its samples have shape {traj.sample_shape} but {args.run} makes "
+                        f"{trainer.sample_shape(n)}")
+    if max(traj.timesteps) >= trainer.schedule.timesteps:
+        raise UserError(f"--from-trajectory: it visits timestep {max(traj.timesteps)} but {args.run}'s schedule has "
+                        f"{trainer.schedule.timesteps}")
+    sa = trainer.config.sampling
+    if args.denoiser == "exact":
+        denoiser = _exact_denoiser(trainer, args.run)
+    else:
+        denoiser = trainer.denoiser(use_ema=sa.use_ema, labels=trainer.class_labels(n, sa.class_label),
+                                    guidance_scale=sa.guidance_scale)
+    return branch_from(traj, args.from_step, denoiser=denoiser, schedule=trainer.schedule, sampler=sa.sampler,
+                       steps=sa.steps, eta=sa.eta, variance=sa.ddpm_variance,
+                       clip_x0=sa.clip_x0 and trainer.dataset.kind == "images", spacing=sa.timestep_spacing,
+                       seed=sa.seed, device=trainer.device)
 
 
 def run(args) -> int:
@@ -58,12 +115,20 @@ def run(args) -> int:
     if suffix not in OUT_SUFFIXES:
         raise UserError(f"--out: unknown extension {suffix or '(none)'!r}; use .png, .npy, .gif, .webp, .apng "
                         "or .mp4", code=2)
+    branch_source = None
+    if args.from_trajectory is not None or args.from_step is not None:
+        branch_source = _load_branch_source(args)
+        if args.steps is None:  # follow the recorded run's timestep grid below the branch point
+            args.steps = branch_source.num_steps
     trainer = sampling_trainer(args, sampler=args.sampler, steps=args.steps, eta=args.eta, n=args.n, seed=args.seed,
                                guidance_scale=args.guidance_scale, class_label=args.class_label, use_ema=args.ema)
     check_writable(out.parent if str(out.parent) else Path("."))
     sa = trainer.config.sampling
     started = time.monotonic()
-    frames = trainer.sample(sa) if args.denoiser == "model" else _exact_frames(trainer, args.run)
+    if branch_source is not None:
+        frames = _branch_frames(trainer, args, branch_source)
+    else:
+        frames = trainer.sample(sa) if args.denoiser == "model" else _exact_frames(trainer, args.run)
     trajectory = None
     if args.trajectory or suffix in ANIMATION_SUFFIXES:
         trajectory = record(frames, trainer.dataset.kind, on_frame=_show_step)
@@ -84,6 +149,7 @@ def run(args) -> int:
         export_reverse_animation(trajectory, out, AnimationOptions())
     else:
         export_grid_png(samples, out)
-    sys.stderr.write(f"{sa.n} samples ({sa.sampler}, {sa.steps} steps) in {time.monotonic() - started:.1f}s "
-                     f"-> {out}\n")
+    origin = f", branched from step {args.from_step} of {args.from_trajectory}" if branch_source is not None else ""
+    sys.stderr.write(f"{len(samples)} samples ({sa.sampler}, {sa.steps} steps{origin}) in "
+                     f"{time.monotonic() - started:.1f}s -> {out}\n")
     return 0

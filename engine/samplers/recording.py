@@ -1,5 +1,6 @@
 """Recording a sampling run: :func:`record` keeps every :class:`~engine.samplers.loop.Frame` of a run compactly in a
-:class:`Trajectory`, so the timeline can scrub it without recomputing and export can replay it.
+:class:`Trajectory`, so the timeline can scrub it without recomputing, export can replay it, and
+:func:`engine.samplers.branch_from` can restart a sampler from one of its frames.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import torch
 from engine.samplers.loop import Frame
 
 EPS_DISPLAY_RANGE = 3.0  # recorded eps is stored as uint8 over [-3, 3] (three standard deviations)
+STATE_BUDGET_FRACTION = 0.25  # share of max_bytes an image trajectory spends on exact float32 states for branching
 
 
 # ------------------------------------------------------------------ recorder
@@ -62,6 +64,12 @@ class Trajectory:
     full run would exceed ``max_bytes`` the recorder keeps every ``stride``-th frame (chosen up front from the run's
     size) plus the final one, so e.g. DDPM-1000 of 64 RGB 32x32 images stays under 100 MB. ``final`` always keeps
     the finished samples at full float32 precision.
+
+    Exact states (for branching): a uint8 x_t is off by up to 1/255 of the range, which a restarted sampler would
+    carry to the end, so an image trajectory also keeps x_t as float32 for every ``state_stride``-th step, within
+    :data:`STATE_BUDGET_FRACTION` of ``max_bytes`` (the display frames get the rest). A points trajectory's x_t is
+    float32 already, so every recorded frame is an exact state. :meth:`state` returns one; :attr:`state_steps`
+    lists the steps that have one. "Exact" means the sampler's own float32 x_t, bit for bit.
     """
 
     def __init__(self, num_steps: int, sample_shape: Sequence[int], kind: str, max_bytes: int = 96 * 2**20):
@@ -73,7 +81,11 @@ class Trajectory:
         per_array = int(np.prod(self.sample_shape)) * (1 if kind == "images" else 4)
         self.bytes_per_frame = 3 * per_array
         total = (self.num_steps + 1) * self.bytes_per_frame
-        self.stride = max(1, math.ceil(total / max_bytes))
+        state_budget = int(max_bytes * STATE_BUDGET_FRACTION) if kind == "images" else 0
+        self.stride = max(1, math.ceil(total / (max_bytes - state_budget)))
+        state_bytes = int(np.prod(self.sample_shape)) * 4
+        self.state_stride = max(1, math.ceil(self.num_steps * state_bytes / max(state_budget, 1)))
+        self._states: dict[int, tuple[int, np.ndarray]] = {}  # images only: step -> (t, float32 x_t)
         self.steps: list[int] = []
         self.timesteps: list[int] = []
         self._x_t: list[np.ndarray] = []
@@ -85,7 +97,9 @@ class Trajectory:
         """Store ``frame`` if the stride keeps it; returns whether it was kept."""
         if frame.is_final:
             self.final = frame.x_t.detach().float().cpu().numpy()
-        elif frame.step % self.stride:
+        elif self.kind == "images" and frame.step % self.state_stride == 0:
+            self._states[frame.step] = (frame.t, frame.x_t.detach().float().cpu().numpy().copy())
+        if not frame.is_final and frame.step % self.stride:
             return False
         self.steps.append(frame.step)
         self.timesteps.append(frame.t)
@@ -114,9 +128,26 @@ class Trajectory:
         return int(np.argmin(np.abs(np.asarray(self.steps) - step)))
 
     @property
+    def state_steps(self) -> list[int]:
+        """The non-final steps whose exact float32 x_t is kept (the steps a sampler can branch from)."""
+        if self.kind == "points":
+            return [s for s, t in zip(self.steps, self.timesteps) if t >= 0]
+        return sorted(self._states)
+
+    def state(self, step: int) -> tuple[int, np.ndarray]:
+        """``(t, x_t)`` of sampler step ``step``: its schedule index and its exact float32 state (see the class
+        docstring); KeyError when the step's exact state was not kept."""
+        if self.kind == "images":
+            return self._states[step]
+        if step not in self.steps or self.timesteps[self.steps.index(step)] < 0:
+            raise KeyError(step)
+        i = self.steps.index(step)
+        return self.timesteps[i], self._x_t[i]
+
+    @property
     def nbytes(self) -> int:
         return sum(a.nbytes for arrays in (self._x_t, self._x0, self._eps) for a in arrays) + (
-            self.final.nbytes if self.final is not None else 0)
+            self.final.nbytes if self.final is not None else 0) + sum(x.nbytes for _, x in self._states.values())
 
     def stacked(self, which: str = "x_t") -> np.ndarray:
         """All recorded frames of one view as one array (F, ...)."""
@@ -131,6 +162,10 @@ class Trajectory:
             np.savez(tmp, steps=np.asarray(self.steps), timesteps=np.asarray(self.timesteps),
                      x_t=self.stacked("x_t"), x0_pred=self.stacked("x0_pred"), eps_pred=self.stacked("eps_pred"),
                      final=self.final if self.final is not None else np.zeros(0, np.float32),
+                     state_steps=np.asarray(sorted(self._states), dtype=np.int64),
+                     state_timesteps=np.asarray([self._states[k][0] for k in sorted(self._states)], dtype=np.int64),
+                     states=(np.stack([self._states[k][1] for k in sorted(self._states)]) if self._states
+                             else np.zeros(0, np.float32)),
                      meta=np.asarray([self.num_steps, self.stride, 1 if self.kind == "images" else 0]))
 
     @classmethod
@@ -149,4 +184,9 @@ class Trajectory:
             traj._x0 = list(data["x0_pred"])
             traj._eps = list(data["eps_pred"])
             traj.final = final if final.size else None
+            traj.state_stride = 0  # unknown after loading; state_steps lists what is there
+            traj._states = {}
+            if "state_steps" in data.files:  # absent in trajectories saved before exact states were kept
+                traj._states = {int(k): (int(t), x) for k, t, x in
+                                zip(data["state_steps"], data["state_timesteps"], data["states"])}
         return traj
