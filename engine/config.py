@@ -243,6 +243,8 @@ class ExperimentConfig:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError("config", f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        except (ValueError, RecursionError) as exc:  # a 5000-digit number, or arrays nested 100 000 deep
+            raise ConfigError("config", f"not usable JSON ({str(exc).split(';')[0]})") from None
         return cls.from_dict(raw)
 
     @classmethod
