@@ -186,6 +186,10 @@ def load_points_file(path: Path, max_items: int = 0, seed: int = 0) -> Dataset:
         raise DataError(f"{path}: found {found} ({len(bad)} refused); a points file needs at least 2 rows of "
                         "two finite numbers (x, y)")
     pts = pts[subset_indices(len(pts), max_items, seed)]
+    # Divide by each axis' largest magnitude first (standardizing does not change): values near 1e308 would
+    # otherwise overflow the mean or variance to inf and turn every point into NaN.
+    scale = np.abs(pts).max(axis=0)
+    pts = pts / np.where(scale > 0, scale, 1.0)
     mean = pts.mean(axis=0)
     std = pts.std(axis=0)
     std = np.where(std > 0, std, 1.0)  # all points on one vertical/horizontal line: centre that axis, don't divide

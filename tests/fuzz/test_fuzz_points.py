@@ -67,6 +67,7 @@ def _check(tmp_path_factory, data: bytes, name: str):
                  st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass"))),
        st.sampled_from(["points.csv", "points.txt"]))
 @example(b"x,y\n1e308,1e308\n-1e308,-1e308\n", "points.csv")  # std overflows to inf
+@example(b"-1.7e308,0\n-1.7e308,0\n1.7e308,0\n", "points.csv")  # the mean overflows to -inf
 @example(b"1,2\n" * 3 + b"1e999,2\n", "points.csv")
 @example(b"x,y\n" + b"9" * 5000 + b",1\n2,3\n", "points.csv")
 @example(b"\xef\xbb\xbfx;y\n1;2\n3;4\n", "points.csv")
