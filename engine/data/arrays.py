@@ -7,6 +7,7 @@ run arbitrary code). Every refusal is a :class:`DataError` naming the file, what
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import struct
 import zipfile
@@ -73,7 +74,7 @@ def read_idx(path: Path, expected_magic: int) -> np.ndarray:
             if len(raw_dims) < 4 * ndim:
                 raise DataError(f"{path}: header ends early; expected {ndim} dimension sizes after the magic number")
             dims = struct.unpack(f">{ndim}I", raw_dims)
-            expected = int(np.prod(dims, dtype=np.int64))
+            expected = math.prod(dims)  # a Python int: np.prod's int64 wraps for 2**28 x 64 x 2**30
             if expected > MAX_TENSOR_BYTES:  # checked before reading: a tiny .gz may declare terabytes
                 raise DataError(f"{path}: the header declares {' x '.join(map(str, dims))} = {expected} values, "
                                 f"more than the {MAX_TENSOR_BYTES / 1024**3:.0f} GiB this loader reads")
@@ -176,8 +177,8 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
         if "pickle" in str(exc).lower() or "object" in str(exc).lower():
             raise _pickle_error(path) from None
         raise DataError(f"{path}: not a readable .npz file ({_one_line(exc)}); {_EXPECTED_ARRAY}") from None
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, MemoryError, SyntaxError,
-            TokenError) as exc:
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, MemoryError, SyntaxError, TokenError,
+            NotImplementedError, RuntimeError) as exc:  # zipfile: an unknown compression method, an encrypted member
         raise DataError(f"{path}: not a readable .npz file ({_one_line(exc)}); {_EXPECTED_ARRAY}") from None
     return arr, labels
 

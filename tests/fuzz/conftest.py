@@ -4,6 +4,7 @@
   whole folder runs in well under a minute on a loaded 2-core machine. It runs with the normal test suite.
 * ``long``: thousands of examples per parser, random seeds, opt-in:
   ``pytest -m fuzz tests/fuzz --hypothesis-profile=long``.
+* ``medium``: 300 random examples per test, for a few minutes of exploration after changing a parser.
 
 Every example must finish within 5 s (Hypothesis ``deadline``); ``pytest-timeout`` is the hang watchdog.
 """
@@ -18,6 +19,8 @@ _SUPPRESS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCh
 
 settings.register_profile("quick", max_examples=30, derandomize=True, database=None, deadline=5000,
                           suppress_health_check=_SUPPRESS, print_blob=True)
+settings.register_profile("medium", max_examples=300, deadline=5000, suppress_health_check=_SUPPRESS,
+                          print_blob=True)
 settings.register_profile("long", max_examples=3000, deadline=5000, suppress_health_check=_SUPPRESS,
                           print_blob=True)
 

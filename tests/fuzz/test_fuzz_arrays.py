@@ -92,6 +92,8 @@ def idx_headers(draw, base: np.ndarray, magic: int) -> bytes:
 @example(struct.pack(">IIII", 0x803, 65536, 65536, 1), False, 0, 0, 0)
 @example(struct.pack(">IIII", 0x803, 1, 1, 65536) + bytes(65536), False, 256, 3, 0)
 @example(VALID_IDX[:-1], True, 0, 0, 0)
+@example(struct.pack(">IIII", 0x803, 2**28, 64, 2**30), False, 0, 0, 0)  # the product wrapped to 0 in int64
+@example(struct.pack(">IIII", 0x803, 2, 2**31, 2**31), False, 0, 0, 0)  # ... and to a negative size
 def test_idx_images(tmp_path_factory, data, gz, image_size, channels, max_items):
     name = "train-images-idx3-ubyte" + (".gz" if gz else "")
     _load(tmp_path_factory, {name: gzip.compress(data, mtime=0) if gz else data}, name, image_size, channels,
@@ -155,6 +157,12 @@ def npz_archives(draw) -> bytes:
     return npz(**arrays)
 
 
+def _central_edit(offset: int, value: bytes) -> bytes:
+    """VALID_NPZ with bytes of its first central-directory entry (x.npy) replaced."""
+    at = VALID_NPZ.index(b"PK\x01\x02") + offset
+    return VALID_NPZ[:at] + value + VALID_NPZ[at + len(value):]
+
+
 def _npz_member_edit(data: bytes) -> bytes:
     """A valid .npz whose x.npy member declares a huge shape (a zip is not covered by the bytes mutations:
     its CRC makes nearly every flip a BadZipFile)."""
@@ -169,6 +177,8 @@ def _npz_member_edit(data: bytes) -> bytes:
                  st.binary(max_size=100)))
 @example(_npz_member_edit(VALID_NPY.replace(b"(3, 4, 4)", b"(99999999999, 4, 4)")))
 @example(_npz_member_edit(VALID_NPY.replace(b"'|u1'", b"'|O' ")))
+@example(_central_edit(10, b"\x63"))  # compression method 99: NotImplementedError in zipfile
+@example(_central_edit(8, b"\x01"))  # the "encrypted" flag: RuntimeError in zipfile
 @example(_npz_member_edit(b"not an npy file"))  # numpy hands back the member's bytes
 @example(npz(x=IMAGES, y=np.array([0, 1, 2**40], np.int64)))  # would build 2**40 class names
 @example(npz(x=IMAGES, y=np.array([0, 1, 2**62], np.int64)))

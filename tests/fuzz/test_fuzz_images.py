@@ -72,7 +72,7 @@ def png_with_size(width: int, height: int, data: bytes = SEEDS[("RGB", "PNG")]) 
 
 def bmp_with_size(width: int, height: int) -> bytes:
     data = bytearray(SEEDS[("RGB", "BMP")])
-    data[18:26] = struct.pack("<ii", width, height)
+    data[18:26] = struct.pack("<II", width % 2**32, height % 2**32)  # signed fields: 2**32 - 1 reads as -1
     return bytes(data)
 
 
