@@ -275,7 +275,7 @@ def _read_points_npy(path: Path) -> tuple[np.ndarray, list[tuple[int, str]]]:
         # data than the file holds is refused by its size instead of allocating it first (MemoryError).
         arr = np.load(path, mmap_mode="r", allow_pickle=False)
     except ValueError as exc:
-        if "pickle" in str(exc).lower():
+        if "pickle" in str(exc).lower() or "object" in str(exc).lower():  # mmap says "Python objects"
             raise DataError(f"{path}: holds Python objects (a pickled object array), which are never loaded for "
                             "safety; expected a numeric array of shape (N, 2)") from None
         raise DataError(f"{path}: not a readable .npy file ({_one_line(exc)}); expected a numeric array of shape "
