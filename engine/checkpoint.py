@@ -109,6 +109,8 @@ def _read_header(path: Path) -> dict:
                 raise CheckpointError(f"{path} is not a valid safetensors checkpoint (bad header length "
                                       f"{header_len} for a {size}-byte file; truncated or another format)")
             header = json.loads(fh.read(header_len).decode("utf-8"))
+    except CheckpointError:
+        raise  # a ValueError too: keep its own message
     except OSError as exc:
         raise CheckpointError(f"cannot read checkpoint {path}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: JSONDecodeError, 5000-digit numbers

@@ -125,3 +125,12 @@ def test_placeholder_dataset(data_info):
     cfg.data.dataset = "/nonexistent/points.csv"
     ckpt = Checkpoint(cfg, 0, None, {}, {}, {}, "shared.safetensors", data_info)  # type: ignore[arg-type]
     expect_user_error(lambda: _placeholder_dataset(cfg, ckpt), "shared.safetensors", allowed=(CheckpointError,))
+
+
+@pytest.mark.parametrize("data, words", [(b"", "only 0 bytes"), (b"\x80\x04\x95" + b"\x00" * 40, "never unpickles"),
+                                         (frame(b"{not json"), "header is not JSON")])
+def test_specific_reasons_survive(tmp_path_factory, data, words):
+    """Regression: catching ValueError around the header read once swallowed our own CheckpointErrors (a
+    ValueError subclass) and replaced the specific reason by "its header is not JSON"."""
+    err = _load(tmp_path_factory, data)
+    assert isinstance(err, CheckpointError) and words in str(err)
