@@ -230,7 +230,8 @@ class ExperimentConfig:
             known = {sf.name: sf for sf in dataclasses.fields(section_cls)}
             unknown = sorted(set(given) - set(known))
             if unknown:
-                raise ConfigError(f"{f.name}.{unknown[0]}", "unknown field")
+                key = unknown[0] if unknown[0].isidentifier() else repr(unknown[0])  # "\n" stays on one line
+                raise ConfigError(f"{f.name}.{key}", "unknown field")
             values = {}
             for key, value in given.items():
                 values[key] = _coerce(f"{f.name}.{key}", value, known[key].type, getattr(section_cls(), key))

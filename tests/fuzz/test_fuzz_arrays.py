@@ -15,13 +15,13 @@ import zipfile
 import numpy as np
 import pytest
 import torch
+from fuzz_support import expect_user_error, mutated_bytes, no_writes_outside
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from engine.config import DataConfig
 from engine.data import load_dataset
 from engine.errors import DataError
-from fuzz_support import expect_user_error, mutated_bytes, no_writes_outside
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(300)]
 

@@ -12,13 +12,20 @@ import shutil
 import struct
 
 import pytest
+from fuzz_support import (
+    WILD_JSON,
+    deeply_nested,
+    dumps_loose,
+    mutated_bytes,
+    mutated_json,
+    no_writes_outside,
+)
 from hypothesis import example, given
 from hypothesis import strategies as st
+from test_fuzz_checkpoint import HEADER, INNER, METADATA, VALID, frame
 
 from engine.appdirs import autosave_dir
 from engine.autosave import SESSION_FORMAT, describe, find_restorable
-from fuzz_support import WILD_JSON, deeply_nested, dumps_loose, mutated_bytes, mutated_json, no_writes_outside
-from test_fuzz_checkpoint import HEADER, INNER, METADATA, VALID, frame
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(300)]
 

@@ -11,6 +11,14 @@ import struct
 
 import pytest
 import torch
+from fuzz_support import (
+    deeply_nested,
+    dumps_loose,
+    expect_user_error,
+    mutated_bytes,
+    mutated_json,
+    no_writes_outside,
+)
 from hypothesis import example, given
 from hypothesis import strategies as st
 from safetensors.torch import save
@@ -18,8 +26,6 @@ from safetensors.torch import save
 from engine.checkpoint import FORMAT, Checkpoint, _placeholder_dataset, load_checkpoint
 from engine.config import ExperimentConfig
 from engine.errors import CheckpointError
-from fuzz_support import (WILD_JSON, deeply_nested, dumps_loose, expect_user_error, mutated_bytes, mutated_json,
-                          no_writes_outside)
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(300)]
 
