@@ -68,7 +68,7 @@ def _process_alive(pid: int, token: str | None) -> bool:
         return False
     except PermissionError:
         pass  # exists, another user's
-    except OSError:
+    except (OSError, OverflowError):  # OverflowError: a pid beyond the C int range (a corrupt session.json)
         return False
     if token is not None:
         current = _process_token(pid)
@@ -173,7 +173,7 @@ class Autosaver:
 def _read_session(folder: Path) -> dict:
     try:
         raw = json.loads((folder / SESSION_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return raw if isinstance(raw, dict) and raw.get("format") == SESSION_FORMAT else {}
 
@@ -205,13 +205,17 @@ def _info(folder: Path) -> AutosaveInfo | None:
         dataset = str(cfg.get("data", {}).get("dataset", "?"))
         preset = str(cfg.get("model", {}).get("preset", "?"))
         total = int(cfg.get("training", {}).get("steps", 0))
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError):
         pass
     try:
         when = float(session.get("when") or ckpt.stat().st_mtime)
+        time.localtime(when)  # a date the restore box can show: not NaN, inf or 1e300
+    except (TypeError, ValueError, OverflowError, OSError):
+        when = time.time()
+    try:
         pid = int(session.get("pid") or 0)
-    except (TypeError, ValueError, OSError):
-        when, pid = time.time(), 0
+    except (TypeError, ValueError, OverflowError):
+        pid = 0
     config_path = session.get("config_path")
     return AutosaveInfo(name=folder.name, folder=folder, checkpoint=ckpt, when=when, step=step, total_steps=total,
                         dataset=dataset, preset=preset,

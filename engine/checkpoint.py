@@ -8,6 +8,7 @@ A run folder also gets ``config.json`` and ``loss.csv`` for people and other too
 from __future__ import annotations
 
 import json
+import math
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ FORMAT = "diffusion-lab-checkpoint"
 FORMAT_VERSION = 1
 CHECKPOINT_NAME = "checkpoint.safetensors"
 _MAX_HEADER = 100 * 2**20  # the safetensors format's own header limit
+_MAX_PLACEHOLDER = 2**24  # values in one item of a recorded data shape (3 x 256 x 256 is 196 608)
 
 
 @dataclass
@@ -107,9 +109,11 @@ def _read_header(path: Path) -> dict:
                 raise CheckpointError(f"{path} is not a valid safetensors checkpoint (bad header length "
                                       f"{header_len} for a {size}-byte file; truncated or another format)")
             header = json.loads(fh.read(header_len).decode("utf-8"))
+    except CheckpointError:
+        raise  # a ValueError too: keep its own message
     except OSError as exc:
         raise CheckpointError(f"cannot read checkpoint {path}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: JSONDecodeError, 5000-digit numbers
         raise CheckpointError(f"{path} is not a valid safetensors checkpoint (its header is not JSON)") from None
     if not isinstance(header, dict):
         raise CheckpointError(f"{path} is not a valid safetensors checkpoint")
@@ -121,8 +125,9 @@ def _read_header(path: Path) -> dict:
         offsets = entry.get("data_offsets") if isinstance(entry, dict) else None
         if key == "__metadata__":
             continue
-        if (not isinstance(offsets, list) or len(offsets) != 2 or offsets[0] > offsets[1]
-                or not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)):
+        if (not isinstance(offsets, list) or len(offsets) != 2
+                or not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)
+                or offsets[0] > offsets[1]):
             raise CheckpointError(f"{path} is not a valid safetensors checkpoint (bad entry for tensor {key!r})")
         end = max(end, offsets[1])
     if 8 + header_len + end > size:
@@ -167,8 +172,8 @@ def load_checkpoint(target: str | Path) -> Checkpoint:
             raise ValueError(f"negative step {step}")
         optim_meta = _json_object(meta.get("optim", "{}"), "optim")
         data_info = _json_object(meta.get("data_info", "{}"), "data_info")
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise CheckpointError(f"{path}: corrupt metadata ({exc})") from None
+    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
+        raise CheckpointError(f"{path}: corrupt metadata ({str(exc)[:200]})") from None
     split = {"model.": {}, "ema.": {}, "optim.": {}}
     for key, value in tensors.items():
         for prefix, bucket in split.items():
@@ -250,10 +255,17 @@ def _placeholder_dataset(cfg: ExperimentConfig, ckpt: Checkpoint):
     if not info or "shape" not in info:
         raise CheckpointError(f"{ckpt.path}: the data source {cfg.data.dataset!r} is not available here and the "
                               "checkpoint does not record the data shape")
-    shape = tuple(int(v) for v in info["shape"])
-    num_classes = int(info.get("num_classes", 0))
+    try:
+        shape = tuple(int(v) for v in info["shape"])
+        num_classes = int(info.get("num_classes", 0))
+        if not 1 <= len(shape) <= 3 or min(shape) < 1 or math.prod(shape) > _MAX_PLACEHOLDER or num_classes < 0:
+            raise ValueError(f"shape {list(shape)}, {num_classes} classes")
+        class_names = [str(c) for c in info.get("class_names", [])]
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise CheckpointError(f"{ckpt.path}: the data source {cfg.data.dataset!r} is not available here and the "
+                              f"recorded data shape is unusable ({str(exc)[:100]})") from None
     labels = torch.zeros(1, dtype=torch.long) if num_classes else None
     return Dataset(x=torch.zeros((1, *shape)), labels=labels, num_classes=num_classes,
-                   class_names=list(info.get("class_names", [])), kind=str(info.get("kind", "images")),
+                   class_names=class_names, kind=str(info.get("kind", "images")),
                    name=str(info.get("name", cfg.data.dataset)), warnings=[
                        f"data source {cfg.data.dataset!r} not found; sampling only"])

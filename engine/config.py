@@ -231,7 +231,8 @@ class ExperimentConfig:
             known = {sf.name: sf for sf in dataclasses.fields(section_cls)}
             unknown = sorted(set(given) - set(known))
             if unknown:
-                raise ConfigError(f"{f.name}.{unknown[0]}", "unknown field")
+                key = unknown[0] if unknown[0].isidentifier() else repr(unknown[0])  # "\n" stays on one line
+                raise ConfigError(f"{f.name}.{key}", "unknown field")
             values = {}
             for key, value in given.items():
                 values[key] = _coerce(f"{f.name}.{key}", value, known[key].type, getattr(section_cls(), key))
@@ -244,6 +245,8 @@ class ExperimentConfig:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError("config", f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        except (ValueError, RecursionError) as exc:  # a 5000-digit number, or arrays nested 100 000 deep
+            raise ConfigError("config", f"not usable JSON ({str(exc).split(';')[0]})") from None
         return cls.from_dict(raw)
 
     @classmethod

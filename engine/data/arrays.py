@@ -7,11 +7,13 @@ run arbitrary code). Every refusal is a :class:`DataError` naming the file, what
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import struct
 import zipfile
 import zlib
 from pathlib import Path
+from tokenize import TokenError
 
 import numpy as np
 import torch
@@ -24,6 +26,7 @@ IDX_IMAGES_MAGIC = 0x00000803  # unsigned bytes, 3 dimensions (N, H, W)
 IDX_LABELS_MAGIC = 0x00000801  # unsigned bytes, 1 dimension (N,)
 # The float range check tolerates this much round-off (a [0, 1] array saved as float16 can hold 1.0005).
 _RANGE_TOLERANCE = 1e-3
+MAX_CLASSES = 65_536  # labels are class indices; a label of 2**40 would mean building 2**40 class names
 _EXPECTED_ARRAY = ("expected uint8 (0..255) or float in [0, 1] or [-1, 1], shaped (N, H, W), (N, H, W, C) or "
                    "(N, C, H, W) with C = 1 or 3")
 
@@ -71,7 +74,7 @@ def read_idx(path: Path, expected_magic: int) -> np.ndarray:
             if len(raw_dims) < 4 * ndim:
                 raise DataError(f"{path}: header ends early; expected {ndim} dimension sizes after the magic number")
             dims = struct.unpack(f">{ndim}I", raw_dims)
-            expected = int(np.prod(dims, dtype=np.int64))
+            expected = math.prod(dims)  # a Python int: np.prod's int64 wraps for 2**28 x 64 x 2**30
             if expected > MAX_TENSOR_BYTES:  # checked before reading: a tiny .gz may declare terabytes
                 raise DataError(f"{path}: the header declares {' x '.join(map(str, dims))} = {expected} values, "
                                 f"more than the {MAX_TENSOR_BYTES / 1024**3:.0f} GiB this loader reads")
@@ -149,9 +152,9 @@ def _read_npy(path: Path) -> np.ndarray:
     except ValueError as exc:
         if "pickle" in str(exc).lower() or "object" in str(exc).lower():
             raise _pickle_error(path) from None
-        raise DataError(f"{path}: not a readable .npy file ({exc}); {_EXPECTED_ARRAY}") from None
-    except (OSError, EOFError) as exc:
-        raise DataError(f"{path}: not a readable .npy file ({exc}); {_EXPECTED_ARRAY}") from None
+        raise DataError(f"{path}: not a readable .npy file ({_one_line(exc)}); {_EXPECTED_ARRAY}") from None
+    except (OSError, EOFError, MemoryError, SyntaxError, TokenError) as exc:  # the last two: a garbled header
+        raise DataError(f"{path}: not a readable .npy file ({_one_line(exc)}); {_EXPECTED_ARRAY}") from None
 
 
 def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
@@ -165,14 +168,18 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
             label_key = next((k for k in ("y", "labels") if k in keys), None)
             arr = archive[image_key]
             labels = archive[label_key] if label_key is not None else None
+            for key, value in ((image_key, arr), (label_key, labels)):
+                if key is not None and not isinstance(value, np.ndarray):  # numpy returns such a member's bytes
+                    raise DataError(f"{path}: the member {key!r} is not a .npy array; {_EXPECTED_ARRAY}")
     except DataError:
         raise
     except ValueError as exc:
         if "pickle" in str(exc).lower() or "object" in str(exc).lower():
             raise _pickle_error(path) from None
-        raise DataError(f"{path}: not a readable .npz file ({exc}); {_EXPECTED_ARRAY}") from None
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError) as exc:
-        raise DataError(f"{path}: not a readable .npz file ({exc}); {_EXPECTED_ARRAY}") from None
+        raise DataError(f"{path}: not a readable .npz file ({_one_line(exc)}); {_EXPECTED_ARRAY}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, MemoryError, SyntaxError, TokenError,
+            NotImplementedError, RuntimeError) as exc:  # zipfile: an unknown compression method, an encrypted member
+        raise DataError(f"{path}: not a readable .npz file ({_one_line(exc)}); {_EXPECTED_ARRAY}") from None
     return arr, labels
 
 
@@ -246,6 +253,9 @@ def _check_labels(labels: np.ndarray, n: int, path: Path) -> np.ndarray:
     out = labels.astype(np.int64)
     if len(out) and out.min() < 0:
         raise DataError(f"{path}: found a negative label ({out.min()}); expected class indices 0, 1, 2, ...")
+    if len(out) and out.max() >= MAX_CLASSES:  # one class name (and one embedding row) per index up to the max
+        raise DataError(f"{path}: found a label of {out.max()}; expected class indices 0, 1, 2, ... below "
+                        f"{MAX_CLASSES}")
     return out
 
 
@@ -268,3 +278,8 @@ def _per_item(image_size: int, channels: int, native_hw: tuple[int, ...], native
 def _display_name(path: Path) -> str:
     name = path.name
     return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def _one_line(exc: BaseException) -> str:
+    """numpy's header errors span several lines; a DataError message is one."""
+    return " ".join(str(exc).split())[:300]

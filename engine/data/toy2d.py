@@ -16,6 +16,7 @@ import math
 import re
 import warnings
 from pathlib import Path
+from tokenize import TokenError
 from typing import Callable
 
 import numpy as np
@@ -185,6 +186,10 @@ def load_points_file(path: Path, max_items: int = 0, seed: int = 0) -> Dataset:
         raise DataError(f"{path}: found {found} ({len(bad)} refused); a points file needs at least 2 rows of "
                         "two finite numbers (x, y)")
     pts = pts[subset_indices(len(pts), max_items, seed)]
+    # Divide by each axis' largest magnitude first (standardizing does not change): values near 1e308 would
+    # otherwise overflow the mean or variance to inf and turn every point into NaN.
+    scale = np.abs(pts).max(axis=0)
+    pts = pts / np.where(scale > 0, scale, 1.0)
     mean = pts.mean(axis=0)
     std = pts.std(axis=0)
     std = np.where(std > 0, std, 1.0)  # all points on one vertical/horizontal line: centre that axis, don't divide
@@ -266,15 +271,18 @@ def _is_numeric_row(line: str) -> bool:
 
 def _read_points_npy(path: Path) -> tuple[np.ndarray, list[tuple[int, str]]]:
     try:
-        arr = np.load(path, allow_pickle=False)  # never unpickle: a .npy can carry arbitrary code in an object array
+        # never unpickle: a .npy can carry arbitrary code in an object array. mmap: a header that declares more
+        # data than the file holds is refused by its size instead of allocating it first (MemoryError).
+        arr = np.load(path, mmap_mode="r", allow_pickle=False)
     except ValueError as exc:
-        if "pickle" in str(exc).lower():
+        if "pickle" in str(exc).lower() or "object" in str(exc).lower():  # mmap says "Python objects"
             raise DataError(f"{path}: holds Python objects (a pickled object array), which are never loaded for "
                             "safety; expected a numeric array of shape (N, 2)") from None
-        raise DataError(f"{path}: not a readable .npy file ({exc}); expected a numeric array of shape (N, 2)") \
-            from None
-    except (OSError, EOFError) as exc:
-        raise DataError(f"{path}: not a readable .npy file ({exc}); expected a numeric array of shape (N, 2)") \
+        raise DataError(f"{path}: not a readable .npy file ({_one_line(exc)}); expected a numeric array of shape "
+                        "(N, 2)") from None
+    except (OSError, EOFError, MemoryError, SyntaxError, TokenError) as exc:  # the last two: a garbled header
+        raise DataError(f"{path}: not a readable .npy file ({_one_line(exc)}); expected a numeric array of shape "
+                        "(N, 2)") \
             from None
     if not isinstance(arr, np.ndarray) or arr.ndim != 2 or arr.shape[1] != 2 or arr.dtype.kind not in "iuf":
         raise DataError(f"{path}: found an array of shape {getattr(arr, 'shape', '?')} and dtype "
@@ -283,3 +291,8 @@ def _read_points_npy(path: Path) -> tuple[np.ndarray, list[tuple[int, str]]]:
     finite = np.isfinite(arr).all(axis=1)
     bad = [(int(i), "non-finite value") for i in np.flatnonzero(~finite)]
     return arr[finite], bad
+
+
+def _one_line(exc: BaseException) -> str:
+    """numpy's header errors span several lines; a DataError message is one."""
+    return " ".join(str(exc).split())[:300]
