@@ -150,6 +150,10 @@ class TrainingConfig:
     preview_every: int = setting(250, label="Preview every",
                                  help="Steps between preview samples in the window (0 = never)",
                                  range=Range(1, 10_000_000, or_zero=True))
+    quality_every: int = setting(250, label="Quality every",
+                                 help="Minimum steps between live quality scores of EMA samples against real data "
+                                      "(kept under ~10% of training time; 0 = off). Saved as quality.csv",
+                                 range=Range(1, 10_000_000, or_zero=True), cli_flag="--quality-every")
     time_budget: float = setting(0.0, label="Time budget (s)",
                                  help="Stop training after this many seconds of wall time (0 = no limit)",
                                  range=Range(0, 1e7), cli_flag="--time-budget")

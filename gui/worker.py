@@ -27,9 +27,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from gui import jobs
 from gui.events import (CheckpointLoaded, CheckpointSaved, DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch,
-                        ModelFacts, PreviewReady, RunFinished, SampleRequest, SamplingAborted, SamplingFinished,
-                        SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage, TrainingProgress, UseTrainer,
-                        WorkerState)
+                        ModelFacts, PreviewReady, QualityScored, RunFinished, SampleRequest, SamplingAborted,
+                        SamplingFinished, SamplingFrame, SaveCheckpoint, StartTraining, StatusMessage,
+                        TrainingProgress, UseTrainer, WorkerState)
 from gui.worker_jobs import EngineThread, RunControl, running_threads, same_architecture, user_message
 
 __all__ = ["EngineWorker", "default_torch_threads", "same_architecture", "user_message"]
@@ -98,6 +98,7 @@ class EngineWorker(QObject):
     checkpointLoaded = Signal(object)  # CheckpointLoaded
     modelChanged = Signal(object)  # ModelFacts
     error = Signal(object)  # JobFailed
+    qualityScored = Signal(object)  # QualityScored
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -105,7 +106,7 @@ class EngineWorker(QObject):
                  RunFinished: "trainingFinished", SamplingFrame: "samplingProgress",
                  SamplingFinished: "samplingFinished", SamplingAborted: "samplingAborted",
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
-                 ModelFacts: "modelChanged", JobFailed: "error"}
+                 ModelFacts: "modelChanged", JobFailed: "error", QualityScored: "qualityScored"}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
