@@ -130,7 +130,6 @@ class LiveQuality:
 
     def score(self, step: int, should_stop: Callable[[], bool]) -> QualityScored | None:
         """Sample and score now; None when abandoned (a stop) or when scoring is off for this data."""
-        from engine.errors import UserError as _UserError
         from engine.quality import QualityScorer
 
         trainer = self.trainer
@@ -138,7 +137,7 @@ class LiveQuality:
             try:
                 self.scorer = QualityScorer(trainer.config.data, seed=int(trainer.config.training.seed),
                                             dataset=trainer.dataset)
-            except (_UserError, ValueError, OSError) as exc:
+            except (UserError, ValueError, OSError) as exc:
                 self.off_reason = str(exc)
                 return None
         started = time.perf_counter()
