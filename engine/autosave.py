@@ -136,10 +136,10 @@ class Autosaver:
         """Keyword arguments for :meth:`TrainingSession.run`; autosave is off when ``every_s`` is 0."""
         return {"on_autosave": self if self.every_s > 0 else None, "autosave_every_s": self.every_s}
 
-    def __call__(self, trainer) -> None:  # noqa: ANN001 - engine.training.Trainer
+    def __call__(self, trainer) -> None:
         self.save(trainer)
 
-    def save(self, trainer) -> Path | None:  # noqa: ANN001
+    def save(self, trainer) -> Path | None:
         """Write the autosave now; returns the checkpoint path, or None when it failed (logged)."""
         from engine.checkpoint import save_checkpoint
 

@@ -204,7 +204,7 @@ def trainer_from_checkpoint(ckpt: Checkpoint, dataset=None, device: str | None =
             from engine.data import load_dataset
 
             dataset = load_dataset(cfg.data, seed=cfg.training.seed)
-        except Exception:
+        except Exception:  # noqa: BLE001 - any data problem: fall back to a stand-in dataset below
             dataset = None
     if dataset is None:
         dataset = _placeholder_dataset(cfg, ckpt)

@@ -150,6 +150,10 @@ class TrainingConfig:
     preview_every: int = setting(250, label="Preview every",
                                  help="Steps between preview samples in the window (0 = never)",
                                  range=Range(1, 10_000_000, or_zero=True))
+    quality_every: int = setting(250, label="Quality every",
+                                 help="Minimum steps between live quality scores of EMA samples against real data "
+                                      "(kept under ~10% of training time; 0 = off). Saved as quality.csv",
+                                 range=Range(1, 10_000_000, or_zero=True), cli_flag="--quality-every")
     time_budget: float = setting(0.0, label="Time budget (s)",
                                  help="Stop training after this many seconds of wall time (0 = no limit)",
                                  range=Range(0, 1e7), cli_flag="--time-budget")
@@ -171,7 +175,8 @@ class SamplingConfig:
             "heun": "Heun (Karras et al. 2022, Algorithm 1): second order, two evaluations per step but the last",
         })
     steps: int = setting(50, label="Sampling steps",
-                         help="Sampler steps (one model evaluation each, two for heun); fewer than T respaces the chain",
+                         help="Sampler steps (one model evaluation each, two for heun); fewer than T respaces "
+                              "the chain",
                          range=Range(1, 100_000), cli_flag="--steps")
     eta: float = setting(0.0, label="η", help="DDIM noise: 0 is deterministic, 1 matches DDPM's β̃ variance",
                          range=Range(0, 1), cli_flag="--eta")
@@ -210,7 +215,7 @@ class ExperimentConfig:
         return json.dumps(self.to_dict(), indent=2, sort_keys=False)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "ExperimentConfig":
+    def from_dict(cls, raw: dict[str, Any]) -> ExperimentConfig:
         if not isinstance(raw, dict):
             raise ConfigError("config", f"expected a JSON object, got {type(raw).__name__}")
         version = raw.get("version", CONFIG_VERSION)
@@ -240,7 +245,7 @@ class ExperimentConfig:
         return cls(**sections, version=CONFIG_VERSION)
 
     @classmethod
-    def from_json(cls, text: str) -> "ExperimentConfig":
+    def from_json(cls, text: str) -> ExperimentConfig:
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -250,7 +255,7 @@ class ExperimentConfig:
         return cls.from_dict(raw)
 
     @classmethod
-    def load(cls, path: str | Path) -> "ExperimentConfig":
+    def load(cls, path: str | Path) -> ExperimentConfig:
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -263,7 +268,7 @@ class ExperimentConfig:
 
         atomic_write_text(path, self.to_json())
 
-    def copy(self) -> "ExperimentConfig":
+    def copy(self) -> ExperimentConfig:
         return ExperimentConfig.from_dict(self.to_dict())
 
     # ----------------------------------------------------------------- derived facts
@@ -312,7 +317,7 @@ class ExperimentConfig:
                                        f"{int(math.log2(factor))} times), got {d.image_size}"))
         return out
 
-    def validate(self) -> "ExperimentConfig":
+    def validate(self) -> ExperimentConfig:
         """Raise the first :class:`ConfigError` (all of them are listed in its message); return self if valid."""
         errs = self.errors()
         if errs:

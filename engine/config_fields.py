@@ -124,6 +124,9 @@ class FieldSpec:
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not allowed here (the text after the field name), or None when it is."""
         if self.range is not None:
+            # an int too large for a float (a 300-digit number in a config file) is out of range, not a crash
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**1000:
+                return f"must be {self.allowed}, got {value!r}"
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
                     or (self.type is int and not float(value).is_integer()) or not self.range.contains(value):
                 return f"must be {self.allowed}, got {value!r}"

@@ -46,7 +46,8 @@ def gaussian_flow_solution(schedule: NoiseSchedule, mu: float, s: float, t_start
     """The exact probability-flow ODE map from x at index ``t_start`` (default T - 1) to the clean data, for data
     N(mu, s^2) per coordinate. The noised marginal is N(a mu, a^2 s^2 + sig^2) (a = sqrt(alpha_bar_t),
     sig = sqrt(1 - alpha_bar_t)), and the ODE (Song et al. 2021b, Eq. 13) transports marginals while keeping each
-    sample's standardized value (x - a mu) / sqrt(a^2 s^2 + sig^2), so x0 = mu + s (x - a mu) / sqrt(a^2 s^2 + sig^2)."""
+    sample's standardized value (x - a mu) / sqrt(a^2 s^2 + sig^2),
+    so x0 = mu + s (x - a mu) / sqrt(a^2 s^2 + sig^2)."""
     t = schedule.timesteps - 1 if t_start is None else int(t_start)
     ab = float(schedule.alpha_bar[t])
     a, spread = math.sqrt(ab), math.sqrt(ab * s * s + 1.0 - ab)
@@ -129,5 +130,5 @@ def rows_for(rows: Sequence[StudyRow], sampler: str) -> list[StudyRow]:
     return [r for r in rows if r.sampler == sampler]
 
 
-__all__ = ["ODE_SAMPLERS", "StudyRow", "draw_x_T", "error_vs_nfe", "noise_generator", "fitted_order", "gaussian_flow_solution",
-           "rows_for"]
+__all__ = ["ODE_SAMPLERS", "StudyRow", "draw_x_T", "error_vs_nfe", "noise_generator", "fitted_order",
+           "gaussian_flow_solution", "rows_for"]

@@ -329,3 +329,23 @@ class PointsSwapped:
 LAB2D_COMMANDS = (FieldRequest, ErrorCurveRequest, ExactSampleRequest, SwapPoints)
 LAB2D_EVENTS = (FieldReady, ErrorCurveReady, ExactSamplesReady, PointsSwapped)
 MID_RUN_COMMANDS = MID_RUN_COMMANDS + LAB2D_COMMANDS
+
+
+# ============================================================================================== live quality
+@dataclass(frozen=True)
+class QualityScored:
+    """A live quality score of the run's EMA samples at ``step`` (engine/quality.py): ``value`` of ``metric``
+    against held-out real data, its real-data ``floor`` and ``ratio = value / floor`` (1.0: as good as real data;
+    ``inf`` for samples holding NaN / inf). ``precision``, ``recall`` and ``classes`` (of 10) for digits only.
+    Plain numbers, no arrays."""
+
+    step: int
+    metric: str
+    value: float
+    floor: float
+    ratio: float
+    n_samples: int = 0
+    seconds: float = 0.0  # sampling plus scoring
+    precision: float | None = None
+    recall: float | None = None
+    classes: int | None = None

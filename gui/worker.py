@@ -26,10 +26,32 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from gui import jobs
-from gui.events import (LAB2D_EVENTS, CheckpointLoaded, CheckpointSaved, CompareFinished, CompareProgress,
-                        CompareRequest, DeviceChanged, JobFailed, LoadCheckpoint, MetricsBatch, ModelFacts,
-                        PreviewReady, RunFinished, SampleRequest, SamplingAborted, SamplingFinished, SamplingFrame,
-                        SaveCheckpoint, StartTraining, StatusMessage, TrainingProgress, UseTrainer, WorkerState)
+from gui.events import (
+    LAB2D_EVENTS,
+    CheckpointLoaded,
+    CheckpointSaved,
+    CompareFinished,
+    CompareProgress,
+    CompareRequest,
+    DeviceChanged,
+    JobFailed,
+    LoadCheckpoint,
+    MetricsBatch,
+    ModelFacts,
+    PreviewReady,
+    QualityScored,
+    RunFinished,
+    SampleRequest,
+    SamplingAborted,
+    SamplingFinished,
+    SamplingFrame,
+    SaveCheckpoint,
+    StartTraining,
+    StatusMessage,
+    TrainingProgress,
+    UseTrainer,
+    WorkerState,
+)
 from gui.worker_jobs import EngineThread, RunControl, running_threads, same_architecture, user_message
 
 __all__ = ["EngineWorker", "default_torch_threads", "same_architecture", "user_message"]
@@ -101,6 +123,7 @@ class EngineWorker(QObject):
     compareProgress = Signal(object)  # CompareProgress
     compareFinished = Signal(object)  # CompareFinished
     lab2dResult = Signal(object)  # one of LAB2D_EVENTS (FieldReady, ErrorCurveReady, ExactSamplesReady...)
+    qualityScored = Signal(object)  # QualityScored
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -109,7 +132,8 @@ class EngineWorker(QObject):
                  SamplingFinished: "samplingFinished", SamplingAborted: "samplingAborted",
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
-                 CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult")}
+                 CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
+                 QualityScored: "qualityScored"}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -176,7 +200,7 @@ class EngineWorker(QObject):
             self.start()
         self._thread.commands.put(command)
 
-    def start_training(self, cfg, resume: bool = False) -> None:  # noqa: ANN001 - ExperimentConfig
+    def start_training(self, cfg, resume: bool = False) -> None:
         """Train ``cfg`` in the worker thread; with ``resume`` keep the current model when its architecture
         matches (continuing to ``cfg.training.steps``, or that many more steps when already past it)."""
         if self._state in ("running", "paused", "stopping"):
@@ -206,7 +230,7 @@ class EngineWorker(QObject):
             self._set_state("stopping")
         self.cancel_sampling()
 
-    def sample(self, sampling_cfg) -> int:  # noqa: ANN001 - SamplingConfig
+    def sample(self, sampling_cfg) -> int:
         """Run a sampler over the current model; returns the request id. While training runs, it is served
         between two steps."""
         with self._lock:
@@ -216,7 +240,7 @@ class EngineWorker(QObject):
         self._submit(SampleRequest(dataclasses.replace(sampling_cfg), request))
         return request
 
-    def compare(self, runs) -> int:  # noqa: ANN001 - a sequence of SamplingConfig
+    def compare(self, runs) -> int:
         """Record each of ``runs`` over the current model (the Compare tab); returns the request id, which
         :meth:`cancel_sampling` cancels like a sampling request's."""
         with self._lock:
@@ -246,7 +270,7 @@ class EngineWorker(QObject):
                  on_done=lambda ckpt: self._submit(LoadCheckpoint(ckpt)),
                  on_error=lambda message: self.error.emit(JobFailed(message)))
 
-    def set_trainer(self, trainer) -> None:  # noqa: ANN001 - engine.training.Trainer
+    def set_trainer(self, trainer) -> None:
         self._submit(UseTrainer(trainer))
 
     def submit_lab2d(self, command: object) -> None:

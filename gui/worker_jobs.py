@@ -10,7 +10,8 @@ import dataclasses
 import logging
 import queue
 import time
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QThread
@@ -18,10 +19,30 @@ from PySide6.QtCore import QThread
 from engine.errors import TrainingStopped, UserError
 from engine.session import Control
 from gui.compare_job import run_comparison
-from gui.events import (LAB2D_COMMANDS, MID_RUN_COMMANDS, CheckpointLoaded, CheckpointSaved, CompareRequest,
-                        DeviceChanged, JobFailed, LoadCheckpoint, ModelFacts, PreviewReady, Quit, RunFinished,
-                        SampleRequest, SamplingAborted, SamplingFinished, SamplingFrame, SaveCheckpoint,
-                        StartTraining, StatusMessage, UseTrainer, WorkerState)
+from gui.events import (
+    LAB2D_COMMANDS,
+    MID_RUN_COMMANDS,
+    CheckpointLoaded,
+    CheckpointSaved,
+    CompareRequest,
+    DeviceChanged,
+    JobFailed,
+    LoadCheckpoint,
+    ModelFacts,
+    PreviewReady,
+    QualityScored,
+    Quit,
+    RunFinished,
+    SampleRequest,
+    SamplingAborted,
+    SamplingFinished,
+    SamplingFrame,
+    SaveCheckpoint,
+    StartTraining,
+    StatusMessage,
+    UseTrainer,
+    WorkerState,
+)
 from gui.metrics_batcher import MetricsBatcher, history_batch
 
 if TYPE_CHECKING:  # annotations only
@@ -35,6 +56,9 @@ log = logging.getLogger(__name__)
 SAMPLING_PREVIEW_INTERVAL_S = 0.2  # SamplingFrame at most ~5 per second
 PREVIEW_STEPS = 20  # DDIM steps of the in-training preview (Trainer.preview's default)
 PREVIEW_SEED = 1234
+QUALITY_STEPS = 20  # DDIM steps of the samples live quality scores (engine/quality.py)
+QUALITY_SEED = 4321  # a fixed seed: successive scores differ because the model did
+QUALITY_MAX_FRACTION = 0.1  # live scoring costs at most this share of training time (QualityBudget)
 
 running_threads: set = set()  # strong references: a running QThread must never be garbage-collected
 
@@ -100,11 +124,65 @@ class RunControl(Control):
                 return False
 
 
+class LiveQuality:
+    """Live sample quality of one trainer: every so often (``training.quality_every`` steps at least, and no more
+    often than :class:`~engine.quality.QualityBudget` allows) sample the EMA model with a fixed seed and score the
+    samples against held-out real data. Runs on the worker thread; the scorer is built at the first score, so a
+    short run pays nothing. Kept across "continue" runs of the same trainer."""
+
+    def __init__(self, trainer: Trainer, every: int) -> None:
+        from engine.quality import QualityBudget
+
+        self.trainer = trainer
+        self.budget = QualityBudget(max_fraction=QUALITY_MAX_FRACTION, min_interval=max(1, int(every)))
+        self.budget.last_step = int(trainer.step_count)  # a continued run scores after an interval, not at once
+        self.scorer = None
+        self.off_reason: str | None = None  # set when the data cannot be scored (then no more tries)
+        self.s_per_step = 0.0  # smoothed training seconds per step, for the budget
+
+    def set_every(self, every: int) -> None:
+        self.budget.min_interval = max(1, int(every))
+
+    def observe(self, m: StepMetrics) -> None:
+        t = float(m.step_time)
+        self.s_per_step = t if self.s_per_step <= 0 else 0.9 * self.s_per_step + 0.1 * t
+
+    def due(self, step: int) -> bool:
+        return self.off_reason is None and self.budget.should_score(step, self.s_per_step)
+
+    def score(self, step: int, should_stop: Callable[[], bool]) -> QualityScored | None:
+        """Sample and score now; None when abandoned (a stop) or when scoring is off for this data."""
+        from engine.quality import QualityScorer
+
+        trainer = self.trainer
+        if self.scorer is None:
+            try:
+                self.scorer = QualityScorer(trainer.config.data, seed=int(trainer.config.training.seed),
+                                            dataset=trainer.dataset)
+            except (UserError, ValueError, OSError) as exc:
+                self.off_reason = str(exc)
+                return None
+        started = time.perf_counter()
+        with self.budget.measure(step):
+            frames = trainer.sample(n=self.scorer.n_samples, steps=min(QUALITY_STEPS, trainer.schedule.timesteps),
+                                    seed=QUALITY_SEED, sampler="ddim", eta=0.0, use_ema=True, class_label=-1,
+                                    guidance_scale=1.0)
+            last = None
+            for last in frames:
+                if should_stop():
+                    return None
+            score = self.scorer.score(last.x_t, step)
+        return QualityScored(step=score.step, metric=score.metric, value=float(score.value),
+                             floor=float(score.floor), ratio=float(score.ratio), n_samples=int(score.n_samples),
+                             seconds=time.perf_counter() - started, precision=score.precision,
+                             recall=score.recall, classes=score.classes)
+
+
 class EngineThread(QThread):
     """The worker thread: a loop over typed commands (gui.events) that owns the model; training, sampling and
     checkpoint work all happen here."""
 
-    def __init__(self, owner: "EngineWorker"):
+    def __init__(self, owner: EngineWorker):
         super().__init__()
         self.setObjectName("dl-engine")
         self.owner = owner
@@ -125,12 +203,12 @@ class EngineThread(QThread):
         self.commands.put(Quit())
 
     # -------------------------------------------------------------- loop
-    def run(self) -> None:  # noqa: D102 - QThread entry point
+    def run(self) -> None:
         try:
             import torch
 
             torch.set_num_threads(self.owner.torch_threads)
-        except Exception:  # noqa: BLE001 - never let thread setup kill the loop
+        except Exception:
             log.exception("cannot configure torch threads")
         if self.owner.warm_up:
             self.warm_up()
@@ -158,7 +236,7 @@ class EngineThread(QThread):
             import engine.training  # noqa: F401 - the trainer, models, data and samplers
 
             torch.optim.AdamW([torch.zeros(1, requires_grad=True)])
-        except Exception:  # noqa: BLE001 - only an optimisation; a real run reports real errors
+        except Exception:
             log.debug("engine warm-up failed", exc_info=True)
 
     def execute(self, command: object) -> None:
@@ -167,7 +245,7 @@ class EngineThread(QThread):
                     CompareRequest: self.compare, **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
         try:
             handlers[type(command)](command)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a message, the loop survives
+        except Exception as exc:
             if not is_user_error(exc):
                 log.exception("worker command %s failed", type(command).__name__)
             self.post(JobFailed(user_message(exc)))
@@ -269,10 +347,34 @@ class EngineThread(QThread):
 
             try:
                 save_checkpoint(trainer, folder)
-            except Exception:  # noqa: BLE001 - never stop training for an autosave
+            except Exception:
                 log.exception("autosave failed")
 
         return on_autosave
+
+    def _live_quality(self, trainer: Trainer, every: int) -> LiveQuality | None:
+        """This trainer's live quality scoring (kept across continued runs), or None when ``quality_every`` is 0."""
+        current = getattr(self, "live_quality", None)
+        if every <= 0:
+            return None
+        if current is None or current.trainer is not trainer:
+            current = self.live_quality = LiveQuality(trainer, every)
+        current.set_every(every)
+        return current if current.off_reason is None else None
+
+    def _score_quality(self, quality: LiveQuality, step: int, control: Control, batcher: MetricsBatcher) -> None:
+        batcher.flush(force=True)
+        try:
+            event = quality.score(step, lambda: control.stop_requested or self.quit_requested)
+        except Exception as exc:
+            log.warning("live quality score failed at step %s", step, exc_info=True)
+            self.post(StatusMessage(f"quality score failed at step {step}: {user_message(exc)}"))
+            event = None
+        if quality.off_reason is not None:  # said once: due() is False from now on
+            self.post(StatusMessage(f"live quality off: {quality.off_reason}"))
+        if event is not None:
+            self.post(event)
+        batcher.skip_time()
 
     def train(self, command: StartTraining) -> None:
         from engine.session import TrainingSession, is_out_of_memory
@@ -284,7 +386,7 @@ class EngineThread(QThread):
         self.post(WorkerState("running"))
         try:
             trainer, total = self._prepare_trainer(cfg, command.resume)
-        except Exception as exc:  # noqa: BLE001 - bad config / data: a message, not a traceback
+        except Exception as exc:
             if not is_user_error(exc):
                 log.exception("cannot build the trainer")
             self.post(JobFailed(user_message(exc)))
@@ -295,6 +397,7 @@ class EngineThread(QThread):
 
         batcher = MetricsBatcher(self.post, total, trainer.step_count)
         every = int(cfg.training.preview_every or 0)
+        quality = self._live_quality(trainer, int(cfg.training.quality_every or 0))
         paused_reported = [False]
 
         def service(paused: bool) -> None:
@@ -322,6 +425,10 @@ class EngineThread(QThread):
                 if grid is not None:
                     self.post(PreviewReady(int(m.step), grid))
                 batcher.skip_time()
+            if quality is not None:
+                quality.observe(m)
+                if quality.due(m.step):
+                    self._score_quality(quality, m.step, control, batcher)
 
         on_autosave = self._autosave()
         self.current_control = control
@@ -332,7 +439,7 @@ class EngineThread(QThread):
             result = session.run(on_metrics, None, preview_every=0, total_steps=total, on_autosave=on_autosave,
                                  autosave_every_s=self.owner.autosave_every_s)
             reason, message, step = result.reason, result.message, result.step
-        except Exception as exc:  # noqa: BLE001 - unexpected failures end the run with a message
+        except Exception as exc:
             if is_out_of_memory(exc):
                 reason, message = "oom", f"out of memory at step {trainer.step_count + 1}: {exc}"
             else:

@@ -2,7 +2,7 @@
 """Set up Diffusion Lab on a fresh machine (only Python 3 and pip needed), then run the app or the tests.
 
     python3 packaging/bootstrap.py run     # create .venv, install, open the window
-    python3 packaging/bootstrap.py test    # create .venv, install with test extras, run the whole suite
+    python3 packaging/bootstrap.py test    # create .venv, install with test extras, ruff check, the whole suite
 
 On Linux, when the venv has no torch yet, the pinned CPU build (torch==2.13.0) is installed first so pip never
 pulls a multi-GB CUDA build through the package's own ``torch>=2.2`` range. Set DIFFUSION_LAB_TORCH_SPEC to choose
@@ -57,6 +57,10 @@ def main(argv: list[str]) -> int:
     if what == "test":
         py = setup("test")
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        # the linter first (configured in pyproject.toml): a lint error fails the test command like a failing test
+        lint = subprocess.run([str(py), "-m", "ruff", "check", "."], cwd=ROOT, env=env).returncode
+        if lint:
+            return lint
         return subprocess.run([str(py), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env).returncode
     if what == "run":
         py = setup("")

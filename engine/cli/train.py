@@ -1,5 +1,6 @@
-"""``diffusion-lab train``: train a model headless and write a run folder (config.json, checkpoint, loss.csv and,
-with ``--timelapse-every``, timelapse.npz). Under torchrun it trains data-parallel (see engine/distributed.py)."""
+"""``diffusion-lab train``: train a model headless and write a run folder (config.json, checkpoint, loss.csv,
+quality.csv while ``--quality-every`` is above 0 and, with ``--timelapse-every``, timelapse.npz). Under torchrun it
+trains data-parallel (see engine/distributed.py)."""
 from __future__ import annotations
 
 import io
@@ -22,7 +23,7 @@ def add_parser(sub) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--timelapse-every", type=INT, default=0, metavar="N",
                    help="capture a preview every N steps into RUN/timelapse.npz (for export --what timelapse)")
-    p.add_argument("--out", required=True, help="run folder to write (config.json, checkpoint, loss.csv)")
+    p.add_argument("--out", required=True, help="run folder to write (config.json, checkpoint, loss.csv, quality.csv)")
     p.set_defaults(handler=run)
 
 
@@ -34,6 +35,73 @@ def _progress(out, step: int, total: int, loss: float, rate: float, elapsed: flo
     out.write(f"\r[{'#' * done}{'.' * (width - done)}] {step}/{total}  loss {loss:.4f}  {rate:6.1f} it/s  "
               f"{elapsed:5.0f}s elapsed  eta {eta_text} ")
     out.flush()
+
+
+QUALITY_STEPS = 20  # DDIM steps of the scored samples (as the window's live quality, gui/worker_jobs.py)
+QUALITY_SEED = 4321  # a fixed seed: successive scores differ because the model did
+QUALITY_MAX_FRACTION = 0.1  # scoring costs at most this share of training time
+
+
+class _LiveQuality:
+    """Scores the EMA model's samples every ``training.quality_every`` steps at least (fewer when the budget says
+    so) and keeps the scores for quality.csv; the scorer is built at the first score, so a short run pays nothing."""
+
+    def __init__(self, trainer, every: int, previous: list) -> None:
+        from engine.quality import QualityBudget
+
+        self.trainer = trainer
+        self.scores = list(previous)
+        self.budget = QualityBudget(max_fraction=QUALITY_MAX_FRACTION, min_interval=max(1, int(every)))
+        self.budget.last_step = int(trainer.step_count)  # a resumed run scores after an interval, not at once
+        self.scorer = None
+        self.off = False  # the data cannot be scored (too small): no more tries
+        self.s_per_step = 0.0
+
+    def after_step(self, m, err):
+        """The score made after this step, or None; a failure is a warning on ``err``, never the end of the run."""
+        from engine.quality import QualityScorer
+        from engine.samplers import final_sample
+
+        t = float(m.step_time)
+        self.s_per_step = t if self.s_per_step <= 0 else 0.9 * self.s_per_step + 0.1 * t
+        if self.off or not self.budget.should_score(m.step, self.s_per_step):
+            return None
+        tr = self.trainer
+        if self.scorer is None:
+            try:
+                self.scorer = QualityScorer(tr.config.data, seed=int(tr.config.training.seed), dataset=tr.dataset)
+            except (UserError, ValueError) as exc:
+                self.off = True
+                err.write(f"\nwarning: live quality off: {exc}\n")
+                return None
+        try:
+            return self._score(m.step, final_sample)
+        except Exception as exc:  # noqa: BLE001 - retried after an interval (the budget recorded the cost)
+            err.write(f"\nwarning: quality score failed at step {m.step}: {type(exc).__name__}: {exc}\n")
+            return None
+
+    def _score(self, step: int, final_sample):
+        tr = self.trainer
+        with self.budget.measure(step):
+            samples = final_sample(tr.sample(n=self.scorer.n_samples, steps=min(QUALITY_STEPS, tr.schedule.timesteps),
+                                             seed=QUALITY_SEED, sampler="ddim", eta=0.0, use_ema=True,
+                                             class_label=-1, guidance_scale=1.0))
+            score = self.scorer.score(samples, step)
+        self.scores.append(score)
+        return score
+
+
+def _previous_scores(path: Path, up_to: int, err) -> list:
+    """A resumed run keeps the scores of its quality.csv up to the checkpoint's step."""
+    from engine.quality import read_quality_csv
+
+    if not path.exists():
+        return []
+    try:
+        return [s for s in read_quality_csv(path) if s.step <= up_to]
+    except UserError as exc:
+        err.write(f"warning: {exc}; starting quality.csv over\n")
+        return []
 
 
 def _train_config(args) -> ExperimentConfig:
@@ -67,6 +135,8 @@ def run(args) -> int:
             cfg.training.steps = args.steps
         if args.time_budget is not None:
             cfg.training.time_budget = args.time_budget
+        if args.quality_every is not None:
+            cfg.training.quality_every = args.quality_every
         cfg.validate()
         device = None if args.device in (None, "auto") else args.device
         if dctx.enabled:  # [distributed] the checkpoint is rank-agnostic: any number of ranks can resume it
@@ -98,9 +168,20 @@ def run(args) -> int:
     # [distributed] every rank stops after the same step (Ctrl+C/SIGTERM forwarded by torchrun, or the time budget)
     vote = StopVote(dctx, control, time_budget=cfg.training.time_budget) if dctx.enabled else None
 
+    quality = None
+    if cfg.training.quality_every > 0 and dctx.is_main:  # [distributed] only rank 0 scores (samples are rank-local)
+        from engine.quality import QUALITY_CSV
+
+        previous = _previous_scores(out_dir / QUALITY_CSV, trainer.step_count, err) if args.resume else []
+        quality = _LiveQuality(trainer, cfg.training.quality_every, previous)
+
     def on_metrics(m) -> None:
         if vote is not None:  # [distributed]
             vote.after_step(m.step)
+        if quality is not None:
+            score = quality.after_step(m, err)
+            if score is not None and show:
+                err.write(f"\r{score.summary():<110}\n")  # over the progress bar, which redraws below
         state["loss"] = m.loss if math.isnan(state["loss"]) else 0.95 * state["loss"] + 0.05 * m.loss
         now = time.monotonic()
         if show and (now - state["last"] > 0.2 or m.step == cfg.training.steps):
@@ -148,6 +229,13 @@ def run(args) -> int:
     if result.reason != "oom":  # [distributed] (an OOM is rank-local: just exit, torchrun stops the others)
         dctx.barrier()
         dctx.destroy()
+    if quality is not None:
+        from engine.quality import QUALITY_CSV, write_quality_csv
+
+        write_quality_csv(out_dir / QUALITY_CSV, quality.scores)
+        if quality.scores:
+            err.write(f"quality: {quality.scores[-1].summary()} ({len(quality.scores)} scores in "
+                      f"{out_dir / QUALITY_CSV})\n")
     if timelapse is not None and len(timelapse):
         err.write(f"time-lapse of {len(timelapse)} previews saved to {timelapse.save(out_dir / TIMELAPSE_NAME)}\n")
     if interrupted["flag"]:

@@ -51,7 +51,7 @@ class Dataset:
         return int(self.x.shape[-1]) if self.kind == "images" else 0
 
     @property
-    def info(self) -> "DataInfo":
+    def info(self) -> DataInfo:
         """The shape facts a model needs (``dim``, the point dimension, is only set for points)."""
         from engine.models import DataInfo  # lazy: engine.models builds torch modules; data must not need it
 

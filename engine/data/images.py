@@ -79,7 +79,8 @@ def _digits_arrays() -> tuple[np.ndarray, np.ndarray]:
         with np.load(path, allow_pickle=False) as data:
             raw, raw_labels = data["images"], data["labels"]
     except (OSError, KeyError, ValueError) as exc:
-        raise DataError(f"the shipped digits data {path} is missing or damaged ({exc}); reinstall Diffusion Lab")
+        raise DataError(f"the shipped digits data {path} is missing or damaged ({exc}); "
+                        "reinstall Diffusion Lab") from exc
     images = raw.astype(np.float32)[:, None] / 16.0 * 2.0 - 1.0  # pixels are 0..16
     labels = raw_labels.astype(np.int64)
     images.flags.writeable = False

@@ -15,9 +15,9 @@ import io
 import math
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from tokenize import TokenError
-from typing import Callable
 
 import numpy as np
 import torch

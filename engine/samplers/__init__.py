@@ -5,16 +5,37 @@ driven by one shared loop (:mod:`engine.samplers.loop`) that yields a :class:`Fr
 recorder (:mod:`engine.samplers.recording`) and the exporter only ever see Frames, so none of them special-cases a
 sampler. :mod:`engine.samplers.branching` restarts a sampler from any recorded frame.
 """
-from engine.samplers.loop import (SAMPLERS, TIMESTEP_SPACINGS, Denoiser, Frame, ddim_sample, ddpm_sample,
-                                  final_sample, make_step, model_denoiser, run_sampler, sample_loop,
-                                  sampling_timesteps)
-from engine.samplers.recording import EPS_DISPLAY_RANGE, RecordedFrame, RecordingStopped, Trajectory, record
 from engine.samplers.branching import BranchPoint, branch_from, branch_point, branch_timesteps
-from engine.samplers.steps import (StepContext, StepFunction, ddim_step, ddpm_posterior, ddpm_step, dpmpp_2m_step,
-                                   euler_step, heun_step, karras_sigma)
+from engine.samplers.loop import (
+                                  SAMPLERS,
+                                  TIMESTEP_SPACINGS,
+                                  Denoiser,
+                                  Frame,
+                                  ddim_sample,
+                                  ddpm_sample,
+                                  final_sample,
+                                  make_step,
+                                  model_denoiser,
+                                  run_sampler,
+                                  sample_loop,
+                                  sampling_timesteps,
+)
+from engine.samplers.recording import EPS_DISPLAY_RANGE, RecordedFrame, RecordingStopped, Trajectory, record
+from engine.samplers.steps import (
+                                  StepContext,
+                                  StepFunction,
+                                  ddim_step,
+                                  ddpm_posterior,
+                                  ddpm_step,
+                                  dpmpp_2m_step,
+                                  euler_step,
+                                  heun_step,
+                                  karras_sigma,
+)
 
 __all__ = [
-    "EPS_DISPLAY_RANGE", "SAMPLERS", "BranchPoint", "branch_from", "branch_point", "branch_timesteps", "TIMESTEP_SPACINGS", "Denoiser", "Frame", "RecordedFrame", "RecordingStopped",
+    "EPS_DISPLAY_RANGE", "SAMPLERS", "BranchPoint", "branch_from", "branch_point", "branch_timesteps",
+    "TIMESTEP_SPACINGS", "Denoiser", "Frame", "RecordedFrame", "RecordingStopped",
     "StepContext", "StepFunction", "Trajectory", "ddim_sample", "ddim_step", "ddpm_posterior", "ddpm_sample",
     "ddpm_step", "dpmpp_2m_step", "euler_step", "final_sample", "heun_step", "karras_sigma", "make_step",
     "model_denoiser", "record", "run_sampler", "sample_loop", "sampling_timesteps",

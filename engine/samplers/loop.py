@@ -22,10 +22,8 @@ import torch
 
 from engine.config import SAMPLERS, TIMESTEP_SPACINGS
 from engine.diffusion import predictions_from_output
-from engine.samplers.steps import (StepContext, StepFunction, ddim_step, ddpm_step, dpmpp_2m_step, euler_step,
-                                   heun_step)
+from engine.samplers.steps import StepContext, StepFunction, ddim_step, ddpm_step, dpmpp_2m_step, euler_step, heun_step
 from engine.schedules import NoiseSchedule
-
 
 Denoiser = Callable[[torch.Tensor, int], tuple[torch.Tensor, torch.Tensor]]
 

@@ -10,19 +10,40 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.config import ExperimentConfig
 from gui import theme as _theme
-from gui.events import (CheckpointLoaded, CheckpointSaved, JobFailed, MetricsBatch, ModelFacts, PreviewReady,
-                        RunFinished, TrainingProgress, WorkerState)
+from gui.events import (
+    CheckpointLoaded,
+    CheckpointSaved,
+    JobFailed,
+    MetricsBatch,
+    ModelFacts,
+    PreviewReady,
+    QualityScored,
+    RunFinished,
+    TrainingProgress,
+    WorkerState,
+)
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.training_plots import TrainingPlots
 from gui.panels.training_preview import PreviewCard
@@ -66,6 +87,7 @@ class TrainingPanel(Panel):
         self._finished: tuple[str, str, int] | None = None
         self.timelapse_frames: list[tuple[int, np.ndarray]] = []
         self.preview_count = 0
+        self.quality_count = 0  # QualityScored events received (all runs)
         self._pending_continue = False
         self._preparing = False  # "Preparing …" is shown until the run's first TrainingProgress
         self._build()
@@ -168,6 +190,7 @@ class TrainingPanel(Panel):
         w.metricsBatch.connect(self._on_metrics)
         w.progress.connect(self._on_progress)
         w.preview.connect(self._on_preview)
+        w.qualityScored.connect(self._on_quality)
         w.trainingStateChanged.connect(self._on_state)
         w.trainingFinished.connect(self._on_finished)
         w.modelChanged.connect(self._on_model_changed)
@@ -355,6 +378,10 @@ class TrainingPanel(Panel):
         frame = self.preview.show_preview(preview.step, preview.samples, len(self.timelapse_frames) + 1)
         self.timelapse_frames.append((int(preview.step), frame))
 
+    def _on_quality(self, scored: QualityScored) -> None:
+        self.quality_count += 1
+        self.plots.add_quality(scored)
+
     def _on_finished(self, finished: RunFinished) -> None:
         reason, message, step = finished.reason, finished.message, finished.step
         self._preparing = False
@@ -426,6 +453,10 @@ class TrainingPanel(Panel):
 
     def lr_curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.plots.lr_curve_data()
+
+    def quality_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The quality plot's points: (steps, multiples of the real-data floor)."""
+        return self.plots.quality_data()
 
     def timestep_loss_data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.plots.timestep_loss_data()

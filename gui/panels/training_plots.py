@@ -1,8 +1,11 @@
-"""The Training tab's live plots: the loss curve, loss by timestep and the learning rate, with their buffers.
+"""The Training tab's live plots: the loss curve, sample quality beside it, loss by timestep and the learning rate,
+with their buffers.
 
 :class:`TrainingPlots` receives :class:`~gui.events.MetricsBatch` chunks (every ~100 ms), appends them to growing
 buffers and pushes them with ``setData`` (peak downsampling, clip to view), so the curve stays smooth at 10^5 steps.
 Redraws are coalesced to a few per second: painting is most of the GUI thread's work while training runs.
+The quality plot gets one :class:`~gui.events.QualityScored` point every few hundred steps: the samples' score as a
+multiple of the real-data floor (engine/quality.py), log y, with a dashed line at 1.0 for real data.
 """
 from __future__ import annotations
 
@@ -11,10 +14,10 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from gui import theme as _theme
-from gui.events import MetricsBatch
+from gui.events import MetricsBatch, QualityScored
 
 REDRAW_INTERVAL_MS = 200  # the loss curve is redrawn at most 5 times a second (batches arrive every ~100 ms)
 SLOW_REDRAW_INTERVAL_MS = 1000  # loss by timestep and the learning rate: once a second
@@ -22,6 +25,17 @@ STAGGER_MS = 40  # ... each in its own event-loop turn, this far apart
 SMOOTHING = 0.98  # EMA factor of the bold loss line (about a 50-step window)
 T_BUCKETS = 20
 T_WINDOW = 8192  # per-sample (t, loss) pairs behind the loss-by-timestep plot
+QUALITY_IDLE_TEXT = "sample quality: scored every few hundred steps while training (Quality every; 0 = off)"
+
+
+def quality_summary(event: QualityScored) -> str:
+    """The engine's one-line summary of a score (``QualityScore.summary``), e.g. ``step 500: sliced Wasserstein
+    0.0312 = 1.45x real-data floor``."""
+    from engine.quality import QualityScore
+
+    return QualityScore(step=event.step, metric=event.metric, value=event.value, floor=event.floor,
+                        ratio=event.ratio, n_samples=event.n_samples, seconds=event.seconds,
+                        precision=event.precision, recall=event.recall, classes=event.classes).summary()
 
 
 def nice_ceil(value: float) -> float:
@@ -50,7 +64,7 @@ class LossAxis(pg.AxisItem):
     """Left axis of the loss plot: in log mode only 1, 2 and 5 × 10^k are labelled, so a curve spanning a
     decade or two never gets a crowded column of minor-tick labels."""
 
-    def logTickStrings(self, values, scale, spacing):  # noqa: ANN001, N802 - pyqtgraph override
+    def logTickStrings(self, values, scale, spacing):
         out = []
         for v in values:
             x = 10.0 ** float(v) * scale
@@ -174,6 +188,7 @@ class TrainingPlots(QWidget):
         self._loss_log = GrowingSeries()  # log10 copies: the log axis maps only the new chunk, never 10^5 points
         self._smooth_log = GrowingSeries()
         self._lr = GrowingSeries()
+        self._quality = GrowingSeries(64)  # (step, ratio to the real-data floor), one point per QualityScored
         self._timesteps = 1000
         self._dirty = False
         self._tloss_range = 0
@@ -217,6 +232,35 @@ class TrainingPlots(QWidget):
             brush=pg.mkBrush(_theme.with_alpha(t.curve(1), 90)))
         self.tloss_plot.getPlotItem().getViewBox().setMouseEnabled(x=False, y=False)
 
+        self.quality_plot = _plot("Sample quality", "× real-data floor", "optimizer step",
+                                  left_axis=LossAxis("left"))
+        self.quality_plot.setToolTip("How far the EMA model's samples are from real data, as a multiple of what real "
+                                     "data of the same count scores (1.0 = as good as real data; lower is better). "
+                                     "Scored every few hundred steps at under ~10% of training time")
+        qitem = self.quality_plot.getPlotItem()
+        qitem.getAxis("left").setLogMode(True)  # the curve carries log10(ratio)
+        self.quality_curve = qitem.plot([], [], pen=pg.mkPen(t.curve(3), width=2), symbol="o", symbolSize=6,
+                                        symbolPen=None, symbolBrush=pg.mkBrush(t.curve(3)), connect="finite")
+        self.real_data_line = pg.InfiniteLine(
+            pos=0.0, angle=0, movable=False, pen=pg.mkPen(t.text_dim, width=1,
+                                                          style=Qt.DashLine),
+            label="real data", labelOpts={"position": 0.08, "color": t.text, "anchors": [(0, 1), (0, 1)]})
+        qitem.addItem(self.real_data_line, ignoreBounds=True)
+        qitem.setXLink(self.loss_plot.getPlotItem())
+        qitem.getViewBox().setMouseEnabled(y=False)
+        qitem.setYRange(-0.1, 1.0, padding=0.02)  # 0.8x .. 10x until scores arrive
+        self.quality_label = QLabel(QUALITY_IDLE_TEXT)
+        self.quality_label.setProperty("role", "dim")
+        self.quality_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.quality_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.quality_label.setToolTip("The newest sample-quality score (engine/quality.py)")
+        quality_box = QWidget()
+        qlay = QVBoxLayout(quality_box)
+        qlay.setContentsMargins(0, 0, 0, 0)
+        qlay.setSpacing(2)
+        qlay.addWidget(self.quality_plot, 1)
+        qlay.addWidget(self.quality_label)
+
         self.lr_plot = _plot("Learning rate", "η", "optimizer step")
         self.lr_curve = self.lr_plot.getPlotItem().plot([], [], pen=pg.mkPen(t.curve(2), width=2))
         self.lr_curve.setDownsampling(auto=True, method="peak")
@@ -230,8 +274,14 @@ class TrainingPlots(QWidget):
         bottom.addWidget(self.tloss_plot)
         bottom.addWidget(self.lr_plot)
         bottom.setChildrenCollapsible(False)
+        top = QSplitter(Qt.Horizontal)
+        top.addWidget(self.loss_plot)
+        top.addWidget(quality_box)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        top.setChildrenCollapsible(False)
         split = QSplitter(Qt.Vertical)
-        split.addWidget(self.loss_plot)
+        split.addWidget(top)
         split.addWidget(bottom)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -239,12 +289,15 @@ class TrainingPlots(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(split)
-        for pw in (self.loss_plot, self.tloss_plot, self.lr_plot):
+        for pw in (self.loss_plot, self.quality_plot, self.tloss_plot, self.lr_plot):
             _theme.style_plot(pw, t)
 
     def apply_theme(self, theme: _theme.Theme) -> None:
-        for pw in (self.loss_plot, self.tloss_plot, self.lr_plot):
+        for pw in (self.loss_plot, self.quality_plot, self.tloss_plot, self.lr_plot):
             _theme.style_plot(pw, theme)
+        self.quality_curve.setPen(pg.mkPen(theme.curve(3), width=2))
+        self.quality_curve.setSymbolBrush(pg.mkBrush(theme.curve(3)))
+        self.real_data_line.setPen(pg.mkPen(theme.text_dim, width=1, style=Qt.DashLine))
         self.raw_curve.setPen(pg.mkPen(_theme.with_alpha(theme.curve(0), 70), width=1))
         self.smooth_curve.setPen(pg.mkPen(theme.curve(0), width=2.2))
         self.tloss_curve.setPen(pg.mkPen(theme.curve(1), width=1.5))
@@ -259,6 +312,7 @@ class TrainingPlots(QWidget):
                 series.clear()
             self._smoother.reset()
             self._tloss.clear()
+            self.clear_quality()
             self._xmax = 0.0
             self._follow_x = True
             self._yrange = None
@@ -275,6 +329,33 @@ class TrainingPlots(QWidget):
         self._lr.extend(steps, np.asarray(batch.lr, dtype=np.float64))
         self._tloss.add(batch.t, batch.per_sample_loss)
         self.schedule_redraw(immediate=batch.replace)
+
+    def add_quality(self, event: QualityScored) -> None:
+        """One more quality point (drawn at once: they come every few hundred steps) and the readout line."""
+        ratio = float(event.ratio)
+        self._quality.extend(np.array([float(event.step)]),
+                             np.array([math.log10(ratio) if math.isfinite(ratio) and ratio > 0 else np.nan]))
+        self.quality_label.setText(quality_summary(event))
+        self._redraw_quality()
+
+    def clear_quality(self) -> None:
+        self._quality.clear()
+        self.quality_label.setText(QUALITY_IDLE_TEXT)
+        self._redraw_quality()
+
+    def quality_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, multiples of the real-data floor) as received; NaN where a score was infinite."""
+        x, y = self._quality.view()
+        return x.copy(), 10.0 ** y
+
+    def _redraw_quality(self) -> None:
+        x, y = self._quality.view()
+        self.quality_curve.setData(x, y)
+        finite = y[np.isfinite(y)]
+        # log10 range: always shows the 1.0 line, at least 0.8x .. 10x, widened to nice bounds around the scores
+        lo = min(math.log10(0.8), float(finite.min()) - 0.05) if len(finite) else math.log10(0.8)
+        hi = max(1.0, float(finite.max()) + 0.1) if len(finite) else 1.0
+        self.quality_plot.getPlotItem().setYRange(lo, hi, padding=0.02)
 
     def set_timesteps(self, timesteps: int) -> None:
         self._timesteps = int(timesteps)
@@ -355,7 +436,7 @@ class TrainingPlots(QWidget):
             self._tloss_range = self._timesteps
             self.tloss_plot.getPlotItem().setXRange(0, self._timesteps, padding=0.03)
 
-    def _on_manual_range(self, *_args) -> None:  # noqa: ANN002
+    def _on_manual_range(self, *_args) -> None:
         self._follow_x = False  # the user zoomed or panned: leave the ranges alone until "auto range" (A)
 
     def _follow_steps(self) -> None:
@@ -376,7 +457,7 @@ class TrainingPlots(QWidget):
             vb.setXRange(min(0.0, first), self._xmax, padding=0.01)  # also turns pyqtgraph's x auto-range off
         self._follow_loss(vb)
 
-    def _follow_loss(self, vb) -> None:  # noqa: ANN001 - ViewBox
+    def _follow_loss(self, vb) -> None:
         """Sticky y range for the loss: widened to nice bounds only when the data leaves it."""
         n = len(self._loss)
         if n == 0:
@@ -400,7 +481,7 @@ class TrainingPlots(QWidget):
             self._yrange = (lo, hi)
             vb.setYRange(lo, hi, padding=0.02)
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._dirty:
             self._redraw(full=True)

@@ -5,8 +5,16 @@ import pytest
 import torch
 
 from engine.errors import UserError
-from engine.samplers import (Trajectory, branch_from, branch_point, branch_timesteps, final_sample, record,
-                             run_sampler, sampling_timesteps)
+from engine.samplers import (
+    Trajectory,
+    branch_from,
+    branch_point,
+    branch_timesteps,
+    final_sample,
+    record,
+    run_sampler,
+    sampling_timesteps,
+)
 from engine.schedules import NoiseSchedule
 from tests.engine.gaussian_reference import S, analytic_denoiser
 
