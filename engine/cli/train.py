@@ -229,7 +229,7 @@ def run(args) -> int:
     if result.reason != "oom":  # [distributed] (an OOM is rank-local: just exit, torchrun stops the others)
         dctx.barrier()
         dctx.destroy()
-    if quality is not None:
+    if quality is not None and quality.scores:  # a run shorter than one interval scored nothing: no empty file
         from engine.quality import QUALITY_CSV, write_quality_csv
 
         write_quality_csv(out_dir / QUALITY_CSV, quality.scores)
