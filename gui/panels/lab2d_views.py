@@ -40,6 +40,9 @@ class FieldView(pg.PlotWidget):
         item.showGrid(x=True, y=True, alpha=0.12)
         item.getViewBox().setAspectLocked(True)
         item.setLabel("bottom", self.tr("x (standardized: what the model sees)"))
+        # the field's default grid covers [-3, 3]^2: show that plane before the first field arrives, not pyqtgraph's
+        # empty-view default range
+        item.getViewBox().setRange(xRange=(-3.2, 3.2), yRange=(-3.2, 3.2), padding=0)
         self.heatmap = pg.ImageItem(axisOrder="row-major")
         self.heatmap.setColorMap(pg.colormap.get("inferno"))
         self.heatmap.setOpacity(0.55)  # the arrows stay readable over it
