@@ -17,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import QThread
 
 from engine.errors import TrainingStopped, UserError
+from engine.live_quality import LiveQuality
 from engine.session import Control
 from gui.compare_job import run_comparison
 from gui.events import (
@@ -56,9 +57,6 @@ log = logging.getLogger(__name__)
 SAMPLING_PREVIEW_INTERVAL_S = 0.2  # SamplingFrame at most ~5 per second
 PREVIEW_STEPS = 20  # DDIM steps of the in-training preview (Trainer.preview's default)
 PREVIEW_SEED = 1234
-QUALITY_STEPS = 20  # DDIM steps of the samples live quality scores (engine/quality.py)
-QUALITY_SEED = 4321  # a fixed seed: successive scores differ because the model did
-QUALITY_MAX_FRACTION = 0.1  # live scoring costs at most this share of training time (QualityBudget)
 
 running_threads: set = set()  # strong references: a running QThread must never be garbage-collected
 
@@ -124,58 +122,11 @@ class RunControl(Control):
                 return False
 
 
-class LiveQuality:
-    """Live sample quality of one trainer: every so often (``training.quality_every`` steps at least, and no more
-    often than :class:`~engine.quality.QualityBudget` allows) sample the EMA model with a fixed seed and score the
-    samples against held-out real data. Runs on the worker thread; the scorer is built at the first score, so a
-    short run pays nothing. Kept across "continue" runs of the same trainer."""
-
-    def __init__(self, trainer: Trainer, every: int) -> None:
-        from engine.quality import QualityBudget
-
-        self.trainer = trainer
-        self.budget = QualityBudget(max_fraction=QUALITY_MAX_FRACTION, min_interval=max(1, int(every)))
-        self.budget.last_step = int(trainer.step_count)  # a continued run scores after an interval, not at once
-        self.scorer = None
-        self.off_reason: str | None = None  # set when the data cannot be scored (then no more tries)
-        self.s_per_step = 0.0  # smoothed training seconds per step, for the budget
-
-    def set_every(self, every: int) -> None:
-        self.budget.min_interval = max(1, int(every))
-
-    def observe(self, m: StepMetrics) -> None:
-        t = float(m.step_time)
-        self.s_per_step = t if self.s_per_step <= 0 else 0.9 * self.s_per_step + 0.1 * t
-
-    def due(self, step: int) -> bool:
-        return self.off_reason is None and self.budget.should_score(step, self.s_per_step)
-
-    def score(self, step: int, should_stop: Callable[[], bool]) -> QualityScored | None:
-        """Sample and score now; None when abandoned (a stop) or when scoring is off for this data."""
-        from engine.quality import QualityScorer
-
-        trainer = self.trainer
-        if self.scorer is None:
-            try:
-                self.scorer = QualityScorer(trainer.config.data, seed=int(trainer.config.training.seed),
-                                            dataset=trainer.dataset)
-            except (UserError, ValueError, OSError) as exc:
-                self.off_reason = str(exc)
-                return None
-        started = time.perf_counter()
-        with self.budget.measure(step):
-            frames = trainer.sample(n=self.scorer.n_samples, steps=min(QUALITY_STEPS, trainer.schedule.timesteps),
-                                    seed=QUALITY_SEED, sampler="ddim", eta=0.0, use_ema=True, class_label=-1,
-                                    guidance_scale=1.0)
-            last = None
-            for last in frames:
-                if should_stop():
-                    return None
-            score = self.scorer.score(last.x_t, step)
-        return QualityScored(step=score.step, metric=score.metric, value=float(score.value),
-                             floor=float(score.floor), ratio=float(score.ratio), n_samples=int(score.n_samples),
-                             seconds=time.perf_counter() - started, precision=score.precision,
-                             recall=score.recall, classes=score.classes)
+def quality_event(score, seconds: float) -> QualityScored:
+    """The typed event of an engine QualityScore (plain numbers only)."""
+    return QualityScored(step=score.step, metric=score.metric, value=float(score.value), floor=float(score.floor),
+                         ratio=float(score.ratio), n_samples=int(score.n_samples), seconds=seconds,
+                         precision=score.precision, recall=score.recall, classes=score.classes)
 
 
 class EngineThread(QThread):
@@ -364,8 +315,10 @@ class EngineThread(QThread):
 
     def _score_quality(self, quality: LiveQuality, step: int, control: Control, batcher: MetricsBatcher) -> None:
         batcher.flush(force=True)
+        started = time.perf_counter()
         try:
-            event = quality.score(step, lambda: control.stop_requested or self.quit_requested)
+            score = quality.score(step, lambda: control.stop_requested or self.quit_requested)
+            event = quality_event(score, time.perf_counter() - started) if score is not None else None
         except Exception as exc:
             log.warning("live quality score failed at step %s", step, exc_info=True)
             self.post(StatusMessage(f"quality score failed at step {step}: {user_message(exc)}"))
@@ -426,7 +379,7 @@ class EngineThread(QThread):
                     self.post(PreviewReady(int(m.step), grid))
                 batcher.skip_time()
             if quality is not None:
-                quality.observe(m)
+                quality.observe(m.step_time)
                 if quality.due(m.step):
                     self._score_quality(quality, m.step, control, batcher)
 

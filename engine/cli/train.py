@@ -37,57 +37,31 @@ def _progress(out, step: int, total: int, loss: float, rate: float, elapsed: flo
     out.flush()
 
 
-QUALITY_STEPS = 20  # DDIM steps of the scored samples (as the window's live quality, gui/worker_jobs.py)
-QUALITY_SEED = 4321  # a fixed seed: successive scores differ because the model did
-QUALITY_MAX_FRACTION = 0.1  # scoring costs at most this share of training time
-
-
-class _LiveQuality:
-    """Scores the EMA model's samples every ``training.quality_every`` steps at least (fewer when the budget says
-    so) and keeps the scores for quality.csv; the scorer is built at the first score, so a short run pays nothing."""
+class _QualityLog:
+    """engine.live_quality.LiveQuality for the CLI: the scores kept for quality.csv, problems as warnings on
+    ``err`` (a failed score is retried after an interval; the run never ends because of one)."""
 
     def __init__(self, trainer, every: int, previous: list) -> None:
-        from engine.quality import QualityBudget
+        from engine.live_quality import LiveQuality
 
-        self.trainer = trainer
+        self.live = LiveQuality(trainer, every)
         self.scores = list(previous)
-        self.budget = QualityBudget(max_fraction=QUALITY_MAX_FRACTION, min_interval=max(1, int(every)))
-        self.budget.last_step = int(trainer.step_count)  # a resumed run scores after an interval, not at once
-        self.scorer = None
-        self.off = False  # the data cannot be scored (too small): no more tries
-        self.s_per_step = 0.0
 
     def after_step(self, m, err):
-        """The score made after this step, or None; a failure is a warning on ``err``, never the end of the run."""
-        from engine.quality import QualityScorer
-        from engine.samplers import final_sample
-
-        t = float(m.step_time)
-        self.s_per_step = t if self.s_per_step <= 0 else 0.9 * self.s_per_step + 0.1 * t
-        if self.off or not self.budget.should_score(m.step, self.s_per_step):
+        """The score made after this step, or None."""
+        live = self.live
+        live.observe(m.step_time)
+        if not live.due(m.step):
             return None
-        tr = self.trainer
-        if self.scorer is None:
-            try:
-                self.scorer = QualityScorer(tr.config.data, seed=int(tr.config.training.seed), dataset=tr.dataset)
-            except (UserError, ValueError) as exc:
-                self.off = True
-                err.write(f"\nwarning: live quality off: {exc}\n")
-                return None
         try:
-            return self._score(m.step, final_sample)
+            score = live.score(m.step)
         except Exception as exc:  # noqa: BLE001 - retried after an interval (the budget recorded the cost)
             err.write(f"\nwarning: quality score failed at step {m.step}: {type(exc).__name__}: {exc}\n")
             return None
-
-    def _score(self, step: int, final_sample):
-        tr = self.trainer
-        with self.budget.measure(step):
-            samples = final_sample(tr.sample(n=self.scorer.n_samples, steps=min(QUALITY_STEPS, tr.schedule.timesteps),
-                                             seed=QUALITY_SEED, sampler="ddim", eta=0.0, use_ema=True,
-                                             class_label=-1, guidance_scale=1.0))
-            score = self.scorer.score(samples, step)
-        self.scores.append(score)
+        if live.off_reason is not None:  # said once: due() is False from now on
+            err.write(f"\nwarning: live quality off: {live.off_reason}\n")
+        if score is not None:
+            self.scores.append(score)
         return score
 
 
@@ -173,7 +147,7 @@ def run(args) -> int:
         from engine.quality import QUALITY_CSV
 
         previous = _previous_scores(out_dir / QUALITY_CSV, trainer.step_count, err) if args.resume else []
-        quality = _LiveQuality(trainer, cfg.training.quality_every, previous)
+        quality = _QualityLog(trainer, cfg.training.quality_every, previous)
 
     def on_metrics(m) -> None:
         if vote is not None:  # [distributed]

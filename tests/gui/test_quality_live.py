@@ -1,5 +1,5 @@
 """Live sample quality in the real window: the worker scores EMA samples every so often while training and the
-Training tab plots their multiple of the real-data floor beside the loss (gui/worker_jobs.py LiveQuality,
+Training tab plots their multiple of the real-data floor beside the loss (engine/live_quality.py LiveQuality,
 gui/panels/training_plots.py)."""
 from __future__ import annotations
 
