@@ -326,8 +326,25 @@ class PointsSwapped:
     points: int
 
 
-LAB2D_COMMANDS = (FieldRequest, ErrorCurveRequest, ExactSampleRequest, SwapPoints)
-LAB2D_EVENTS = (FieldReady, ErrorCurveReady, ExactSamplesReady, PointsSwapped)
+@dataclass(frozen=True)
+class FieldExportRequest:
+    """The field at each paper ``t`` of ``ts`` for an export (gui/panels/lab2d_export.py): the arrays the CLI's
+    ``field`` command writes, computed by the same engine function (engine.export.field.field_series)."""
+
+    ts: tuple[int, ...]
+    grid: int = 24
+    extent: float = 3.0
+    request_id: int = 0
+
+
+@dataclass(frozen=True)
+class FieldExportReady:
+    request_id: int
+    fields: tuple  # engine.export.field.FieldArrays, one per requested t, in the request's order
+
+
+LAB2D_COMMANDS = (FieldRequest, ErrorCurveRequest, ExactSampleRequest, SwapPoints, FieldExportRequest)
+LAB2D_EVENTS = (FieldReady, ErrorCurveReady, ExactSamplesReady, PointsSwapped, FieldExportReady)
 MID_RUN_COMMANDS = MID_RUN_COMMANDS + LAB2D_COMMANDS
 
 

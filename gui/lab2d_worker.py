@@ -20,6 +20,8 @@ from gui.events import (
     ErrorCurveRequest,
     ExactSampleRequest,
     ExactSamplesReady,
+    FieldExportReady,
+    FieldExportRequest,
     FieldReady,
     FieldRequest,
     PointsSwapped,
@@ -150,4 +152,9 @@ def answer(trainer: Trainer | None, command: object, should_stop: Callable[[], b
         return error_curve(trainer, command)
     if isinstance(command, ExactSampleRequest):
         return exact_samples(trainer, command, should_stop)
+    if isinstance(command, FieldExportRequest):  # the arrays for an export; the files are written by a short job
+        from engine.export.field import field_series
+
+        return FieldExportReady(command.request_id, tuple(field_series(trainer, command.ts, command.grid,
+                                                                       command.extent)))
     raise TypeError(f"not a 2-D lab command: {type(command).__name__}")

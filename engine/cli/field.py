@@ -23,12 +23,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    import numpy as np
-    import torch
-
-    from engine.atomic import atomic_path
     from engine.checkpoint import load_checkpoint, trainer_from_checkpoint
-    from engine.exact import empirical_denoiser, grid_points
+    from engine.export.field import compute_field, write_field_npz
 
     out = Path(args.out)
     if out.suffix.lower() != ".npz":
@@ -46,19 +42,9 @@ def run(args) -> int:
     if trainer.dataset.kind != "points":
         raise UserError(f"--run: the field needs a run trained on 2-D points; {args.run} was trained on images")
     check_writable(out.parent if str(out.parent) else Path("."))
-    index = args.t - 1  # the engine's 0-based schedule index of the paper's t
-    grid = grid_points(args.grid, args.extent)
-    data = trainer.dataset.x.detach().to("cpu", torch.float64)
-    with torch.no_grad():
-        learned_x0, _ = trainer.denoiser(use_ema=args.ema)(grid.to(trainer.device, torch.float32), index)
-    exact_x0, _ = empirical_denoiser(data, trainer.schedule)(grid, index)
-    with atomic_path(out) as tmp:
-        with open(tmp, "wb") as fh:
-            np.savez(fh, grid=grid.numpy().astype(np.float32), t=np.int64(args.t),
-                     t_convention=np.str_("paper t = 1..T; x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps"),
-                     timesteps=np.int64(T), learned_x0=learned_x0.float().cpu().numpy(),
-                     exact_x0=exact_x0.float().numpy(), data=data.float().numpy())
-    error = (learned_x0.double().cpu() - exact_x0).norm(dim=1).mean().item()
+    # the same arrays and the same writer as the window's 2-D lab export (engine/export/field.py)
+    field = compute_field(trainer, args.t, args.grid, args.extent, use_ema=args.ema)
+    write_field_npz(field, out)
     sys.stderr.write(f"field at t = {args.t}/{T} on a {args.grid}x{args.grid} grid: mean |learned - exact| x0 = "
-                     f"{error:.4f} -> {out}\n")
+                     f"{field.error().mean():.4f} -> {out}\n")
     return 0

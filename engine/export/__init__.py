@@ -27,6 +27,8 @@ paper's t = 1..T (0 = clean data), see :mod:`.frames`.
 """
 from engine.export.animations import export_forward_animation, export_reverse_animation, export_timelapse
 from engine.export.data import SCHEDULE_CSV_COLUMNS, export_loss_csv, export_samples_npy, schedule_csv
+from engine.export.field import FieldArrays, compute_field, field_series, write_field_npz
+from engine.export.field_figure import export_field_animation, export_field_png, render_field_figure
 from engine.export.files import AtomicExport, check_target, io_error_message
 from engine.export.frames import (
                                   forward_caption,
@@ -73,13 +75,15 @@ from engine.export.timelapse import TIMELAPSE_NAME, TimelapseRecorder, load_time
 from engine.export.writers import write_animation
 
 __all__ = [
-    "ANIMATION_FORMATS", "FORMAT_NAMES", "GIF_MIN_DELAY_MS", "MP4_HINT", "SCHEDULE_CSV_COLUMNS", "SELECT_MODES",
-    "TIMELAPSE_NAME", "VIEWS", "WHATS", "AnimationOptions", "AtomicExport", "Cancel", "ExportCancelled",
-    "ExportError", "ExportResult", "Progress", "TimelapseRecorder", "animation_format", "auto_scale", "caption_band",
-    "caption_font_size", "check_target", "export_forward_animation", "export_grid_png", "export_loss_csv",
-    "export_loss_plot", "export_reverse_animation", "export_samples_npy", "export_strip_png", "export_timelapse",
+    "ANIMATION_FORMATS", "AnimationOptions", "AtomicExport", "Cancel", "ExportCancelled", "ExportError",
+    "ExportResult", "FORMAT_NAMES", "FieldArrays", "GIF_MIN_DELAY_MS", "MP4_HINT", "Progress", "SCHEDULE_CSV_COLUMNS",
+    "SELECT_MODES", "TIMELAPSE_NAME", "TimelapseRecorder", "VIEWS", "WHATS", "animation_format", "auto_scale",
+    "caption_band", "caption_font_size", "check_target", "compute_field", "export_field_animation",
+    "export_field_png", "export_forward_animation", "export_grid_png", "export_loss_csv", "export_loss_plot",
+    "export_reverse_animation", "export_samples_npy", "export_strip_png", "export_timelapse", "field_series",
     "forward_caption", "frame_durations", "gif_palette", "image_panel", "image_scale", "io_error_message",
-    "load_timelapse", "loss_svg", "mp4_available", "paper_t", "parse_color", "record_trajectory", "render_grid",
-    "render_loss_plot", "reverse_caption", "scatter_trails_image", "schedule_csv", "select_frames",
-    "strip_positions", "text_color", "tile_images", "view_gap", "write_animation",
+    "load_timelapse", "loss_svg", "mp4_available", "paper_t", "parse_color", "record_trajectory",
+    "render_field_figure", "render_grid", "render_loss_plot", "reverse_caption", "scatter_trails_image",
+    "schedule_csv", "select_frames", "strip_positions", "text_color", "tile_images", "view_gap", "write_animation",
+    "write_field_npz"
 ]

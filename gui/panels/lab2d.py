@@ -50,6 +50,7 @@ from gui.events import (
 )
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.lab2d_drawing import DrawingTools
+from gui.panels.lab2d_export import Lab2DExport
 from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram
 from gui.widgets.draw_canvas import save_points
 
@@ -144,6 +145,8 @@ class Lab2DPanel(Panel):
             options.addWidget(w)
         options.addStretch(1)
         options.addWidget(self.error_label)
+        self.exporter = Lab2DExport(self)  # Export… (PNG figure, field.npz, GIF over t): gui/panels/lab2d_export.py
+        options.addWidget(self.exporter.button)
         bottom = QGridLayout()
         bottom.addWidget(self.curve_button, 0, 0)
         bottom.addWidget(self.sample_button, 0, 1)
@@ -200,6 +203,7 @@ class Lab2DPanel(Panel):
     def shutdown(self) -> None:
         self._timer.stop()
         self.drawing.shutdown()
+        self.exporter.shutdown()
 
     # ================================================================== drawing
     def _on_drawing_changed(self) -> None:
