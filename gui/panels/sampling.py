@@ -375,12 +375,14 @@ class SamplingPanel(BranchingMixin, Panel):
             return
         self._sampling = False
         self.progress_bar.setValue(0)
-        what, self._branch_parent = ("Branching" if self._branch_parent is not None else "Sampling"), None
+        branching, self._branch_parent = self._branch_parent is not None, None
         if reason == "cancelled":
-            self._show_message(f"{what} cancelled." + (" The previous trajectory is still shown."
-                                                        if self.trajectory is not None else ""), "warning")
+            text = self.tr("Branching cancelled.") if branching else self.tr("Sampling cancelled.")
+            kept = self.tr(" The previous trajectory is still shown.") if self.trajectory is not None else ""
+            self._show_message(text + kept, "warning")
         else:
-            self._show_message(f"{what} failed (see the message in the status bar).", "error")
+            self._show_message(self.tr("Branching failed (see the message in the status bar).") if branching
+                               else self.tr("Sampling failed (see the message in the status bar)."), "error")
         if self.trajectory is not None:
             self._show_frame(self._position)
         self._sync()

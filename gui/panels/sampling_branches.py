@@ -283,9 +283,9 @@ class BranchingMixin:
         with QSignalBlocker(self.branches.tree):  # shown below, at its finished samples
             index = self.branches.tree.add(node)
         self.progress_bar.setValue(self.progress_bar.maximum())
-        self._show_message(self.tr("Branched at t = {t}: {count} branches. Scrub back to the branch point, or "
-                                   "select another node to compare at the same t.").format(
-            t=done.t + 1, count=len(self.branches.tree.nodes) - 1), "success")
+        self._show_message(self.tr("Branched at t = {t} ({nfe}). Scrub back to the branch point, or select "
+                                   "another node in Branches to see it at the same t.").format(
+            t=done.t + 1, nfe=nfe_text(done.nfe)), "success")
         self.show_node(index, len(done.trajectory) - 1)
 
     def show_node(self, index: int, position: int | None = None) -> None:
