@@ -87,6 +87,7 @@ def test_branch_from_the_middle_frame_with_a_new_seed(qtbot, main_window, traine
     parent = ran.args[0].trajectory
     tree = panel.branches.tree
     assert panel.branches.isVisible() and tree.texts() == ["Run: DDIM-10 · seed 3"]
+    assert not panel.branches.guidance_spin.isVisibleTo(panel.branches)  # no guidance for an unconditional model
     assert window.timeline.position() == 10  # the finished samples: no branch from there
     assert not panel.branches.branch_button.isEnabled() and "finished sample" in panel.branches.point_label.text()
 
@@ -187,3 +188,47 @@ def test_cancelled_branch_keeps_the_tree(qtbot, main_window, trained_moons):
         click(qtbot, panel.cancel_button)
     assert "Branching cancelled" in panel.message()
     assert len(box.tree.nodes) == 1 and panel.trajectory is run and box.branch_button.isEnabled()
+
+
+def test_branch_of_a_conditional_image_model_uses_its_guidance_scale(qtbot, main_window):
+    import torch
+
+    from engine.samplers import branch_from, final_sample
+    from engine.training import Trainer
+
+    cfg = quick_config("digits", steps=1, preview_every=0)
+    cfg.model.class_conditional = True
+    trainer = Trainer(cfg)
+    torch.manual_seed(0)  # random weights: the untrained U-Net predicts 0 (zero-initialized output) for any class
+    with torch.no_grad():
+        for p in [*trainer.model.parameters(), *trainer.ema_model.parameters()]:
+            p.normal_(0.0, 0.05)
+    window, panel = main_window, main_window.sampling_panel
+    window.tabs.setCurrentWidget(panel)
+    window.worker.set_trainer(trainer)
+    qtbot.waitUntil(panel.run_button.isEnabled, timeout=20000)
+    box = panel.branches
+    assert not box.isVisible()
+    panel.steps_spin.setValue(6)
+    panel.n_spin.setValue(4)
+    with qtbot.waitSignal(window.worker.samplingFinished, timeout=60000) as ran:
+        click(qtbot, panel.run_button)
+    parent = ran.args[0].trajectory
+    assert parent.kind == "images" and box.guidance_spin.isVisibleTo(box)  # a conditional model: guidance offered
+    shown_at(window, panel, 3)
+    box.guidance_spin.setValue(3.0)
+    done = branch(qtbot, window, panel, "ddim", 6, seed=11)
+    assert done.sampling.guidance_scale == 3.0 and "guidance scale 3" in box.tree.currentItem().toolTip(0)
+    assert all(np.array_equal(done.trajectory.frame(k).x_t, parent.frame(k).x_t) for k in range(3))
+    sa = done.sampling
+    torch.set_num_threads(1)
+    denoiser = trainer.denoiser(use_ema=sa.use_ema, labels=trainer.class_labels(4, sa.class_label),
+                                guidance_scale=3.0)
+    expected = final_sample(branch_from(parent, 3, denoiser=denoiser, schedule=trainer.schedule, sampler="ddim",
+                                        steps=6, seed=11, clip_x0=sa.clip_x0))
+    assert np.array_equal(done.trajectory.final, expected.numpy())
+    unguided = trainer.denoiser(use_ema=sa.use_ema, labels=trainer.class_labels(4, sa.class_label))
+    plain = final_sample(branch_from(parent, 3, denoiser=unguided, schedule=trainer.schedule, sampler="ddim",
+                                     steps=6, seed=11, clip_x0=sa.clip_x0))
+    assert not np.allclose(plain.numpy(), expected.numpy())  # so the branch really used its guidance scale
+    assert np.array_equal(panel.displayed_frame()["x_t"], done.trajectory.frame(len(done.trajectory) - 1).x_t)
