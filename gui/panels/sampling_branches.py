@@ -297,8 +297,9 @@ class BranchingMixin:
             t = traj.timesteps[min(self._position, len(traj) - 1)] if traj is not None and len(traj) else None
             position = aligned_position(node.trajectory.timesteps, t)
         self.trajectory = node.trajectory
-        if self._selected is not None and self._selected >= self._sample_count():
-            self.show_all()
+        if self._selected is not None and self._selected >= self._sample_count():  # a new run with fewer samples
+            self._selected = None
+            self.views.follow(False)
         self.nfe_label.setText(nfe_text(node.nfe) if node.nfe else "")
         self.views.start_trajectory(node.trajectory)
         self.branches.fill(node.sampling, self._max_steps())
