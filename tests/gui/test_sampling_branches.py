@@ -170,7 +170,7 @@ def test_branch_from_the_middle_frame_with_a_new_seed(qtbot, main_window, traine
         assert not np.array_equal(np.asarray(gif.convert("RGB")), np.asarray(run.convert("RGB")))
 
 
-def test_cancelled_branch_keeps_the_tree(qtbot, main_window, trained_moons):
+def test_cancelled_branch_keeps_the_tree_and_a_new_run_starts_a_new_one(qtbot, main_window, trained_moons):
     window, panel = main_window, main_window.sampling_panel
     window.tabs.setCurrentWidget(panel)
     window.worker.set_trainer(trained_moons)
@@ -178,8 +178,9 @@ def test_cancelled_branch_keeps_the_tree(qtbot, main_window, trained_moons):
     panel.steps_spin.setValue(10)
     with qtbot.waitSignal(window.worker.samplingFinished, timeout=60000):
         click(qtbot, panel.run_button)
-    run = panel.trajectory
     shown_at(window, panel, 2)
+    first = branch(qtbot, window, panel, "ddpm", 10, seed=4).trajectory
+    shown_at(window, panel, 4)
     box = panel.branches
     box.sampler_combo.set_sampler("ddpm")
     box.steps_spin.setValue(1000)
@@ -187,7 +188,10 @@ def test_cancelled_branch_keeps_the_tree(qtbot, main_window, trained_moons):
         click(qtbot, box.branch_button)
         click(qtbot, panel.cancel_button)
     assert "Branching cancelled" in panel.message()
-    assert len(box.tree.nodes) == 1 and panel.trajectory is run and box.branch_button.isEnabled()
+    assert len(box.tree.nodes) == 2 and panel.trajectory is first and box.branch_button.isEnabled()
+    with qtbot.waitSignal(window.worker.samplingFinished, timeout=60000):
+        click(qtbot, panel.run_button)
+    assert len(box.tree.nodes) == 1 and box.tree.topLevelItem(0).childCount() == 0
 
 
 def test_branch_of_a_conditional_image_model_uses_its_guidance_scale(qtbot, main_window):
