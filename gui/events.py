@@ -242,6 +242,35 @@ class CompareFinished:
     reason: str = "finished"
 
 
+# ============================================================================================== branching
+# The Sampling tab re-samples a recorded run from one of its frames (engine.samplers.branch_from); the worker answers
+# with the branch joined to its parent's head (Trajectory.grafted). Live progress is SamplingFrame, a cancel or a
+# failure SamplingAborted, as for a plain run: the tab shows a branch in the making like any other sampling.
+@dataclass(frozen=True)
+class BranchRequest:
+    """Re-sample ``parent`` (a recorded :class:`engine.samplers.Trajectory`) from its sampler step ``step`` with
+    ``sampling`` (sampler, steps, η, seed, guidance; its ``n`` and class label are the parent's). ``request_id``
+    shares the sampling counter, so Cancel stops it too."""
+
+    parent: Any
+    step: int
+    sampling: Any  # engine.config.SamplingConfig
+    request_id: int
+
+
+@dataclass(frozen=True)
+class BranchFinished:
+    """A branch was recorded: ``trajectory`` is the parent's frames before ``step`` then the branch's own, ``t`` the
+    schedule index of the branch point, ``nfe`` the model evaluations the branch alone used."""
+
+    trajectory: Any  # engine.samplers.Trajectory
+    step: int
+    t: int
+    nfe: int
+    sampling: Any  # engine.config.SamplingConfig
+    request_id: int
+
+
 # ============================================================================================== 2-D lab
 # The 2-D lab tab (gui/panels/lab2d.py) asks the worker, which holds the model, for fields and samples; all of them
 # are served between two training steps, so the view follows a model while it trains.
@@ -345,7 +374,7 @@ class FieldExportReady:
 
 LAB2D_COMMANDS = (FieldRequest, ErrorCurveRequest, ExactSampleRequest, SwapPoints, FieldExportRequest)
 LAB2D_EVENTS = (FieldReady, ErrorCurveReady, ExactSamplesReady, PointsSwapped, FieldExportReady)
-MID_RUN_COMMANDS = MID_RUN_COMMANDS + LAB2D_COMMANDS
+MID_RUN_COMMANDS = MID_RUN_COMMANDS + LAB2D_COMMANDS + (BranchRequest,)
 
 
 # ============================================================================================== live quality

@@ -28,6 +28,8 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from gui import jobs
 from gui.events import (
     LAB2D_EVENTS,
+    BranchFinished,
+    BranchRequest,
     CheckpointLoaded,
     CheckpointSaved,
     CompareFinished,
@@ -124,6 +126,7 @@ class EngineWorker(QObject):
     compareFinished = Signal(object)  # CompareFinished
     lab2dResult = Signal(object)  # one of LAB2D_EVENTS (FieldReady, ErrorCurveReady, ExactSamplesReady...)
     qualityScored = Signal(object)  # QualityScored
+    branchFinished = Signal(object)  # BranchFinished
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -133,7 +136,7 @@ class EngineWorker(QObject):
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
                  CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
-                 QualityScored: "qualityScored"}
+                 QualityScored: "qualityScored", BranchFinished: "branchFinished"}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -240,6 +243,17 @@ class EngineWorker(QObject):
         self._submit(SampleRequest(dataclasses.replace(sampling_cfg), request))
         return request
 
+    def branch(self, parent, step: int, sampling_cfg) -> int:
+        """Re-sample the recorded trajectory ``parent`` from its sampler step ``step`` with ``sampling_cfg``
+        (the Sampling tab's branches); returns the request id. Answered by ``branchFinished``, or
+        ``samplingAborted``; served between two training steps, like :meth:`sample`."""
+        with self._lock:
+            self._sample_requests += 1
+            request = self._sample_requests
+        self._sampling = True
+        self._submit(BranchRequest(parent, int(step), dataclasses.replace(sampling_cfg), request))
+        return request
+
     def compare(self, runs) -> int:
         """Record each of ``runs`` over the current model (the Compare tab); returns the request id, which
         :meth:`cancel_sampling` cancels like a sampling request's."""
@@ -292,7 +306,7 @@ class EngineWorker(QObject):
             return
         if isinstance(event, ModelFacts):
             self._model = event
-        elif isinstance(event, (SamplingFinished, SamplingAborted)):
+        elif isinstance(event, (SamplingFinished, SamplingAborted, BranchFinished)):
             self._sampling = False
         getattr(self, self.SIGNAL_OF[type(event)]).emit(event)
 

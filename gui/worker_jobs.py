@@ -19,10 +19,12 @@ from PySide6.QtCore import QThread
 from engine.errors import TrainingStopped, UserError
 from engine.live_quality import LiveQuality
 from engine.session import Control
+from gui.branch_job import run_branch
 from gui.compare_job import run_comparison
 from gui.events import (
     LAB2D_COMMANDS,
     MID_RUN_COMMANDS,
+    BranchRequest,
     CheckpointLoaded,
     CheckpointSaved,
     CompareRequest,
@@ -193,7 +195,8 @@ class EngineThread(QThread):
     def execute(self, command: object) -> None:
         handlers = {StartTraining: self.train, SampleRequest: self.sample, SaveCheckpoint: self.save_checkpoint,
                     LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
-                    CompareRequest: self.compare, **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
+                    CompareRequest: self.compare, BranchRequest: self.branch,
+                    **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
         try:
             handlers[type(command)](command)
         except Exception as exc:
@@ -457,6 +460,9 @@ class EngineThread(QThread):
 
     def compare(self, command: CompareRequest) -> None:  # the job lives in gui/compare_job.py
         run_comparison(self, command)
+
+    def branch(self, command: BranchRequest) -> None:  # the job lives in gui/branch_job.py
+        run_branch(self, command)
 
     # -------------------------------------------------------------- 2-D lab
     def lab2d(self, command: object) -> None:

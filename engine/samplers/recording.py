@@ -144,6 +144,28 @@ class Trajectory:
         i = self.steps.index(step)
         return self.timesteps[i], self._x_t[i]
 
+    def grafted(self, branch: Trajectory) -> Trajectory:
+        """This run up to where ``branch`` starts, then ``branch``: one trajectory to scrub, export and branch again.
+
+        ``branch`` is a recorded :func:`~engine.samplers.branch_from` run off this one, so its steps are numbered
+        on this run's timeline (its first frame is the branch point). The frames (and exact states) before its first
+        step are this run's, shared, not copied: a trajectory is never changed once recorded."""
+        start = branch.steps[0] if branch.steps else branch.num_steps
+        if branch.kind != self.kind or branch.sample_shape != self.sample_shape:
+            raise ValueError(f"a branch of a {self.kind} run of {self.sample_shape} cannot hold {branch.kind} of "
+                             f"{branch.sample_shape}")
+        head = [i for i, s in enumerate(self.steps) if s < start]
+        joined = Trajectory.__new__(Trajectory)
+        joined.__dict__.update(branch.__dict__)
+        joined.stride = max(self.stride, branch.stride)  # the coarser thinning of the two, for "every Nth step"
+        joined.steps = [self.steps[i] for i in head] + list(branch.steps)
+        joined.timesteps = [self.timesteps[i] for i in head] + list(branch.timesteps)
+        joined._x_t = [self._x_t[i] for i in head] + list(branch._x_t)
+        joined._x0 = [self._x0[i] for i in head] + list(branch._x0)
+        joined._eps = [self._eps[i] for i in head] + list(branch._eps)
+        joined._states = {**{k: v for k, v in self._states.items() if k < start}, **branch._states}
+        return joined
+
     @property
     def nbytes(self) -> int:
         return sum(a.nbytes for arrays in (self._x_t, self._x0, self._eps) for a in arrays) + (

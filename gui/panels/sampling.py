@@ -4,6 +4,8 @@ While a run is in flight the worker sends a throttled preview (predicted x0 for 
 points). When it finishes, the panel holds the recorded :class:`~engine.samplers.Trajectory` and the shared timeline
 ranges over its frames; :meth:`SamplingPanel.on_timeline` only *indexes* the trajectory (nothing is recomputed). The
 views (gui/panels/sampling_views.py) show x_t, the predicted x0 and noise, or one followed sample, or 2-D points.
+The Branches box (gui/panels/sampling_branches.py) re-samples the run from the frame on the timeline and keeps the
+run and its branches as a tree; the shown trajectory is the selected node's.
 """
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ from engine.config import ExperimentConfig, SamplingConfig
 from gui import theme as _theme
 from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFrame
 from gui.panels.base import Panel, TimelineSpec
-from gui.panels.sampler_fields import SamplerMenu, frame_label, nfe_text, uses_eta
+from gui.panels.sampler_fields import SamplerMenu, frame_label, uses_eta
+from gui.panels.sampling_branches import BranchBox, BranchingMixin, BranchNode
 from gui.panels.sampling_views import SamplingViews
 
 if TYPE_CHECKING:
@@ -43,8 +46,8 @@ MAX_IMAGES = 1024
 MAX_POINTS = 100_000
 
 
-class SamplingPanel(Panel):
-    """Sampler form, live preview and trajectory scrubbing."""
+class SamplingPanel(BranchingMixin, Panel):
+    """Sampler form, live preview, trajectory scrubbing and branches."""
 
     def __init__(self, worker: EngineWorker, get_config: Callable[[], ExperimentConfig],
                  parent: QWidget | None = None):
@@ -168,13 +171,19 @@ class SamplingPanel(Panel):
         fl = QVBoxLayout(frame)
         fl.setContentsMargins(8, 8, 8, 8)
         fl.addWidget(self.views)
+        self.branches = BranchBox()
+        self.branches.hide()  # until there is a recorded run to branch
+        views_row = QHBoxLayout()
+        views_row.setSpacing(6)
+        views_row.addWidget(frame, 1)
+        views_row.addWidget(self.branches)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 8, 10, 8)
         lay.setSpacing(6)
         lay.addLayout(form)
         lay.addLayout(info)
-        lay.addWidget(frame, 1)
+        lay.addLayout(views_row, 1)
 
     def _connect(self) -> None:
         self.run_button.clicked.connect(self.run_sampling)
@@ -182,7 +191,10 @@ class SamplingPanel(Panel):
         self.show_all_button.clicked.connect(self.show_all)
         self.dice_button.clicked.connect(self._new_seed)
         self.sampler_combo.currentIndexChanged.connect(lambda _i: self._sync())
+        self.branches.tree.nodeSelected.connect(self.show_node)
+        self.branches.branch_button.clicked.connect(self.branch_here)
         w = self.worker
+        w.branchFinished.connect(self._on_branch_finished)
         w.samplingProgress.connect(self._on_progress)
         w.samplingFinished.connect(self._on_finished)
         w.samplingAborted.connect(self._on_aborted)
@@ -211,13 +223,15 @@ class SamplingPanel(Panel):
 
     def apply_theme(self, theme: _theme.Theme) -> None:
         self.points_plot.apply_theme(theme)
+        self.branches.apply_theme(theme)
         for b in (self.run_button, self.dice_button):
             b.setIcon(_theme.icon(b.property("icon_name"), theme=theme))
         if self.trajectory is not None:
             self._show_frame(self._position)
 
     def export_sources(self) -> tuple[dict, str | None]:
-        """The recorded trajectory (the reverse-process animation) and its finished samples."""
+        """The shown trajectory (the run or the selected branch: the reverse-process animation) and its finished
+        samples."""
         if self.trajectory is None:
             return {}, None
         sources = {"trajectory": self.trajectory}
@@ -328,6 +342,7 @@ class SamplingPanel(Panel):
         self.views.show_kind(kind)  # (follows the model: a 2-D model shows the plot before its first run)
         self.steps_spin.setMaximum(max(1, facts.timesteps))
         self.n_spin.setMaximum(MAX_IMAGES if kind == "images" else MAX_POINTS)
+        self.branches.set_conditional(facts.num_classes > 0 and facts.config.model.class_conditional)
         if not self._sampling and self.trajectory is None:
             self._show_message(f"Ready: {facts.dataset} model ({facts.preset}) at step "
                                f"{facts.step:,}. Choose a sampler and press Sample.", "dim")
@@ -344,25 +359,15 @@ class SamplingPanel(Panel):
     def _on_finished(self, finished: SamplingFinished) -> None:
         trajectory = finished.trajectory
         self._sampling = False
-        self.trajectory = trajectory
-        self.nfe_label.setText(nfe_text(finished.nfe) if finished.nfe else "")
-        n = self._sample_count()
-        if self._selected is not None and self._selected >= n:
-            self._selected = None
-            self.views.follow(False)
-        self.views.start_trajectory(trajectory)
         self.progress_bar.setValue(self.progress_bar.maximum())
         cfg = self._run_cfg
         what = f"{cfg.n} × {cfg.sampler.upper()} {cfg.steps} steps, seed {cfg.seed}" if cfg else "samples"
         thinned = "" if trajectory.stride == 1 else f" (every {trajectory.stride}th step kept)"
         self._show_message(f"Recorded {len(trajectory)} frames of {what}{thinned}. Scrub the timeline; click a sample "
-                           "to follow it.", "success")
-        last = len(trajectory) - 1
-        self._position = last
-        self._show_frame(last)
-        self.timelineSpecChanged.emit()  # the main window re-ranges the timeline (and shows its position)...
-        self.seekRequested.emit(last)  # ...then jumps to the finished samples
-        self._sync()
+                           "to follow it, or branch from any frame.", "success")
+        with QSignalBlocker(self.branches.tree):  # a new run: the tree starts again from it
+            self.branches.tree.set_root(BranchNode(trajectory, cfg or self.sampling_config(), int(finished.nfe)))
+        self.show_node(0, len(trajectory) - 1)  # the finished samples
 
     def _on_aborted(self, aborted: SamplingAborted) -> None:
         reason = aborted.reason
@@ -370,11 +375,14 @@ class SamplingPanel(Panel):
             return
         self._sampling = False
         self.progress_bar.setValue(0)
+        branching, self._branch_parent = self._branch_parent is not None, None
         if reason == "cancelled":
-            self._show_message("Sampling cancelled." + (" The previous trajectory is still shown."
-                                                        if self.trajectory is not None else ""), "warning")
+            text = self.tr("Branching cancelled.") if branching else self.tr("Sampling cancelled.")
+            kept = self.tr(" The previous trajectory is still shown.") if self.trajectory is not None else ""
+            self._show_message(text + kept, "warning")
         else:
-            self._show_message("Sampling failed (see the message in the status bar).", "error")
+            self._show_message(self.tr("Branching failed (see the message in the status bar).") if branching
+                               else self.tr("Sampling failed (see the message in the status bar)."), "error")
         if self.trajectory is not None:
             self._show_frame(self._position)
         self._sync()
@@ -391,6 +399,7 @@ class SamplingPanel(Panel):
         label = frame_label(frame.step, traj.num_steps, frame.t)
         self._displayed = self.views.show_frame(traj, index, self._selected, label)
         self.follow_label.setText(label)
+        self._sync_branch_point()
 
     def displayed_frame(self) -> dict[str, np.ndarray]:
         """The arrays on screen: x_t, x0_pred, eps_pred (all samples, or the followed one)."""
@@ -403,6 +412,7 @@ class SamplingPanel(Panel):
         self.eta_label.setEnabled(ddim)
         self.run_button.setEnabled(has_model and not self._sampling and self.worker.state() != "stopping")
         self.cancel_button.setEnabled(self._sampling)
+        self._sync_branch_point()
         following = self._selected is not None and self.trajectory is not None and self.trajectory.kind == "images"
         self.show_all_button.setVisible(following)
         if following:

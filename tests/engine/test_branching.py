@@ -108,3 +108,24 @@ def test_step_ranges_are_described_in_one_line():
     assert describe_steps(range(50)) == "[0, 49]"
     assert describe_steps(range(0, 1000, 32)) == "0, 32, 64, 96, ... 992 (every 32 steps)"
     assert describe_steps([]) == "none"
+
+
+@pytest.mark.parametrize("kind, shape", [("points", (64, 2)), ("images", (4, 1, 8, 8))])
+def test_grafted_branch_is_the_parents_head_then_the_branch(kind, shape):
+    K, k = 20, 9
+    parent = recorded("ddim", K, shape=shape, kind=kind)
+    branch = record(branch_from(parent, k, denoiser=analytic_denoiser(SCHEDULE), schedule=SCHEDULE, sampler="ddpm",
+                                steps=30, seed=5), kind)
+    joined = parent.grafted(branch)
+    assert joined.steps == list(range(k)) + branch.steps and joined.num_steps == branch.num_steps
+    assert joined.timesteps == parent.timesteps[:k] + branch.timesteps
+    for i in range(k):  # the head is the parent's, bit for bit
+        assert all(np.array_equal(getattr(joined.frame(i), v), getattr(parent.frame(i), v))
+                   for v in ("x_t", "x0_pred", "eps_pred"))
+    assert np.array_equal(joined.final, branch.final) and not np.allclose(joined.final, parent.final)
+    assert joined.state_steps == sorted(set(parent.state_steps[:k]) | set(branch.state_steps))
+    # a branch of the graft starts from the branch's own state
+    t, x = joined.state(k + 3)
+    assert t == branch.timesteps[3] and np.array_equal(x, branch.state(k + 3)[1])
+    with pytest.raises(ValueError):
+        parent.grafted(recorded("ddim", 5, shape=(3, 2)))
