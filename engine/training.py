@@ -175,6 +175,7 @@ class Trainer:
         lr = self.lr_at(self.step_count)
         for group in self.optimizer.param_groups:
             group["lr"] = lr
+        by_t = self.loss_by_t()
         self.model.train()
         x0, y = self._batch()
         with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
@@ -212,12 +213,16 @@ class Trainer:
                               per_sample_loss=result.per_sample.float().cpu().numpy(), grad_norm=grad_norm, lr=lr,
                               step_time=elapsed, batch_size=tr.batch_size)
         self.history.append(metrics, time.perf_counter() - self._wall_origin)
-        if self.history.by_t is None:  # a fresh run (or a checkpoint saved before loss by timestep existed)
-            self.history.by_t = LossByT(self.schedule.timesteps, interval=first_interval(tr.batch_size),
-                                        start=self.step_count - 1)
         # the losses this step already computed, grouped by their t: no extra forward pass
-        metrics.loss_by_t_row = self.history.by_t.add(self.step_count, metrics.t, metrics.per_sample_loss)
+        metrics.loss_by_t_row = by_t.add(self.step_count, metrics.t, metrics.per_sample_loss)
         return metrics
+
+    def loss_by_t(self) -> LossByT:
+        """The history's loss by timestep, started here for a fresh run (or a checkpoint saved before it existed)."""
+        if self.history.by_t is None:
+            interval = first_interval(self.config.training.batch_size)
+            self.history.by_t = LossByT(self.schedule.timesteps, interval=interval, start=self.step_count)
+        return self.history.by_t
 
     @torch.no_grad()
     def _update_ema(self) -> None:

@@ -27,7 +27,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from gui import jobs
 from gui.events import (
+    BOUND_EVENTS,
     LAB2D_EVENTS,
+    BoundRequest,
     CheckpointLoaded,
     CheckpointSaved,
     CompareFinished,
@@ -124,6 +126,7 @@ class EngineWorker(QObject):
     compareFinished = Signal(object)  # CompareFinished
     lab2dResult = Signal(object)  # one of LAB2D_EVENTS (FieldReady, ErrorCurveReady, ExactSamplesReady...)
     qualityScored = Signal(object)  # QualityScored
+    boundResult = Signal(object)  # BoundProgress or BoundFinished
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -133,7 +136,7 @@ class EngineWorker(QObject):
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
                  CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
-                 QualityScored: "qualityScored"}
+                 QualityScored: "qualityScored", **dict.fromkeys(BOUND_EVENTS, "boundResult")}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -247,6 +250,15 @@ class EngineWorker(QObject):
             self._sample_requests += 1
             request = self._sample_requests
         self._submit(CompareRequest(tuple(dataclasses.replace(r) for r in runs), request))
+        return request
+
+    def compute_bound(self, n: int, seed: int, timesteps: int | None = None) -> int:
+        """The variational bound of the current model (answered on ``boundResult``); returns the request id, which
+        :meth:`cancel_sampling` cancels. While training runs it is served between two steps."""
+        with self._lock:
+            self._sample_requests += 1
+            request = self._sample_requests
+        self._submit(BoundRequest(int(n), int(seed), timesteps, request))
         return request
 
     def cancel_sampling(self) -> None:

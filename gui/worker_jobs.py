@@ -19,10 +19,12 @@ from PySide6.QtCore import QThread
 from engine.errors import TrainingStopped, UserError
 from engine.live_quality import LiveQuality
 from engine.session import Control
+from gui.bound_job import run_bound
 from gui.compare_job import run_comparison
 from gui.events import (
     LAB2D_COMMANDS,
     MID_RUN_COMMANDS,
+    BoundRequest,
     CheckpointLoaded,
     CheckpointSaved,
     CompareRequest,
@@ -193,7 +195,8 @@ class EngineThread(QThread):
     def execute(self, command: object) -> None:
         handlers = {StartTraining: self.train, SampleRequest: self.sample, SaveCheckpoint: self.save_checkpoint,
                     LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
-                    CompareRequest: self.compare, **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
+                    CompareRequest: self.compare, BoundRequest: lambda c: run_bound(self, c),
+                    **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
         try:
             handlers[type(command)](command)
         except Exception as exc:
