@@ -209,7 +209,8 @@ class TrainingPanel(Panel):
         if self.timelapse_frames:
             sources["timelapse"] = list(self.timelapse_frames)
             initial = "timelapse"
-        sources["plots"] = {"loss": self.plots.loss_plot, "loss_by_t": self.plots.tloss_plot}
+        sources["plots"] = {"loss": self.plots.loss_plot, "loss_by_t": self.plots.tloss_plot,
+                            "loss_by_t_over_training": self.views.heatmap.plot, "bound": self.views.bound.plot}
         return sources, initial or "plot:loss"
 
     # ================================================================== commands
