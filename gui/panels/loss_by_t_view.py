@@ -40,9 +40,9 @@ class LossByTView(QWidget):
         item.setLabel("bottom", self.tr("optimizer step"))
         self.image = pg.ImageItem(axisOrder="col-major")  # image[row, bin]: rows along x (steps), bins along y (t)
         item.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(COLOR_MAP), interactive=False, width=14,
-                                        label=self.tr("mean loss"))
+        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(COLOR_MAP), interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=item)
+        self.colorbar.axis.setLabel(self.tr("mean loss"))  # the tick axis: one label beside the numbers
         _theme.style_plot(self.plot)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
