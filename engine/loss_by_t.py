@@ -121,14 +121,22 @@ class LossByT:
             return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
     def copy(self) -> LossByT:
-        return LossByT.from_dict(self.to_dict())
+        """An exact, independent copy (the worker hands one to the window while its own keeps growing)."""
+        out = LossByT(self.timesteps, self.bins, self.interval, self.start)
+        out.row_steps = list(self.row_steps)
+        out.row_sums = [a.copy() for a in self.row_sums]
+        out.row_counts = [c.copy() for c in self.row_counts]
+        out._sums, out._counts = self._sums.copy(), self._counts.copy()
+        return out
 
     # ------------------------------------------------------------------ saving
     def to_dict(self) -> dict:
         return {"timesteps": self.timesteps, "bins": self.bins, "interval": self.interval, "start": self.start,
                 "steps": list(self.row_steps),
                 "sums": [[float(f"{v:.9g}") for v in s] for s in self.row_sums],
-                "counts": [[int(v) for v in c] for c in self.row_counts]}
+                "counts": [[int(v) for v in c] for c in self.row_counts],
+                # the interval still open: a resumed run closes it as if never interrupted
+                "open_sums": [float(f"{v:.9g}") for v in self._sums], "open_counts": [int(v) for v in self._counts]}
 
     @classmethod
     def from_dict(cls, raw: dict) -> LossByT:
@@ -146,6 +154,12 @@ class LossByT:
             out.row_steps.append(int(s))
             out.row_sums.append(su)
             out.row_counts.append(c)
+        if raw.get("open_counts") is not None:
+            open_sums = np.asarray(raw.get("open_sums", []), dtype=np.float64)
+            open_counts = np.asarray(raw["open_counts"], dtype=np.int64)
+            if open_sums.shape != (out.bins,) or open_counts.shape != (out.bins,):
+                raise ValueError(f"loss by timestep: the open interval has {open_sums.size} values for {out.bins} bins")
+            out._sums, out._counts = open_sums, open_counts
         return out
 
     def to_csv(self) -> str:

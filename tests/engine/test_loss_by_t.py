@@ -112,3 +112,21 @@ def test_the_trainer_records_its_own_per_sample_losses_and_saves_them(tmp_path):
     assert len(csv) == 2 and csv[1].startswith(f"{interval},")
     loaded = load_checkpoint(tmp_path).history.by_t
     np.testing.assert_allclose(loaded.means(), by_t.means(), rtol=1e-8)
+
+
+def test_a_resumed_trainer_continues_the_same_rows(tmp_path):
+    from engine.checkpoint import load_checkpoint, save_checkpoint, trainer_from_checkpoint
+
+    trainer = Trainer(small_moons(steps=30, batch_size=64))  # rows of 7 steps
+    seen = [trainer.step() for _ in range(10)]
+    save_checkpoint(trainer, tmp_path)
+    resumed = trainer_from_checkpoint(load_checkpoint(tmp_path))
+    seen += [resumed.step() for _ in range(4)]
+    assert [m.step for m in seen if m.loss_by_t_row is not None] == [7, 14]
+    by_t = resumed.history.by_t
+    assert by_t.steps.tolist() == [7, 14] and by_t.start == 0
+    # steps 8-10 (before the save) and 11-14 (after it) make the second row, as in an uninterrupted run
+    T = resumed.schedule.timesteps
+    np.testing.assert_allclose(by_t.means()[1], direct_means([m.t for m in seen[7:]],
+                                                             [m.per_sample_loss for m in seen[7:]], T, 50),
+                               rtol=1e-6)
