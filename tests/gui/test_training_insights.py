@@ -109,3 +109,19 @@ def test_compute_bound_plots_engine_bound_terms_and_cancel_stops_it(qtbot, train
     assert bound.total_label.text() == "Bound cancelled."
     t_after, _ = bound.plotted_terms()
     assert len(t_after) == 100  # the finished curve stays
+
+
+def test_the_heatmap_is_saved_with_the_run_and_comes_back_when_it_is_opened(qtbot, trained_window, tmp_path):
+    win, _ = trained_window
+    heatmap = win.training_panel.views.heatmap
+    record = win.worker._thread.trainer.history.by_t.copy()
+    with qtbot.waitSignal(win.worker.checkpointSaved, timeout=30000):
+        win.worker.save_checkpoint(tmp_path / "run")
+    assert (tmp_path / "run" / "loss_by_t.csv").read_text() == record.to_csv()
+    heatmap.add_batch(MetricsBatch(True, *(np.zeros(0),) * 6, 0.0, 0))  # another model: the heatmap empties
+    heatmap.redraw()
+    assert heatmap.shown_values().size == 0
+    with qtbot.waitSignal(win.worker.checkpointLoaded, timeout=30000):
+        win.worker.load_checkpoint(tmp_path / "run")
+    heatmap.redraw()
+    np.testing.assert_allclose(heatmap.shown_values(), record.means(), rtol=1e-8)
