@@ -62,5 +62,6 @@ def run_bound(thread: EngineThread, command: BoundRequest) -> None:
     ln2 = math.log(2.0)
     post(BoundFinished(rid, "finished", t.astype(np.int64), bits.astype(np.float64),
                        prior_bits=result.prior_nats / ln2, total_bits=result.total_bits_per_dim,
-                       total_stderr_bits=result.total_stderr / ln2, exact=result.exact, decoder=result.decoder))
+                       total_stderr_bits=result.total_stderr / ln2, exact=result.exact, decoder=result.decoder,
+                       step=int(thread.trainer.step_count)))
     post(StatusMessage(bound_summary(result)))

@@ -387,6 +387,7 @@ class BoundFinished:
     exact: bool = True
     decoder: str = ""
     message: str = ""
+    step: int = 0  # the model's optimizer step when the bound was computed
 
 
 BOUND_EVENTS = (BoundProgress, BoundFinished)

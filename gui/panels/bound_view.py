@@ -153,9 +153,9 @@ class BoundView(QWidget):
                    else self.tr("Gaussian decoder: a density, may be negative, not comparable with images"))
         l0 = float(event.bits[0]) if len(event.bits) else float("nan")
         self.total_label.setText(self.tr("Total {total:.4f} ± {err:.4f} bits/dim{note} · L_T {prior:.3g} · "
-                                         "L_0 {l0:.3g} · {decoder}").format(
+                                         "L_0 {l0:.3g} · {decoder} · model at step {step:,}").format(
             total=event.total_bits, err=event.total_stderr_bits, note=note, prior=event.prior_bits, l0=l0,
-            decoder=decoder))
+            decoder=decoder, step=event.step))
 
     def _sync(self) -> None:
         busy = self._request is not None

@@ -97,6 +97,7 @@ def test_compute_bound_plots_engine_bound_terms_and_cancel_stops_it(qtbot, train
     assert np.isnan(bits[~positive]).all()
     assert finished.total_bits == pytest.approx(expected.total_bits_per_dim, rel=1e-12)
     assert f"Total {expected.total_bits_per_dim:.4f}" in bound.total_label.text()
+    assert finished.step == 120 and bound.total_label.text().endswith("model at step 120")
     assert bound.compute_button.isEnabled() and not bound.cancel_button.isEnabled()
 
     events.clear()
