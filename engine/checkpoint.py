@@ -3,7 +3,8 @@
 One file, ``checkpoint.safetensors``, holds the model weights (``model.*``), the EMA weights (``ema.*``) and the
 AdamW state (``optim.*``), and in its safetensors metadata the experiment config, step count and loss history as
 JSON. One file means one atomic rename: a process killed while saving leaves the previous checkpoint intact.
-A run folder also gets ``config.json`` and ``loss.csv`` for people and other tools (written from the same data).
+A run folder also gets ``config.json``, ``loss.csv`` and ``loss_by_t.csv`` for people and other tools (written from
+the same data).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import torch
 from engine.atomic import atomic_path, atomic_write_text
 from engine.config import ExperimentConfig
 from engine.errors import CheckpointError, ConfigError
+from engine.loss_by_t import CSV_NAME as LOSS_BY_T_CSV
 from engine.training import LossHistory, Trainer
 from engine.version import __version__
 
@@ -76,6 +78,8 @@ def save_checkpoint(trainer: Trainer, target: str | Path, *, write_sidecars: boo
     if write_sidecars:
         atomic_write_text(path.parent / "config.json", trainer.config.to_json())
         atomic_write_text(path.parent / "loss.csv", trainer.history.to_csv())
+        if trainer.history.by_t is not None and len(trainer.history.by_t):
+            atomic_write_text(path.parent / LOSS_BY_T_CSV, trainer.history.by_t.to_csv())
     return path
 
 

@@ -20,6 +20,7 @@ import torch
 from engine.config import ExperimentConfig, SamplingConfig
 from engine.diffusion import diffusion_loss
 from engine.errors import ConfigError, TrainingStopped
+from engine.loss_by_t import LossByT, LossByTRow, first_interval
 from engine.samplers import Denoiser, Frame, final_sample, model_denoiser, run_sampler
 from engine.schedules import NoiseSchedule
 
@@ -59,6 +60,7 @@ class StepMetrics:
     lr: float
     step_time: float  # seconds of wall time for this step
     batch_size: int
+    loss_by_t_row: LossByTRow | None = None  # the loss-by-timestep row this step closed, if any
 
 
 @dataclass
@@ -70,6 +72,7 @@ class LossHistory:
     lr: list[float] = field(default_factory=list)
     grad_norm: list[float] = field(default_factory=list)
     wall_time: list[float] = field(default_factory=list)  # seconds since the first step of this history
+    by_t: LossByT | None = None  # loss by timestep over training (engine/loss_by_t.py); None before the first step
 
     def append(self, m: StepMetrics, wall: float) -> None:
         self.step.append(m.step)
@@ -79,13 +82,17 @@ class LossHistory:
         self.wall_time.append(wall)
 
     def to_dict(self) -> dict[str, list]:
-        return {"step": self.step, "loss": self.loss, "lr": self.lr, "grad_norm": self.grad_norm,
-                "wall_time": self.wall_time}
+        out = {"step": self.step, "loss": self.loss, "lr": self.lr, "grad_norm": self.grad_norm,
+               "wall_time": self.wall_time}
+        if self.by_t is not None:
+            out["loss_by_t"] = self.by_t.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, raw: dict) -> LossHistory:
         keys = ("step", "loss", "lr", "grad_norm", "wall_time")
-        return cls(**{k: list(raw.get(k, [])) for k in keys})
+        by_t = LossByT.from_dict(raw["loss_by_t"]) if raw.get("loss_by_t") else None  # older checkpoints: none
+        return cls(**{k: list(raw.get(k, [])) for k in keys}, by_t=by_t)
 
     def __len__(self) -> int:
         return len(self.step)
@@ -168,6 +175,7 @@ class Trainer:
         lr = self.lr_at(self.step_count)
         for group in self.optimizer.param_groups:
             group["lr"] = lr
+        by_t = self.loss_by_t()
         self.model.train()
         x0, y = self._batch()
         with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
@@ -205,7 +213,16 @@ class Trainer:
                               per_sample_loss=result.per_sample.float().cpu().numpy(), grad_norm=grad_norm, lr=lr,
                               step_time=elapsed, batch_size=tr.batch_size)
         self.history.append(metrics, time.perf_counter() - self._wall_origin)
+        # the losses this step already computed, grouped by their t: no extra forward pass
+        metrics.loss_by_t_row = by_t.add(self.step_count, metrics.t, metrics.per_sample_loss)
         return metrics
+
+    def loss_by_t(self) -> LossByT:
+        """The history's loss by timestep, started here for a fresh run (or a checkpoint saved before it existed)."""
+        if self.history.by_t is None:
+            interval = first_interval(self.config.training.batch_size)
+            self.history.by_t = LossByT(self.schedule.timesteps, interval=interval, start=self.step_count)
+        return self.history.by_t
 
     @torch.no_grad()
     def _update_ema(self) -> None:

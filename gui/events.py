@@ -73,6 +73,8 @@ class MetricsBatch:
     its_per_sec: float
     total: int
     timesteps: int | None = None  # the model's T, on a replace batch
+    by_t_rows: tuple = ()  # engine.loss_by_t.LossByTRow closed in this window (numpy per-bin sums and counts)
+    by_t: Any = None  # replace batch: a copy of the model's engine.loss_by_t.LossByT, which the rows then extend
 
 
 @dataclass(frozen=True)
@@ -395,3 +397,44 @@ class QualityScored:
     precision: float | None = None
     recall: float | None = None
     classes: int | None = None
+
+
+# ============================================================================================== variational bound
+@dataclass(frozen=True)
+class BoundRequest:
+    """The variational bound of the current model on ``n`` training items (engine/bound_report.py); ``timesteps``
+    None evaluates every term. ``request_id`` shares the sampling counter: Cancel stops it."""
+
+    n: int
+    seed: int
+    timesteps: int | None
+    request_id: int
+
+
+@dataclass(frozen=True)
+class BoundProgress:
+    request_id: int
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class BoundFinished:
+    """``reason``: finished, cancelled or error. Bits per dimension: ``t`` (paper t of L_0 .. L_{T-1}) and
+    ``bits`` per term, the prior L_T, the total and its standard error; empty arrays unless finished."""
+
+    request_id: int
+    reason: str
+    t: np.ndarray  # int64
+    bits: np.ndarray  # float64
+    prior_bits: float = float("nan")
+    total_bits: float = float("nan")
+    total_stderr_bits: float = float("nan")
+    exact: bool = True
+    decoder: str = ""
+    message: str = ""
+    step: int = 0  # the model's optimizer step when the bound was computed
+
+
+BOUND_EVENTS = (BoundProgress, BoundFinished)
+MID_RUN_COMMANDS = MID_RUN_COMMANDS + (BoundRequest,)

@@ -35,6 +35,7 @@ def history_batch(trainer: Trainer) -> MetricsBatch:
         its_per_sec=0.0,
         total=int(trainer.config.training.steps),
         timesteps=int(trainer.schedule.timesteps),
+        by_t=trainer.loss_by_t().copy(),  # a copy: the trainer's keeps growing on the worker thread
     )
 
 
@@ -54,6 +55,7 @@ class MetricsBatcher:
         self.ts: collections.deque = collections.deque()
         self.per_sample: collections.deque = collections.deque()
         self.per_sample_count = 0
+        self.by_t_rows: list = []  # loss-by-timestep rows closed since the last flush (engine/loss_by_t.py)
         now = time.perf_counter()
         self.window_start = now
         self.window_steps = 0
@@ -71,6 +73,8 @@ class MetricsBatcher:
         self.ts.append(m.t)
         self.per_sample.append(m.per_sample_loss)
         self.per_sample_count += len(m.t)
+        if getattr(m, "loss_by_t_row", None) is not None:
+            self.by_t_rows.append(m.loss_by_t_row)
         while self.per_sample_count - len(self.ts[0]) >= MAX_PER_SAMPLE_PER_BATCH and len(self.ts) > 1:
             self.per_sample_count -= len(self.ts.popleft())
             self.per_sample.popleft()
@@ -124,7 +128,9 @@ class MetricsBatcher:
             per_sample_loss=np.concatenate(list(self.per_sample)).astype(np.float32, copy=False),
             its_per_sec=float(self.rate),
             total=self.total,
+            by_t_rows=tuple(self.by_t_rows),
         )
+        self.by_t_rows = []
         self.steps, self.losses, self.lrs, self.grad_norms = [], [], [], []
         self.ts.clear()
         self.per_sample.clear()

@@ -289,6 +289,23 @@ def icon(name: str, color: str | None = None, theme: Theme | None = None) -> QIc
     return result
 
 
+def stop_icon(color: str) -> QIcon:
+    """A filled square (there is no stop.svg among the shared icons)."""
+    icon = QIcon()
+    for size in (16, 20, 24, 32):
+        pix = QPixmap(QSize(size, size))
+        pix.fill(Qt.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.Antialiasing)
+        p.setPen(Qt.NoPen)
+        p.setBrush(QColor(color))
+        m = size * 0.25
+        p.drawRoundedRect(m, m, size - 2 * m, size - 2 * m, size * 0.06, size * 0.06)
+        p.end()
+        icon.addPixmap(pix)
+    return icon
+
+
 def app_icon() -> QIcon:
     path = resource_path("icons", "app.svg")
     return QIcon(str(path)) if path.is_file() else QIcon()

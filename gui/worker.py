@@ -27,7 +27,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from gui import jobs
 from gui.events import (
+    BOUND_EVENTS,
     LAB2D_EVENTS,
+    BoundRequest,
     BranchFinished,
     BranchRequest,
     CheckpointLoaded,
@@ -127,6 +129,7 @@ class EngineWorker(QObject):
     lab2dResult = Signal(object)  # one of LAB2D_EVENTS (FieldReady, ErrorCurveReady, ExactSamplesReady...)
     qualityScored = Signal(object)  # QualityScored
     branchFinished = Signal(object)  # BranchFinished
+    boundResult = Signal(object)  # BoundProgress or BoundFinished
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -136,7 +139,8 @@ class EngineWorker(QObject):
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
                  CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
-                 QualityScored: "qualityScored", BranchFinished: "branchFinished"}
+                 QualityScored: "qualityScored", BranchFinished: "branchFinished",
+                 **dict.fromkeys(BOUND_EVENTS, "boundResult")}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -261,6 +265,15 @@ class EngineWorker(QObject):
             self._sample_requests += 1
             request = self._sample_requests
         self._submit(CompareRequest(tuple(dataclasses.replace(r) for r in runs), request))
+        return request
+
+    def compute_bound(self, n: int, seed: int, timesteps: int | None = None) -> int:
+        """The variational bound of the current model (answered on ``boundResult``); returns the request id, which
+        :meth:`cancel_sampling` cancels. While training runs it is served between two steps."""
+        with self._lock:
+            self._sample_requests += 1
+            request = self._sample_requests
+        self._submit(BoundRequest(int(n), int(seed), timesteps, request))
         return request
 
     def cancel_sampling(self) -> None:

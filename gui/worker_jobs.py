@@ -19,11 +19,13 @@ from PySide6.QtCore import QThread
 from engine.errors import TrainingStopped, UserError
 from engine.live_quality import LiveQuality
 from engine.session import Control
+from gui.bound_job import run_bound
 from gui.branch_job import run_branch
 from gui.compare_job import run_comparison
 from gui.events import (
     LAB2D_COMMANDS,
     MID_RUN_COMMANDS,
+    BoundRequest,
     BranchRequest,
     CheckpointLoaded,
     CheckpointSaved,
@@ -196,6 +198,7 @@ class EngineThread(QThread):
         handlers = {StartTraining: self.train, SampleRequest: self.sample, SaveCheckpoint: self.save_checkpoint,
                     LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
                     CompareRequest: self.compare, BranchRequest: self.branch,
+                    BoundRequest: lambda c: run_bound(self, c),
                     **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
         try:
             handlers[type(command)](command)

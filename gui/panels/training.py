@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -47,27 +46,11 @@ from gui.events import (
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.training_plots import TrainingPlots
 from gui.panels.training_preview import PreviewCard
+from gui.panels.training_views import TrainingViews
 from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duration, reserve_width
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
-
-
-def stop_icon(color: str) -> QIcon:
-    """A filled square (there is no stop.svg among the shared icons)."""
-    icon = QIcon()
-    for size in (16, 20, 24, 32):
-        pix = QPixmap(QSize(size, size))
-        pix.fill(Qt.transparent)
-        p = QPainter(pix)
-        p.setRenderHint(QPainter.Antialiasing)
-        p.setPen(Qt.NoPen)
-        p.setBrush(QColor(color))
-        m = size * 0.25
-        p.drawRoundedRect(m, m, size - 2 * m, size - 2 * m, size * 0.06, size * 0.06)
-        p.end()
-        icon.addPixmap(pix)
-    return icon
 
 
 class TrainingPanel(Panel):
@@ -111,7 +94,7 @@ class TrainingPanel(Panel):
         self.pause_button = button("Pause", "pause", "Pause after the current step; Resume continues")
         self.step_button = button("Step", "step_forward", "Run exactly one optimizer step, then pause")
         self.stop_button = button("Stop", None, "Stop training; the model keeps its weights (save or sample it)")
-        self.stop_button.setIcon(stop_icon(t.text))
+        self.stop_button.setIcon(_theme.stop_icon(t.text))
         self.save_button = button("Save checkpoint…", "save", "Save the model, EMA weights, optimizer and loss "
                                   "history as a safetensors checkpoint")
         self.continue_check = QCheckBox("Continue model")
@@ -155,7 +138,8 @@ class TrainingPanel(Panel):
         self.plots = TrainingPlots()
         self.preview = PreviewCard()
         self.splitter = QSplitter(Qt.Horizontal)
-        self.splitter.addWidget(self.plots)
+        self.views = TrainingViews(self.worker, self.plots)  # curves | loss by t over training | bound
+        self.splitter.addWidget(self.views)
         self.splitter.addWidget(self.preview)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -210,9 +194,9 @@ class TrainingPanel(Panel):
         self._sync_buttons()
 
     def apply_theme(self, theme: _theme.Theme) -> None:
-        self.plots.apply_theme(theme)
+        self.views.apply_theme(theme)
         self.preview.apply_theme(theme)
-        self.stop_button.setIcon(stop_icon(theme.text))
+        self.stop_button.setIcon(_theme.stop_icon(theme.text))
         for b in (self.start_button, self.pause_button, self.step_button, self.save_button):
             name = b.property("icon_name")
             if name:
@@ -225,7 +209,8 @@ class TrainingPanel(Panel):
         if self.timelapse_frames:
             sources["timelapse"] = list(self.timelapse_frames)
             initial = "timelapse"
-        sources["plots"] = {"loss": self.plots.loss_plot, "loss_by_t": self.plots.tloss_plot}
+        sources["plots"] = {"loss": self.plots.loss_plot, "loss_by_t": self.plots.tloss_plot,
+                            "loss_by_t_over_training": self.views.heatmap.plot, "bound": self.views.bound.plot}
         return sources, initial or "plot:loss"
 
     # ================================================================== commands

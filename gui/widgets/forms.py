@@ -226,7 +226,7 @@ class ExperimentForm(QWidget):
 
     def _build_advanced(self, form: QFormLayout) -> None:
         for name in ("training.weight_decay", "training.grad_clip", "training.cond_drop_prob",
-                     "training.preview_every", "training.time_budget"):
+                     "training.preview_every", "training.quality_every", "training.time_budget"):
             self._line(form, name)
         self._check(form, "training.amp")
 

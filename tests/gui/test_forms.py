@@ -63,3 +63,14 @@ def test_a_new_form_starts_from_the_default_experiment_and_switches_like_the_win
     form.set_dataset("digits")
     assert form.config() == default_config("digits")
     assert form.widgets["training.lr"].text() == "0.003"
+
+
+def test_the_live_quality_interval_has_a_row_that_reaches_the_config(form):
+    widget = form.field_widget("training.quality_every")
+    assert form.labels["training.quality_every"].text() == field_spec("training.quality_every").label
+    form.set_field_text("training.quality_every", "0")
+    assert form.config().training.quality_every == 0
+    form.set_field_text("training.quality_every", "120")
+    assert form.config().training.quality_every == 120
+    widget.setText("-3")
+    assert widget.property("invalid") is True
