@@ -23,13 +23,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
     QSlider,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +43,7 @@ from gui.events import (
     ExactSamplesReady,
     FieldReady,
     FieldRequest,
+    MarginalsReady,
     ModelFacts,
     PointsSwapped,
     SwapPoints,
@@ -50,6 +51,8 @@ from gui.events import (
 )
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.lab2d_drawing import DrawingTools
+from gui.panels.lab2d_paths import PathOverlay
+from gui.panels.lab2d_study import SamplerStudy
 from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram
 from gui.widgets.draw_canvas import save_points
 
@@ -144,20 +147,23 @@ class Lab2DPanel(Panel):
             options.addWidget(w)
         options.addStretch(1)
         options.addWidget(self.error_label)
-        bottom = QGridLayout()
-        bottom.addWidget(self.curve_button, 0, 0)
-        bottom.addWidget(self.sample_button, 0, 1)
-        bottom.addWidget(self.curve_plot, 1, 0)
-        bottom.addWidget(self.histogram, 1, 1)
-        bottom.addWidget(self.samples_label, 2, 1)
+        self.paths_overlay = PathOverlay(self.field_view.getPlotItem())
+        self.study = SamplerStudy(self.worker, self.paths_overlay, self.t_slider.value)
+        # the plots under the field share one tab widget: the field stays the main view at any window size
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.setDocumentMode(True)
+        self.bottom_tabs.addTab(_page(self.curve_button, None, self.curve_plot), tr("Error vs t"))
+        self.bottom_tabs.addTab(_page(self.sample_button, self.samples_label, self.histogram),
+                                tr("Memorization"))
+        self.bottom_tabs.addTab(self.study.marginals_page, tr("Marginals over t"))
+        self.bottom_tabs.setFixedHeight(250)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addLayout(field_row)
         right_layout.addLayout(options)
         right_layout.addWidget(self.field_view, 1)
-        right_layout.addLayout(bottom)
-        for plot in (self.curve_plot, self.histogram):  # the field is the main view: these stay small
-            plot.setFixedHeight(220)
+        right_layout.addWidget(self.study)
+        right_layout.addWidget(self.bottom_tabs)
 
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
@@ -169,6 +175,7 @@ class Lab2DPanel(Panel):
         layout.addWidget(self.message_label)
 
     def _connect(self) -> None:
+        self.study.message.connect(self._show_message)
         self.canvas.pointsChanged.connect(self._on_drawing_changed)
         self.drawing.message.connect(self._show_message)
         self.train_button.clicked.connect(self.train_on_drawing)
@@ -255,6 +262,7 @@ class Lab2DPanel(Panel):
 
     def _on_t_changed(self, t: int) -> None:
         self._update_t_label()
+        self.study.set_t(int(t))
         self.seekRequested.emit(int(t))
         self._mark_dirty()
 
@@ -307,6 +315,9 @@ class Lab2DPanel(Panel):
             self.samples_label.setText(self.tr("median distance to the nearest of {0} training points: exact "
                                                "{1:.3f}, model {2:.3f}").format(
                 event.train_points, float(np.median(event.exact_nearest)), float(np.median(event.model_nearest))))
+        elif self.study.on_result(event):
+            if isinstance(event, MarginalsReady):
+                self.bottom_tabs.setCurrentWidget(self.study.marginals_page)
         elif isinstance(event, PointsSwapped):
             self._mark_dirty()
             self._show_message(self.tr("Now training on the edited drawing ({0} points) from step {1}.")
@@ -337,3 +348,19 @@ class Lab2DPanel(Panel):
         has_model = self._has_points_model()
         self.curve_button.setEnabled(has_model)
         self.sample_button.setEnabled(has_model)
+        self.study.set_enabled(has_model)
+
+
+def _page(button: QPushButton, label: QLabel | None, plot: QWidget) -> QWidget:
+    """A bottom tab: its button (and a label beside it) over its plot."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    top = QHBoxLayout()
+    top.addWidget(button)
+    if label is not None:
+        top.addWidget(label, 1)
+    else:
+        top.addStretch(1)
+    layout.addLayout(top)
+    layout.addWidget(plot, 1)
+    return page
