@@ -39,8 +39,10 @@ class PathOverlay:
 
     def __init__(self, plot: pg.PlotItem):
         tr = lambda text: QCoreApplication.translate("Lab2D", text)  # noqa: E731 - one short alias
-        self.ode = pg.PlotDataItem(pen=pg.mkPen(ODE_COLOR, width=2), connect="finite")
-        self.sde = pg.PlotDataItem(pen=pg.mkPen(SDE_COLOR, width=1.3), connect="finite")
+        self.ode = pg.PlotDataItem(pen=pg.mkPen(ODE_COLOR, width=2.5), connect="finite")
+        # the SDE's big early jumps would hide everything under an opaque line: thin and half transparent
+        self.sde = pg.PlotDataItem(pen=pg.mkPen(SDE_COLOR, width=1.0), connect="finite")
+        self.sde.setOpacity(0.6)
         self.start = pg.ScatterPlotItem(size=9, symbol="s", pen=pg.mkPen("w", width=1.2), brush=pg.mkBrush(0, 0, 0))
         self.ode_now = pg.ScatterPlotItem(size=10, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(ODE_COLOR))
         self.sde_now = pg.ScatterPlotItem(size=10, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(SDE_COLOR))
@@ -98,7 +100,7 @@ class MarginalsPlot(pg.PlotWidget):
         item.setLabel("left", self.tr("sliced W₂ to q(x_t)"))
         item.getAxis("left").enableAutoSIPrefix(False)
         item.getViewBox().invertX(True)  # sampling runs from t = T down to 0: read it left to right
-        self.legend = item.addLegend(offset=(-10, 10))
+        self.legend = item.addLegend(offset=(10, 2), colCount=2, brush=pg.mkBrush(0, 0, 0, 150))
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.floor = self.plot([], [], pen=pg.mkPen(FLOOR_COLOR, width=1.5, style=Qt.DashLine),
                                name=self.tr("floor: two q(x_t) draws"))
@@ -119,6 +121,8 @@ class MarginalsPlot(pg.PlotWidget):
                                               symbolBrush=color, symbolPen=None, name=sampler_label(name))
             self.curves[name].setData(t, row)
         self.floor.setData(t, event.floor)
+        top = float(np.nanmax(np.concatenate([event.distance[np.isfinite(event.distance)], event.floor])))
+        self.setYRange(0.0, 1.45 * top if top > 0 else 1.0, padding=0)  # from 0, with room for the two legend rows
 
     def set_t(self, t: int) -> None:
         self.now.setValue(float(t))

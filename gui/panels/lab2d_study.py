@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from gui.worker import EngineWorker
 
 PATH_STEPS = 100  # timesteps per path: enough for the SDE's jitter to show, cheap for a handful of points
-MARGINAL_POINTS = 500
+MARGINAL_POINTS = 1000  # the two-sample floor shrinks like 1/sqrt(n): 1000 keeps it well under the curves' gaps
 MARGINAL_STEPS = 50
 
 

@@ -119,14 +119,14 @@ def test_the_tab_is_not_cramped_at_1400_by_900(make_window, qtbot):
     lab = window.lab2d_panel
     window.tabs.setCurrentWidget(lab)
     qtbot.wait(50)
-    assert lab.field_view.height() >= 250 and lab.field_view.width() >= 250
+    assert lab.field_view.height() >= 250 and lab.field_view.width() >= 250, lab.field_view.size()
     assert lab.canvas.height() >= 250
     for tab in range(lab.bottom_tabs.count()):
         lab.bottom_tabs.setCurrentIndex(tab)
         qtbot.wait(10)
         page = lab.bottom_tabs.currentWidget()
         plot = page.findChildren(pg.PlotWidget)[0]
-        assert plot.height() >= 150 and plot.width() >= 300
+        assert plot.height() >= 150 and plot.width() >= 300, (tab, plot.height(), plot.width())
     # every control of the rows above and below the field is fully inside the panel, none squeezed below its hint
     for w in (lab.mode_combo, lab.exact_check, lab.heatmap_check, lab.study.denoiser_combo, lab.study.paths_button,
               lab.study.points_spin, lab.study.paths_check, lab.train_button, lab.drawing.open_button):
