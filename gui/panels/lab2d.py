@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.config import ExperimentConfig
+from engine.experiment_file import DRAWING_KEY, drawing_entry, drawing_points
 from engine.presets import switch_dataset
 from gui.events import (
     ErrorCurveReady,
@@ -63,6 +64,10 @@ FIELD_INTERVAL_MS = 300  # at most ~3 field requests a second
 STALE_REQUEST_S = 5.0  # a request unanswered this long (e.g. dropped by a failing command) no longer blocks
 GRID = 24
 EXTENT = 3.0
+
+
+def is_drawing(dataset: str) -> bool:
+    return Path(dataset) == drawing_path()
 
 
 def drawing_path() -> Path:
@@ -214,6 +219,23 @@ class Lab2DPanel(Panel):
     def shutdown(self) -> None:
         self._timer.stop()
         self.drawing.shutdown()
+
+    def experiment_extras(self) -> dict:
+        """The drawing, as drawn, is part of the experiment (engine/experiment_file.py); ``trained`` marks a config
+        whose dataset is the drawing's file, which an opened experiment writes back (on any machine)."""
+        trained = is_drawing(self._config.data.dataset)
+        return {DRAWING_KEY: drawing_entry(self.canvas.points(), trained=trained)}
+
+    def restore_experiment_extras(self, extras: dict, cfg: ExperimentConfig) -> ExperimentConfig:
+        if DRAWING_KEY not in extras:  # an experiment saved before drawings were part of it: keep the canvas
+            return cfg
+        entry = extras[DRAWING_KEY]
+        points = drawing_points(entry)
+        self.canvas.set_points(points)  # undoable: Undo brings back the drawing it replaced
+        if entry.get("trained") is True and len(points) >= 2:
+            save_points(points, drawing_path())
+            cfg.data.dataset = str(drawing_path())  # this machine's drawing file, wherever the experiment was saved
+        return cfg
 
     # ================================================================== drawing
     def _on_drawing_changed(self) -> None:
