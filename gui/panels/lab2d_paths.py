@@ -50,11 +50,13 @@ class PathOverlay:
         for z, item in enumerate(self.items):
             item.setZValue(20 + z)  # over the arrows and the heatmap
             plot.addItem(item)
-        self.legend = pg.LegendItem(offset=(10, 10), labelTextColor="w", brush=pg.mkBrush(0, 0, 0, 150))
+        # small, in the corner: the field under it stays readable
+        self.legend = pg.LegendItem(offset=(6, 6), labelTextColor="w", labelTextSize="8pt", verticalSpacing=-4,
+                                    brush=pg.mkBrush(0, 0, 0, 150))
         self.legend.setParentItem(plot.getViewBox())
-        self.legend.addItem(self.ode, tr("ODE: DDIM η=0 (probability flow)"))
-        self.legend.addItem(self.sde, tr("SDE: DDPM (η=1, fresh noise)"))
-        self.legend.addItem(self.start, tr("shared start x_T"))
+        self.legend.addItem(self.ode, tr("ODE · DDIM η=0"))
+        self.legend.addItem(self.sde, tr("SDE · DDPM"))
+        self.legend.addItem(self.start, tr("shared x_T"))
         self.paths: PathsReady | None = None
         self.frame = 0  # the frame the markers show
         self.set_visible(False)
@@ -100,10 +102,9 @@ class MarginalsPlot(pg.PlotWidget):
         item.setLabel("left", self.tr("sliced W₂ to q(x_t)"))
         item.getAxis("left").enableAutoSIPrefix(False)
         item.getViewBox().invertX(True)  # sampling runs from t = T down to 0: read it left to right
-        self.legend = item.addLegend(offset=(10, 2), colCount=2, brush=pg.mkBrush(0, 0, 0, 150))
         self.curves: dict[str, pg.PlotDataItem] = {}
-        self.floor = self.plot([], [], pen=pg.mkPen(FLOOR_COLOR, width=1.5, style=Qt.DashLine),
-                               name=self.tr("floor: two q(x_t) draws"))
+        # the legend is legend_html(), a label beside the plot: an in-plot legend would hide the curves
+        self.floor = self.plot([], [], pen=pg.mkPen(FLOOR_COLOR, width=1.5, style=Qt.DashLine))
         self.now = pg.InfiniteLine(angle=90, pen=pg.mkPen("#cccccc", width=1, style=Qt.DotLine))
         item.addItem(self.now)
         self.result: MarginalsReady | None = None
@@ -112,17 +113,26 @@ class MarginalsPlot(pg.PlotWidget):
         self.result = event
         t = event.t.astype(np.float64)
         for name in [n for n in self.curves if n not in event.samplers]:
-            self.legend.removeItem(self.curves[name])
             self.removeItem(self.curves.pop(name))
         for name, row in zip(event.samplers, event.distance, strict=True):
             if name not in self.curves:
                 color = SAMPLER_COLORS.get(name, "#ffffff")
                 self.curves[name] = self.plot([], [], pen=pg.mkPen(color, width=2), symbol="o", symbolSize=4,
-                                              symbolBrush=color, symbolPen=None, name=sampler_label(name))
+                                              symbolBrush=color, symbolPen=None)
             self.curves[name].setData(t, row)
         self.floor.setData(t, event.floor)
-        top = float(np.nanmax(np.concatenate([event.distance[np.isfinite(event.distance)], event.floor])))
-        self.setYRange(0.0, 1.45 * top if top > 0 else 1.0, padding=0)  # from 0, with room for the two legend rows
+        top = float(np.max(np.concatenate([event.distance[np.isfinite(event.distance)], event.floor])))
+        self.setYRange(0.0, 1.05 * top if top > 0 else 1.0, padding=0)  # from 0: the gaps read as they are
 
     def set_t(self, t: int) -> None:
         self.now.setValue(float(t))
+
+
+def legend_html(event: MarginalsReady) -> str:
+    """Each curve's colour swatch, name and distance at t = 0 (the finished samples against the data), then the
+    floor's: the plot's legend and its headline numbers in one line."""
+    parts = [f'<span style="color:{SAMPLER_COLORS.get(name, "#ffffff")}">━━</span> {sampler_label(name)} '
+             f"<b>{row[-1]:.3f}</b>" for name, row in zip(event.samplers, event.distance, strict=True)]
+    floor = QCoreApplication.translate("Lab2D", "floor (two q(x_t) draws)")
+    parts.append(f'<span style="color:{FLOOR_COLOR}">╌╌</span> {floor} <b>{float(event.floor[-1]):.3f}</b>')
+    return " &nbsp; ".join(parts)

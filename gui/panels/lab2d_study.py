@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from gui.events import MarginalsReady, MarginalsRequest, PathsReady, PathsRequest
-from gui.panels.lab2d_paths import MarginalsPlot, PathOverlay, sampler_label
+from gui.panels.lab2d_paths import MarginalsPlot, PathOverlay, legend_html
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -67,6 +67,7 @@ class SamplerStudy(QWidget):
         self.marginals_label = QLabel(tr("How far each sampler's x_t cloud is from q(x_t) (training points noised "
                                          "to t), at every t; the dashed floor is what two q(x_t) draws differ by."))
         self.marginals_label.setWordWrap(True)
+        self.marginals_label.setTextFormat(Qt.RichText)  # the result line is the plot's legend, with colour swatches
         self.marginals_label.setProperty("role", "dim")
         self.marginals_plot = MarginalsPlot()
         self.marginals_page = QWidget()
@@ -120,10 +121,7 @@ class SamplerStudy(QWidget):
             self.last_marginals = event
             self.marginals_plot.show_marginals(event)
             self.marginals_plot.set_t(self._current_t())
-            ends = ", ".join(f"{sampler_label(name)} {row[-1]:.3f}"
-                             for name, row in zip(event.samplers, event.distance, strict=True))
-            self.marginals_label.setText(self.tr("{0}: at t = 0 (against the data) {1}; floor {2:.3f}").format(
-                self.tr("exact denoiser") if event.denoiser == "exact" else self.tr("model"), ends,
-                float(event.floor[-1])))
+            self.marginals_label.setText(self.tr("{0}, at t = 0 against the data: {1}").format(
+                self.tr("exact denoiser") if event.denoiser == "exact" else self.tr("model"), legend_html(event)))
             return True
         return False
