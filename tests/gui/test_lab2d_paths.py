@@ -133,3 +133,20 @@ def test_the_tab_is_not_cramped_at_1400_by_900(make_window, qtbot):
         top_left = w.mapTo(lab, w.rect().topLeft())
         assert lab.rect().contains(top_left) and lab.rect().contains(w.mapTo(lab, w.rect().bottomRight()))
         assert w.width() >= w.minimumSizeHint().width(), w
+
+
+def test_worker_answers_refuse_a_bad_denoiser_and_stop_quietly():
+    """The worker-side functions alone (gui/lab2d_worker.py): a clear UserError, and None when asked to stop."""
+    from engine.errors import UserError
+    from engine.training import Trainer
+    from gui import lab2d_worker
+    from gui.events import MarginalsRequest, PathsRequest
+
+    trainer = Trainer(quick_config("moons", steps=1, preview_every=0), device="cpu")
+    with pytest.raises(UserError, match="model or exact"):
+        lab2d_worker.answer(trainer, PathsRequest(denoiser="oracle"), lambda: False)
+    assert lab2d_worker.answer(trainer, PathsRequest(n=3, steps=5), lambda: True) is None
+    assert lab2d_worker.answer(trainer, MarginalsRequest(n=20, steps=5), lambda: True) is None
+    small = lab2d_worker.answer(trainer, MarginalsRequest(denoiser="exact", samplers=("ddim",), n=50, steps=4),
+                                lambda: False)
+    assert small.samplers == ("ddim",) and small.distance.shape == (1, 5) and np.isfinite(small.distance).all()
