@@ -8,7 +8,11 @@ the worker reloads the file into the trainer between two steps: training continu
 Right, the field at the paper's t (slider, kept in step with the shared timeline): the worker computes the learned
 and the exact denoiser (engine.exact) on a grid and the panel draws arrows, the error heatmap and the noised data.
 Field requests are throttled: at most one in flight and one every :data:`FIELD_INTERVAL_MS`, only while the tab is
-visible and something changed (a slider move, new training steps, a new drawing).
+visible and something changed (a slider move, new training steps, a new drawing). Under the field, ODE vs SDE paths
+and the marginals over t (gui/panels/lab2d_study.py); the plots below it share a tab widget.
+
+The drawing is part of the experiment: :meth:`Lab2DPanel.experiment_extras` puts it in the experiment file and
+:meth:`Lab2DPanel.restore_experiment_extras` puts it back into the canvas (engine/experiment_file.py).
 """
 from __future__ import annotations
 
@@ -54,7 +58,7 @@ from gui.panels.base import Panel, TimelineSpec
 from gui.panels.lab2d_drawing import DrawingTools
 from gui.panels.lab2d_paths import PathOverlay
 from gui.panels.lab2d_study import SamplerStudy
-from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram
+from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram, plot_page
 from gui.widgets.draw_canvas import save_points
 
 if TYPE_CHECKING:
@@ -157,8 +161,8 @@ class Lab2DPanel(Panel):
         # the plots under the field share one tab widget: the field stays the main view at any window size
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setDocumentMode(True)
-        self.bottom_tabs.addTab(_page(self.curve_button, None, self.curve_plot), tr("Error vs t"))
-        self.bottom_tabs.addTab(_page(self.sample_button, self.samples_label, self.histogram),
+        self.bottom_tabs.addTab(plot_page(self.curve_button, None, self.curve_plot), tr("Error vs t"))
+        self.bottom_tabs.addTab(plot_page(self.sample_button, self.samples_label, self.histogram),
                                 tr("Memorization"))
         self.bottom_tabs.addTab(self.study.marginals_page, tr("Marginals over t"))
         self.bottom_tabs.setMinimumHeight(240)
@@ -357,6 +361,7 @@ class Lab2DPanel(Panel):
         self.worker.submit_lab2d(ExactSampleRequest(n=500, steps=50, seed=0))
 
     def _on_model_changed(self, facts: ModelFacts) -> None:
+        self.study.forget_paths()
         self._set_timesteps(int(facts.timesteps))
         self._mark_dirty()
         self._sync()
@@ -379,17 +384,3 @@ class Lab2DPanel(Panel):
         self.sample_button.setEnabled(has_model)
         self.study.set_enabled(has_model)
 
-
-def _page(button: QPushButton, label: QLabel | None, plot: QWidget) -> QWidget:
-    """A bottom tab: its button (and a label beside it) over its plot."""
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    top = QHBoxLayout()
-    top.addWidget(button)
-    if label is not None:
-        top.addWidget(label, 1)
-    else:
-        top.addStretch(1)
-    layout.addLayout(top)
-    layout.addWidget(plot, 1)
-    return page

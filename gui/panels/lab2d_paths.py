@@ -81,6 +81,10 @@ class PathOverlay:
         self.ode_now.setData(pos=self.paths.ode[self.frame].astype(np.float64))
         self.sde_now.setData(pos=self.paths.sde[self.frame].astype(np.float64))
 
+    def clear(self) -> None:
+        self.paths = None
+        self.set_visible(False)
+
     def set_visible(self, visible: bool) -> None:
         shown = bool(visible and self.paths is not None)
         for item in (*self.items, self.legend):

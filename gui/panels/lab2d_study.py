@@ -102,6 +102,11 @@ class SamplerStudy(QWidget):
         for w in (self.paths_button, self.marginals_button):
             w.setEnabled(has_model)
 
+    def forget_paths(self) -> None:
+        """A new model: the paths drawn were another model's."""
+        self.last_paths = None
+        self.overlay.clear()
+
     def set_t(self, t: int) -> None:
         self.overlay.set_t(t)
         self.marginals_plot.set_t(t)
@@ -121,7 +126,9 @@ class SamplerStudy(QWidget):
             self.last_marginals = event
             self.marginals_plot.show_marginals(event)
             self.marginals_plot.set_t(self._current_t())
-            self.marginals_label.setText(self.tr("{0}, at t = 0 against the data: {1}").format(
-                self.tr("exact denoiser") if event.denoiser == "exact" else self.tr("model"), legend_html(event)))
+            who = (self.tr("exact denoiser") if event.denoiser == "exact"
+                   else self.tr("model at step {0}").format(event.step))
+            self.marginals_label.setText(self.tr("{0}, at t = 0 against the data: {1}").format(who,
+                                                                                           legend_html(event)))
             return True
         return False

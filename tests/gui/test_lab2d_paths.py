@@ -75,6 +75,10 @@ def test_ode_sde_paths_with_the_exact_denoiser_are_drawn_over_the_field(main_win
     assert legend[0].startswith("ODE") and legend[1].startswith("SDE")
     study.paths_check.setChecked(False)
     assert not overlay.visible() and not overlay.legend.isVisible()
+    study.paths_check.setChecked(True)
+    assert overlay.visible()
+    main_window.worker.modelChanged.emit(main_window.worker.model())  # a new model: its paths are not these
+    assert not overlay.visible() and study.last_paths is None
 
 
 def test_marginals_over_t_one_curve_per_sampler(main_window, trained_lab, qtbot):
