@@ -374,8 +374,56 @@ class FieldExportReady:
     fields: tuple  # engine.export.field.FieldArrays, one per requested t, in the request's order
 
 
-LAB2D_COMMANDS = (FieldRequest, ErrorCurveRequest, ExactSampleRequest, SwapPoints, FieldExportRequest)
-LAB2D_EVENTS = (FieldReady, ErrorCurveReady, ExactSamplesReady, PointsSwapped, FieldExportReady)
+LAB2D_DENOISERS = ("model", "exact")  # the trained network, or engine.exact's denoiser of its training points
+
+
+@dataclass(frozen=True)
+class PathsRequest:
+    """Follow ``n`` points from one x_T (drawn from ``seed``) with DDIM eta = 0 (ODE) and DDPM (SDE), ``steps``
+    timesteps each, with the model or the exact denoiser (engine.reverse_paths.ode_sde_paths)."""
+
+    denoiser: str = "model"
+    n: int = 8
+    steps: int = 100
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class PathsReady:
+    """Positions per frame, float32 (frames, n, 2); ``t`` the paper's t per frame (T .. 1, then 0)."""
+
+    step: int
+    denoiser: str
+    t: np.ndarray
+    ode: np.ndarray
+    sde: np.ndarray
+
+
+@dataclass(frozen=True)
+class MarginalsRequest:
+    """SW(sampled x_t cloud, q(x_t)) at each recorded t, one curve per sampler (engine.reverse_paths)."""
+
+    denoiser: str = "model"
+    samplers: tuple[str, ...] = ("ddpm", "ddim", "dpmpp_2m")
+    n: int = 500
+    steps: int = 50
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class MarginalsReady:
+    step: int
+    denoiser: str
+    t: np.ndarray  # int64 (frames,) the paper's t, T .. 0
+    samplers: tuple[str, ...]
+    distance: np.ndarray  # float64 (samplers, frames)
+    floor: np.ndarray  # float64 (frames,): SW between two independent q(x_t) draws
+
+
+LAB2D_COMMANDS = (FieldRequest, ErrorCurveRequest, ExactSampleRequest, SwapPoints, FieldExportRequest, PathsRequest,
+                  MarginalsRequest)
+LAB2D_EVENTS = (FieldReady, ErrorCurveReady, ExactSamplesReady, PointsSwapped, FieldExportReady, PathsReady,
+                MarginalsReady)
 MID_RUN_COMMANDS = MID_RUN_COMMANDS + LAB2D_COMMANDS + (BranchRequest,)
 
 

@@ -1,17 +1,22 @@
 """The experiment file the window edits: New, Open (and Open recent), Save and Save as.
 
-:class:`ExperimentFiles` owns the current file's path; the Experiment form owns the config. A bad file is a message
-that names it, and the config in the form stays as it was.
+:class:`ExperimentFiles` owns the current file's path; the Experiment form owns the config; the tabs own their
+extras (the 2-D lab's drawing), written beside the config by engine/experiment_file.py and handed back to them on
+open. A bad file is a message that names it, and the config in the form stays as it was; a bad extra is a message
+too, and the config still opens.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from engine.config import ExperimentConfig
-from engine.errors import ConfigError
+from engine.errors import ConfigError, UserError
+from engine.experiment_file import load_experiment, save_experiment
 from gui.settings import Settings
 from gui.status_bar import WindowStatusBar
 from gui.widgets.forms import ExperimentForm
@@ -38,6 +43,24 @@ class ExperimentFiles(QObject):
         self.settings = settings
         self.status = status
         self.path: str | None = None
+        self.panels: Callable[[], list] = list  # the window's tabs (set once they exist): who owns the extras
+
+    def extras(self) -> dict[str, Any]:
+        """Every tab's entries for the experiment file (engine/experiment_file.py)."""
+        out: dict[str, Any] = {}
+        for panel in self.panels():
+            out.update(panel.experiment_extras())
+        return out
+
+    def apply_extras(self, extras: dict[str, Any], cfg: ExperimentConfig) -> tuple[ExperimentConfig, list[str]]:
+        """Hand an opened experiment's extras to the tabs; returns the config to use and one line per bad entry."""
+        problems = []
+        for panel in self.panels():
+            try:
+                cfg = panel.restore_experiment_extras(extras, cfg)
+            except UserError as exc:
+                problems.append(str(exc))
+        return cfg, problems
 
     def new_experiment(self) -> None:
         self.form.set_config(default_experiment())
@@ -60,7 +83,7 @@ class ExperimentFiles(QObject):
         """Load an experiment file into the form. A bad file gives a message naming it; the config is kept."""
         path = str(path)
         try:
-            cfg = ExperimentConfig.load(path)
+            cfg, extras = load_experiment(path)
         except ConfigError as exc:
             QMessageBox.warning(self.window, "Cannot open experiment",
                                 f"{path}\n\n{exc.field}: {exc.message}\n\nThe current experiment is unchanged.")
@@ -68,6 +91,10 @@ class ExperimentFiles(QObject):
         except Exception as exc:  # noqa: BLE001 - never a traceback for a user's file
             QMessageBox.warning(self.window, "Cannot open experiment", f"{path}\n\n{exc}")
             return False
+        cfg, problems = self.apply_extras(extras, cfg)
+        for problem in problems:
+            QMessageBox.warning(self.window, self.tr("Part of the experiment was not restored"),
+                                self.tr("{0}\n\n{1}\n\nThe rest of the experiment opened.").format(path, problem))
         self.form.set_config(cfg)
         self.path = path
         self.settings.add_recent_file(path)
@@ -106,7 +133,7 @@ class ExperimentFiles(QObject):
                                 f"Fix the invalid values first:\n{lines}")
             return False
         try:
-            self.form.config().save(path)
+            save_experiment(path, self.form.config(), self.extras())
         except Exception as exc:  # noqa: BLE001
             QMessageBox.warning(self.window, "Cannot save experiment", f"{path}\n\n{exc}")
             return False

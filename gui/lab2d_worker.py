@@ -1,7 +1,8 @@
 """The 2-D lab's requests, answered on the worker thread (gui/worker_jobs.py calls :func:`answer`).
 
 All tensor work of the lab happens here, next to the model: the learned and the exact denoiser on a grid, the
-error-vs-t curve, exact vs model samples and their nearest-training-point distances. Only numpy arrays leave, in
+error-vs-t curve, exact vs model samples and their nearest-training-point distances, ODE vs SDE paths and the
+sampled clouds against the forward marginals (engine.reverse_paths). Only numpy arrays leave, in
 the frozen events of gui/events.py. No Qt here.
 """
 from __future__ import annotations
@@ -24,6 +25,10 @@ from gui.events import (
     FieldExportRequest,
     FieldReady,
     FieldRequest,
+    MarginalsReady,
+    MarginalsRequest,
+    PathsReady,
+    PathsRequest,
     PointsSwapped,
     SwapPoints,
 )
@@ -127,6 +132,46 @@ def exact_samples(trainer: Trainer, request: ExactSampleRequest,
                              model_nearest=_f32(model_d), exact_nearest=_f32(exact_d), train_points=len(data))
 
 
+def _denoiser(trainer: Trainer, name: str) -> Callable:
+    """The model or the exact denoiser of its training points, both CPU float64 (the user's pick in the lab)."""
+    from engine.exact import empirical_denoiser
+
+    if name == "exact":
+        return empirical_denoiser(_training_points(trainer), trainer.schedule)
+    if name == "model":
+        return _learned(trainer)
+    raise UserError(f"the denoiser must be model or exact, got {name!r}")
+
+
+def paths(trainer: Trainer, request: PathsRequest, should_stop: Callable[[], bool]) -> PathsReady | None:
+    from engine.reverse_paths import Stopped, ode_sde_paths
+
+    generator = torch.Generator().manual_seed(int(request.seed))
+    x_T = torch.randn((int(request.n), 2), generator=generator, dtype=torch.float64)
+    steps = min(int(request.steps), trainer.schedule.timesteps)
+    try:
+        found = ode_sde_paths(_denoiser(trainer, request.denoiser), trainer.schedule, x_T, steps=steps,
+                              seed=int(request.seed) + 1, should_stop=should_stop)
+    except Stopped:
+        return None
+    return PathsReady(step=int(trainer.step_count), denoiser=request.denoiser, t=found.t,
+                      ode=found.ode.astype(np.float32), sde=found.sde.astype(np.float32))
+
+
+def marginals(trainer: Trainer, request: MarginalsRequest, should_stop: Callable[[], bool]) -> MarginalsReady | None:
+    from engine.reverse_paths import Stopped, marginal_distances
+
+    steps = min(int(request.steps), trainer.schedule.timesteps)
+    try:
+        curves = marginal_distances(_denoiser(trainer, request.denoiser), trainer.schedule,
+                                    _training_points(trainer), samplers=tuple(request.samplers), n=int(request.n),
+                                    steps=steps, seed=int(request.seed), should_stop=should_stop)
+    except Stopped:
+        return None
+    return MarginalsReady(step=int(trainer.step_count), denoiser=request.denoiser, t=curves.t,
+                          samplers=curves.samplers, distance=curves.distance, floor=curves.floor)
+
+
 def swap_points(trainer: Trainer, request: SwapPoints) -> PointsSwapped | None:
     """Reload the drawing into the trainer that trains on it (standardized exactly as when the run started);
     None when the current model trains on something else."""
@@ -157,4 +202,8 @@ def answer(trainer: Trainer | None, command: object, should_stop: Callable[[], b
 
         return FieldExportReady(command.request_id, tuple(field_series(trainer, command.ts, command.grid,
                                                                        command.extent)))
+    if isinstance(command, PathsRequest):
+        return paths(trainer, command, should_stop)
+    if isinstance(command, MarginalsRequest):
+        return marginals(trainer, command, should_stop)
     raise TypeError(f"not a 2-D lab command: {type(command).__name__}")

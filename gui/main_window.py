@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from engine.config import ExperimentConfig
 from engine.errors import ConfigError
+from engine.experiment_file import experiment_json, split_experiment
 from gui import theme as _theme
 from gui.events import CheckpointLoaded, DeviceChanged
 from gui.experiment_files import ExperimentFiles, default_experiment
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self._panels.append(self.lab2d_panel)
         self.tabs.addTab(self.lab2d_panel, self.tr("2-D lab"))
         self.setCentralWidget(self.tabs)
+        self.files.panels = self.panels  # the tabs own their part of the experiment file (the drawing)
 
         # ---- timeline dock
         self.timeline = TimelineWidget()
@@ -327,11 +329,14 @@ class MainWindow(QMainWindow):
         text = self.settings.last_experiment_json()
         if text:
             try:
-                cfg = ExperimentConfig.from_json(text)
+                cfg, extras = split_experiment(text)
             except ConfigError as exc:
                 log.warning("ignoring the saved last experiment: %s", exc)
                 cfg = None
             if cfg is not None:
+                cfg, problems = self.files.apply_extras(extras, cfg)  # the last session's drawing, too
+                for problem in problems:
+                    log.warning("ignoring part of the saved last experiment: %s", problem)
                 path = self.settings.last_experiment_path()
                 if path and Path(path).is_file():
                     self.files.path = path
@@ -372,7 +377,7 @@ class MainWindow(QMainWindow):
         s.set_window_state(self.saveState())
         s.set_theme(self.theme_name)
         s.set_current_tab(self.tabs.currentIndex())
-        s.set_last_experiment_json(self.config().to_json())
+        s.set_last_experiment_json(experiment_json(self.config(), self.files.extras()))
         s.set_last_experiment_path(self.files.path or "")
         s.sync()
 

@@ -7,7 +7,8 @@ A panel is a QWidget that
   every tab switch),
 * follows the experiment (:meth:`Panel.set_config`, called with every valid config from the Experiment dock),
 * restyles itself (:meth:`Panel.apply_theme`), names what File > Export can write (:meth:`Panel.export_sources`),
-  follows the config's validity (:meth:`Panel.set_train_enabled`) and stops its work on close
+  follows the config's validity (:meth:`Panel.set_train_enabled`), saves and restores its part of the experiment
+  file (:meth:`Panel.experiment_extras`, :meth:`Panel.restore_experiment_extras`) and stops its work on close
   (:meth:`Panel.shutdown`); ``seekRequested(int)`` asks the timeline to jump (e.g. a click on a thumbnail).
 
 The main window calls these on every tab directly; the base class's defaults do nothing, so a tab overrides only
@@ -90,6 +91,16 @@ class Panel(QWidget):
 
     def shutdown(self) -> None:
         """The window is closing: cancel this panel's background work."""
+
+    def experiment_extras(self) -> dict:
+        """What this tab adds to a saved experiment beside the config (engine/experiment_file.py): top-level
+        JSON entries, e.g. the 2-D lab's drawing."""
+        return {}
+
+    def restore_experiment_extras(self, extras: dict, cfg: ExperimentConfig) -> ExperimentConfig:
+        """Take this tab's entries back from an opened experiment (before the form gets ``cfg``); return the config
+        to use (a tab may repoint a file it wrote). A bad entry raises a UserError, shown as one line."""
+        return cfg
 
     # ---- the one-line message under a panel's controls (panels that have one set ``self.message_label``)
     _message_role = "dim"

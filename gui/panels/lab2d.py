@@ -8,7 +8,11 @@ the worker reloads the file into the trainer between two steps: training continu
 Right, the field at the paper's t (slider, kept in step with the shared timeline): the worker computes the learned
 and the exact denoiser (engine.exact) on a grid and the panel draws arrows, the error heatmap and the noised data.
 Field requests are throttled: at most one in flight and one every :data:`FIELD_INTERVAL_MS`, only while the tab is
-visible and something changed (a slider move, new training steps, a new drawing).
+visible and something changed (a slider move, new training steps, a new drawing). Under the field, ODE vs SDE paths
+and the marginals over t (gui/panels/lab2d_study.py); the plots below it share a tab widget.
+
+The drawing is part of the experiment: :meth:`Lab2DPanel.experiment_extras` puts it in the experiment file and
+:meth:`Lab2DPanel.restore_experiment_extras` puts it back into the canvas (engine/experiment_file.py).
 """
 from __future__ import annotations
 
@@ -23,18 +27,19 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
     QSlider,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from engine.config import ExperimentConfig
+from engine.experiment_file import DRAWING_KEY, drawing_entry, drawing_points
 from engine.presets import switch_dataset
 from gui.events import (
     ErrorCurveReady,
@@ -43,6 +48,7 @@ from gui.events import (
     ExactSamplesReady,
     FieldReady,
     FieldRequest,
+    MarginalsReady,
     ModelFacts,
     PointsSwapped,
     SwapPoints,
@@ -51,7 +57,9 @@ from gui.events import (
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.lab2d_drawing import DrawingTools
 from gui.panels.lab2d_export import Lab2DExport
-from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram
+from gui.panels.lab2d_paths import PathOverlay
+from gui.panels.lab2d_study import SamplerStudy
+from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram, plot_page
 from gui.widgets.draw_canvas import save_points
 
 if TYPE_CHECKING:
@@ -61,6 +69,10 @@ FIELD_INTERVAL_MS = 300  # at most ~3 field requests a second
 STALE_REQUEST_S = 5.0  # a request unanswered this long (e.g. dropped by a failing command) no longer blocks
 GRID = 24
 EXTENT = 3.0
+
+
+def is_drawing(dataset: str) -> bool:
+    return Path(dataset) == drawing_path()
 
 
 def drawing_path() -> Path:
@@ -147,24 +159,34 @@ class Lab2DPanel(Panel):
         options.addWidget(self.error_label)
         self.exporter = Lab2DExport(self)  # Export… (PNG figure, field.npz, GIF over t): gui/panels/lab2d_export.py
         options.addWidget(self.exporter.button)
-        bottom = QGridLayout()
-        bottom.addWidget(self.curve_button, 0, 0)
-        bottom.addWidget(self.sample_button, 0, 1)
-        bottom.addWidget(self.curve_plot, 1, 0)
-        bottom.addWidget(self.histogram, 1, 1)
-        bottom.addWidget(self.samples_label, 2, 1)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addLayout(field_row)
-        right_layout.addLayout(options)
-        right_layout.addWidget(self.field_view, 1)
-        right_layout.addLayout(bottom)
-        for plot in (self.curve_plot, self.histogram):  # the field is the main view: these stay small
-            plot.setFixedHeight(220)
+        self.paths_overlay = PathOverlay(self.field_view.getPlotItem())
+        self.study = SamplerStudy(self.worker, self.paths_overlay, self.t_slider.value)
+        # the plots under the field share one tab widget: the field stays the main view at any window size
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.setDocumentMode(True)
+        self.bottom_tabs.addTab(plot_page(self.curve_button, None, self.curve_plot), tr("Error vs t"))
+        self.bottom_tabs.addTab(plot_page(self.sample_button, self.samples_label, self.histogram),
+                                tr("Memorization"))
+        self.bottom_tabs.addTab(self.study.marginals_page, tr("Marginals over t"))
+        self.bottom_tabs.setMinimumHeight(240)
+        field_block = QWidget()
+        field_layout = QVBoxLayout(field_block)
+        field_layout.setContentsMargins(0, 0, 0, 0)
+        field_layout.addLayout(field_row)
+        field_layout.addLayout(options)
+        field_layout.addWidget(self.field_view, 1)
+        field_layout.addWidget(self.study)
+        self.right_splitter = QSplitter(Qt.Vertical)  # the user may trade field height for the plots below
+        self.right_splitter.addWidget(field_block)
+        self.right_splitter.addWidget(self.bottom_tabs)
+        self.right_splitter.setStretchFactor(0, 1)
+        self.right_splitter.setStretchFactor(1, 0)
+        self.right_splitter.setChildrenCollapsible(False)
+        self.right_splitter.setSizes([600, 250])
 
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.right_splitter)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
@@ -172,6 +194,7 @@ class Lab2DPanel(Panel):
         layout.addWidget(self.message_label)
 
     def _connect(self) -> None:
+        self.study.message.connect(self._show_message)
         self.canvas.pointsChanged.connect(self._on_drawing_changed)
         self.drawing.message.connect(self._show_message)
         self.train_button.clicked.connect(self.train_on_drawing)
@@ -204,6 +227,23 @@ class Lab2DPanel(Panel):
         self._timer.stop()
         self.drawing.shutdown()
         self.exporter.shutdown()
+
+    def experiment_extras(self) -> dict:
+        """The drawing, as drawn, is part of the experiment (engine/experiment_file.py); ``trained`` marks a config
+        whose dataset is the drawing's file, which an opened experiment writes back (on any machine)."""
+        trained = is_drawing(self._config.data.dataset)
+        return {DRAWING_KEY: drawing_entry(self.canvas.points(), trained=trained)}
+
+    def restore_experiment_extras(self, extras: dict, cfg: ExperimentConfig) -> ExperimentConfig:
+        if DRAWING_KEY not in extras:  # an experiment saved before drawings were part of it: keep the canvas
+            return cfg
+        entry = extras[DRAWING_KEY]
+        points = drawing_points(entry)
+        self.canvas.set_points(points)  # undoable: Undo brings back the drawing it replaced
+        if entry.get("trained") is True and len(points) >= 2:
+            save_points(points, drawing_path())
+            cfg.data.dataset = str(drawing_path())  # this machine's drawing file, wherever the experiment was saved
+        return cfg
 
     # ================================================================== drawing
     def _on_drawing_changed(self) -> None:
@@ -259,6 +299,7 @@ class Lab2DPanel(Panel):
 
     def _on_t_changed(self, t: int) -> None:
         self._update_t_label()
+        self.study.set_t(int(t))
         self.seekRequested.emit(int(t))
         self._mark_dirty()
 
@@ -311,6 +352,9 @@ class Lab2DPanel(Panel):
             self.samples_label.setText(self.tr("median distance to the nearest of {0} training points: exact "
                                                "{1:.3f}, model {2:.3f}").format(
                 event.train_points, float(np.median(event.exact_nearest)), float(np.median(event.model_nearest))))
+        elif self.study.on_result(event):
+            if isinstance(event, MarginalsReady):
+                self.bottom_tabs.setCurrentWidget(self.study.marginals_page)
         elif isinstance(event, PointsSwapped):
             self._mark_dirty()
             self._show_message(self.tr("Now training on the edited drawing ({0} points) from step {1}.")
@@ -321,6 +365,7 @@ class Lab2DPanel(Panel):
         self.worker.submit_lab2d(ExactSampleRequest(n=500, steps=50, seed=0))
 
     def _on_model_changed(self, facts: ModelFacts) -> None:
+        self.study.forget_paths()
         self._set_timesteps(int(facts.timesteps))
         self._mark_dirty()
         self._sync()
@@ -341,3 +386,5 @@ class Lab2DPanel(Panel):
         has_model = self._has_points_model()
         self.curve_button.setEnabled(has_model)
         self.sample_button.setEnabled(has_model)
+        self.study.set_enabled(has_model)
+

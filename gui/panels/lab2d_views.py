@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.events import ErrorCurveReady, ExactSamplesReady, FieldReady
 from gui.widgets.field_item import ArrowFieldItem, display_scale
@@ -131,3 +132,18 @@ class NearestHistogram(pg.PlotWidget):
                        "exact": np.histogram(event.exact_nearest, self.edges)[0]}
         self.model_curve.setData(self.edges, self.counts["model"].astype(np.float64))
         self.exact_curve.setData(self.edges, self.counts["exact"].astype(np.float64))
+
+
+def plot_page(button: QPushButton, label: QLabel | None, plot: QWidget) -> QWidget:
+    """A bottom tab: its button (and a label beside it) over its plot."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    top = QHBoxLayout()
+    top.addWidget(button)
+    if label is not None:
+        top.addWidget(label, 1)
+    else:
+        top.addStretch(1)
+    layout.addLayout(top)
+    layout.addWidget(plot, 1)
+    return page
