@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 
 from engine.runs import RunSummary
 from gui import theme as _theme
+from gui.panels.training_plots import LossAxis
 from gui.widgets.image_view import ImageView
 
 SERIES = ("loss", "quality", "lr")
 
 
-def _plot(title: str, ylabel: str, log_y: bool) -> pg.PlotWidget:
-    pw = pg.PlotWidget()
+def _plot(title: str, ylabel: str, log_y: bool, decades: bool = False) -> pg.PlotWidget:
+    pw = pg.PlotWidget(axisItems={"left": LossAxis("left")} if decades else None)  # only 1, 2, 5 x 10^k labelled
     pw.setMinimumSize(200, 120)
     pw.setMenuEnabled(False)
     item = pw.getPlotItem()
@@ -58,7 +59,11 @@ class RunCurves(QWidget):
         self.align_combo.currentIndexChanged.connect(lambda _i: self._redraw())
         self.loss_plot = _plot(self.tr("Training loss"), self.tr("loss"), True)
         self.loss_plot.getPlotItem().addLegend(offset=(-10, 10))
-        self.quality_plot = _plot(self.tr("Sample quality"), self.tr("× real-data floor"), True)
+        self.quality_plot = _plot(self.tr("Sample quality"), self.tr("× real-data floor"), True, decades=True)
+        theme = _theme.current_theme()
+        self.quality_plot.getPlotItem().addItem(pg.InfiniteLine(
+            pos=0.0, angle=0, movable=False, pen=pg.mkPen(theme.text_dim, style=Qt.DashLine), label=self.tr(
+                "real data"), labelOpts={"position": 0.1, "color": theme.text_dim, "anchors": [(0, 1), (0, 1)]}))
         self.quality_plot.setToolTip(self.tr("quality.csv: how far the samples are from real data, as a multiple of "
                                              "what real data scores (1.0 = as good as real data; lower is better)"))
         self.lr_plot = _plot(self.tr("Learning rate"), "η", False)
@@ -82,7 +87,7 @@ class RunCurves(QWidget):
         self.empty_label.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.empty_label, 1)
-        row.addWidget(self.align_combo)
+        row.addWidget(self.align_combo, 0, Qt.AlignRight)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(row)

@@ -16,6 +16,16 @@ def train_runs(parent: Path) -> tuple[Path, Path]:
     from engine.cli import main
 
     a, b = parent / "a", parent / "b"
+    if (parent / "done").exists():  # trained once per test session (the folders are only read)
+        return a, b
     assert main(["train", *FAST, "--quality-every", "10", "--timelapse-every", "10", "--out", str(a)]) == 0
     assert main(["train", *FAST, "--lr", "0.001", "--timelapse-every", "15", "--out", str(b)]) == 0
+    (parent / "done").touch()
     return a, b
+
+
+def session_runs(tmp_path_factory) -> tuple[Path, Path]:
+    """:func:`train_runs` in one folder per test session, shared by every module that asks."""
+    parent = tmp_path_factory.getbasetemp() / "cli_runs"
+    parent.mkdir(exist_ok=True)
+    return train_runs(parent)

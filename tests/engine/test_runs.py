@@ -9,13 +9,12 @@ import pytest
 from engine import runs
 from engine.errors import DataError
 from engine.runs import config_differences, find_runs, nearest_index, read_run, read_runs
-from tests.engine.run_folders import train_runs
+from tests.engine.run_folders import session_runs
 
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
-    parent = tmp_path_factory.mktemp("runs")
-    return train_runs(parent)
+    return session_runs(tmp_path_factory)
 
 
 def _csv(path):

@@ -13,12 +13,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from engine.export import load_timelapse
-from tests.engine.run_folders import train_runs
+from tests.engine.run_folders import session_runs
 
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
-    return train_runs(tmp_path_factory.mktemp("runs"))
+    return session_runs(tmp_path_factory)
 
 
 def _csv(path):
