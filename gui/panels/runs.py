@@ -54,13 +54,14 @@ class _Entry:
     missing: bool = False
 
 
-def _open_folders(folders: list[str]) -> list[tuple[str, RunSummary | DataError]]:
-    """Short job: each picked folder (a run, or a folder holding runs) -> (run folder, its summary or error)."""
+def _open_folders(folders: list[str]) -> list[tuple[str, RunSummary | DataError, bool]]:
+    """Short job: each picked folder (a run, or a folder holding runs) -> (run folder, its summary or error,
+    whether the folder exists)."""
     from engine.runs import find_runs, read_runs
 
     paths = [str(p) for folder in folders for p in find_runs(folder)]
     paths = list(dict.fromkeys(paths))
-    return list(zip(paths, read_runs(paths)))
+    return [(p, result, Path(p).exists()) for p, result in zip(paths, read_runs(paths))]
 
 
 def _probe(paths: list[str]) -> list[bool]:
@@ -77,8 +78,10 @@ class RunsPanel(Panel):
         self._entries: dict[str, _Entry] = {}
         self._build()
         recent = settings.recent_runs()
+        self.run_list.blockSignals(True)
         for path in recent:
             self._item_for(path, checked=False)
+        self.run_list.blockSignals(False)
         if recent:
             jobs.run("probe", _probe, recent, owner=self, on_done=lambda found: self._on_probed(recent, found))
         self._sync_buttons()
@@ -175,26 +178,25 @@ class RunsPanel(Panel):
         jobs.run("open", _open_folders, [str(f) for f in folders], owner=self, on_done=self._on_opened,
                  on_error=lambda message: self._show_message(message, "error"), expected=(OSError,))
 
-    def _on_opened(self, results: list[tuple[str, RunSummary | DataError]]) -> None:
+    def _on_opened(self, results: list[tuple[str, RunSummary | DataError, bool]]) -> None:
         self.run_list.blockSignals(True)
-        for path, result in results:
+        for path, result, exists in results:
             entry = self._entries.get(path) or _Entry(path)
             self._entries[path] = entry
-            self._store(entry, result)
+            self._store(entry, result, exists)
             self._item_for(path, checked=entry.summary is not None)
         self.run_list.blockSignals(False)
-        self.settings.set_recent_runs([p for p, _ in results] + self.settings.recent_runs())
+        self.settings.set_recent_runs([r[0] for r in results] + self.settings.recent_runs())
         self._refresh()
-        errors = [entry.error for p, _ in results if (entry := self._entries[p]).error]
+        errors = [entry.error for r in results if (entry := self._entries[r[0]]).error]
         if errors:
             self._show_message("; ".join(errors), "error")
 
-    def _store(self, entry: _Entry, result: RunSummary | DataError) -> None:
+    def _store(self, entry: _Entry, result: RunSummary | DataError, exists: bool) -> None:
         if isinstance(result, RunSummary):
             entry.summary, entry.error, entry.missing = result, "", False
         else:
-            entry.summary, entry.error = None, str(result)
-            entry.missing = not Path(entry.path).exists()
+            entry.summary, entry.error, entry.missing = None, str(result), not exists
 
     def _item_for(self, path: str, checked: bool) -> QListWidgetItem:
         entry = self._entries.setdefault(path, _Entry(path))
