@@ -273,3 +273,27 @@ def config_differences(configs: Sequence[ExperimentConfig]) -> dict[str, list[ob
         return {}
     keys = list(dict.fromkeys(k for f in flats for k in f))
     return {k: [f.get(k) for f in flats] for k in keys if any(f.get(k) != flats[0].get(k) for f in flats[1:])}
+
+
+# ============================================================================================ latest samples
+def render_preview(preview: np.ndarray, plot_size: int = 320) -> np.ndarray:
+    """A trainer preview (uint8 image grid, or float (n, 2) points) as a uint8 (H, W, 3) frame, drawn like a
+    time-lapse frame."""
+    from engine.imaging import to_rgb
+    from engine.plotting import point_colors, scatter_image
+
+    arr = np.asarray(preview)
+    if arr.dtype != np.uint8 and arr.ndim == 2 and arr.shape[1] == 2:
+        return scatter_image(arr, size=plot_size, colors=point_colors(arr))
+    return to_rgb(arr.astype(np.uint8))
+
+
+def latest_samples(checkpoint, device: str | None = "cpu") -> tuple[int, np.ndarray]:
+    """(step, frame): the fixed-seed EMA preview of a run's checkpoint (an :class:`engine.checkpoint.Checkpoint`
+    already read), for a run that saved no time-lapse. Builds the model: call it where models are built (the
+    window's worker thread, or a script)."""
+    from engine.checkpoint import trainer_from_checkpoint
+
+    trainer = trainer_from_checkpoint(checkpoint, device=device)
+    preview = trainer.preview()
+    return int(trainer.step_count), render_preview(preview)

@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self._panels.append(self.lab2d_panel)
         self.tabs.addTab(self.lab2d_panel, self.tr("2-D lab"))
         self.runs_panel = self._build_panel("Runs", lambda: RunsPanel(self.settings, self.open_checkpoint, lambda: (
-            self.tabs.setCurrentWidget(self.sampling_panel))))
+            self.tabs.setCurrentWidget(self.sampling_panel)), self.worker))
         self._panels.append(self.runs_panel)
         self.tabs.addTab(self.runs_panel, self.tr("Runs"))
         self.setCentralWidget(self.tabs)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QThread
 from engine.errors import TrainingStopped, UserError
 from engine.live_quality import LiveQuality
 from engine.session import Control
-from gui.compare_job import run_comparison
+from gui.compare_job import run_comparison, run_preview
 from gui.events import (
     LAB2D_COMMANDS,
     MID_RUN_COMMANDS,
@@ -34,6 +34,7 @@ from gui.events import (
     QualityScored,
     Quit,
     RunFinished,
+    RunPreviewRequest,
     SampleRequest,
     SamplingAborted,
     SamplingFinished,
@@ -193,7 +194,8 @@ class EngineThread(QThread):
     def execute(self, command: object) -> None:
         handlers = {StartTraining: self.train, SampleRequest: self.sample, SaveCheckpoint: self.save_checkpoint,
                     LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
-                    CompareRequest: self.compare, **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
+                    CompareRequest: self.compare, **dict.fromkeys(LAB2D_COMMANDS, self.lab2d),
+                    RunPreviewRequest: lambda c: self.post(run_preview(c))}
         try:
             handlers[type(command)](command)
         except Exception as exc:

@@ -5,17 +5,21 @@ shown as missing, never loaded. Ticking runs overlays their loss, sample quality
 (:class:`~gui.panels.runs_views.RunCurves`, by step or by wall time), shows their previews side by side under one
 step slider (:class:`~gui.panels.runs_views.SampleStrip`) and lists the settings that differ
 (:class:`~gui.panels.runs_views.ConfigDiffTable`). *Continue training* / *Sample* load the selected run's checkpoint
-into the worker through the window's ordinary Open checkpoint path.
+into the worker through the window's ordinary Open checkpoint path. A run that saved no time-lapse gets its latest
+samples drawn by the worker (:meth:`EngineWorker.preview_run`, a model of its own, after any training in progress).
 
 Run folders are read by short jobs (gui/jobs.py, :func:`engine.runs.read_runs`); a folder that is not a run gets its
 one-line message and the other runs still show.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -43,6 +47,10 @@ from gui.panels.base import Panel
 from gui.panels.runs_views import ConfigDiffTable, RunCurves, SampleStrip
 from gui.settings import Settings
 
+if TYPE_CHECKING:
+    from gui.events import RunPreviewReady
+    from gui.worker import EngineWorker
+
 PATH_ROLE = Qt.UserRole
 
 
@@ -52,6 +60,8 @@ class _Entry:
     summary: RunSummary | None = None
     error: str = ""
     missing: bool = False
+    preview_asked: bool = False  # the worker was asked to draw its latest samples (it saved no time-lapse)
+    preview_error: str = ""
 
 
 def _open_folders(folders: list[str]) -> list[tuple[str, RunSummary | DataError, bool]]:
@@ -70,9 +80,13 @@ def _probe(paths: list[str]) -> list[bool]:
 
 class RunsPanel(Panel):
     def __init__(self, settings: Settings, open_checkpoint: Callable[[str], None],
-                 show_sampling: Callable[[], None], parent: QWidget | None = None):
+                 show_sampling: Callable[[], None], worker: EngineWorker | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = settings
+        self.worker = worker  # draws the latest samples of runs without a time-lapse (none: they show none)
+        if worker is not None:
+            worker.runPreview.connect(self._on_run_preview)
         self._open_checkpoint = open_checkpoint
         self._show_sampling = show_sampling
         self._entries: dict[str, _Entry] = {}
@@ -193,6 +207,7 @@ class RunsPanel(Panel):
             self._show_message("; ".join(errors), "error")
 
     def _store(self, entry: _Entry, result: RunSummary | DataError, exists: bool) -> None:
+        entry.preview_asked, entry.preview_error = False, ""
         if isinstance(result, RunSummary):
             entry.summary, entry.error, entry.missing = result, "", False
         else:
@@ -296,7 +311,10 @@ class RunsPanel(Panel):
                 item.setIcon(QIcon(swatch))
         self.run_list.blockSignals(False)
         self.curves.set_runs(runs, colors)
-        self.samples.set_runs(runs, colors)
+        self._ask_previews(runs)
+        self.samples.set_runs(runs, colors, frozenset(
+            e.path for e in self._entries.values() if e.preview_asked and e.summary is not None
+            and not e.summary.frames and not e.preview_error))
         self.diff_table.set_runs(runs, colors)
         self.curves.set_marker(self.samples.step() if runs else None)
         warnings = [f"{r.name}: {w}" for r in runs for w in r.warnings]
@@ -306,6 +324,29 @@ class RunsPanel(Panel):
             self._show_message(self.tr("{0} run(s) compared. Select one to continue training or sample it.")
                                .format(len(runs)), "dim")
         self._sync_buttons()
+
+    def _ask_previews(self, runs: list[RunSummary]) -> None:
+        if self.worker is None:
+            return
+        for run in runs:
+            entry = self._entries.get(str(run.folder))
+            if entry is not None and not run.frames and run.checkpoint is not None and not entry.preview_asked:
+                entry.preview_asked = True
+                self.worker.preview_run(entry.path, str(run.checkpoint))
+
+    def _on_run_preview(self, event: RunPreviewReady) -> None:
+        entry = self._entries.get(event.folder)
+        if entry is None or entry.summary is None or entry.summary.frames:
+            return
+        if event.image is None:
+            entry.preview_error = event.message
+            self._refresh()
+            self._show_message(self.tr("{0}: no latest samples ({1})").format(entry.summary.name, event.message),
+                               "warning")
+            return
+        entry.summary = dataclasses.replace(entry.summary, frame_steps=np.array([event.step], np.int64),
+                                            frames=(event.image,))
+        self._refresh()
 
     # ================================================================== continue / sample
     def _current_entry(self) -> _Entry | None:

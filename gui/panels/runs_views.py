@@ -178,15 +178,17 @@ class SampleStrip(QWidget):
         lay.addWidget(scroll, 1)
         lay.addLayout(slider_row)
 
-    def set_runs(self, runs: list[RunSummary], colors: list[str]) -> None:
+    def set_runs(self, runs: list[RunSummary], colors: list[str], pending: frozenset[str] = frozenset()) -> None:
+        """``pending``: folders whose latest samples the worker is drawing (they saved no time-lapse)."""
         for view in self.views:
             self._row.removeWidget(view)
             view.deleteLater()
         self._runs = list(runs)
         self.views = []
         for run in runs:
-            view = ImageView(run.name, placeholder=self.tr("no previews saved\n(train with --timelapse-every N)"),
-                             min_side=96)
+            placeholder = (self.tr("drawing the latest samples…") if str(run.folder) in pending else
+                           self.tr("no previews saved"))
+            view = ImageView(run.name, placeholder=placeholder, min_side=96)
             view.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
             self._row.addWidget(view)
             self.views.append(view)

@@ -105,3 +105,13 @@ def test_nearest_index_prefers_the_earlier_frame_on_a_tie():
     steps = np.array([0, 10, 20])
     assert nearest_index(steps, 5) == 0 and nearest_index(steps, 6) == 1 and nearest_index(steps, -3) == 0
     assert nearest_index(steps, 25) == 2 and nearest_index(np.array([], np.int64), 3) is None
+
+
+def test_latest_samples_of_a_checkpoint_look_like_its_time_lapse_frame(two_runs):
+    from engine.checkpoint import load_checkpoint
+    from engine.runs import latest_samples
+
+    a, _ = two_runs
+    step, frame = latest_samples(load_checkpoint(a))
+    last = read_run(a).frames[-1]
+    assert step == 30 and frame.dtype == np.uint8 and frame.shape == last.shape

@@ -142,3 +142,17 @@ def test_a_run_picked_to_continue_training_and_to_sample(qtbot, main_window, two
     main_window.tabs.setCurrentWidget(panel)
     qtbot.mouseClick(panel.sample_button, Qt.LeftButton)
     assert main_window.tabs.currentWidget() is main_window.sampling_panel
+
+
+def test_a_run_without_a_time_lapse_gets_its_latest_samples_drawn_by_the_worker(qtbot, main_window, two_runs,
+                                                                                 tmp_path):
+    _, b = two_runs
+    bare = tmp_path / "bare"
+    shutil.copytree(b, bare, ignore=shutil.ignore_patterns("timelapse.npz"))
+    panel = open_runs(qtbot, main_window, [bare], 1)
+    assert panel.samples.views[0].image() is None
+    qtbot.waitUntil(lambda: panel.samples.views[0].image() is not None, timeout=60000)
+    view = panel.samples.views[0]
+    frame = view.image()
+    assert frame.dtype == np.uint8 and frame.ndim == 3 and panel.samples.shown_steps() == [30]
+    assert main_window.worker.model() is None  # drawn by a model of its own: the worker's model is untouched
