@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import runs
 from engine.errors import DataError
-from engine.runs import config_differences, find_runs, nearest_index, read_run, read_runs
+from engine.runs import config_differences, find_runs, nearest_index, read_loss_csv, read_run, read_runs
 from tests.engine.run_folders import session_runs
 
 
@@ -115,3 +119,21 @@ def test_latest_samples_of_a_checkpoint_look_like_its_time_lapse_frame(two_runs)
     step, frame = latest_samples(load_checkpoint(a))
     last = read_run(a).frames[-1]
     assert step == 30 and frame.dtype == np.uint8 and frame.shape == last.shape
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(st.binary(max_size=300),
+                 st.lists(st.lists(st.sampled_from(["1", "-2", "0.5", "nan", "inf", "x", "", "1e999", '"']),
+                                   max_size=6), max_size=5).map(
+                     lambda rows: ("step,loss,lr,grad_norm,wall_time\n" + "\n".join(",".join(r) for r in rows))
+                     .encode())))
+def test_any_loss_csv_reads_or_gives_a_data_error_naming_it(content):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "loss.csv"
+        path.write_bytes(content)
+        try:
+            step, loss, lr, wall = read_loss_csv(path)
+        except DataError as exc:
+            assert str(path) in str(exc)
+        else:
+            assert len(step) == len(loss) == len(lr) == len(wall)
