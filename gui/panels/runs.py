@@ -200,7 +200,8 @@ class RunsPanel(Panel):
             self._store(entry, result, exists)
             self._item_for(path, checked=entry.summary is not None)
         self.run_list.blockSignals(False)
-        self.settings.set_recent_runs([r[0] for r in results] + self.settings.recent_runs())
+        read = [r[0] for r in results if isinstance(r[1], RunSummary)]  # a folder that is not a run is not kept
+        self.settings.set_recent_runs(read + self.settings.recent_runs())
         self._refresh()
         errors = [entry.error for r in results if (entry := self._entries[r[0]]).error]
         if errors:

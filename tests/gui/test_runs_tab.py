@@ -53,6 +53,7 @@ def test_two_runs_overlaid_with_one_slider_and_their_differences(qtbot, main_win
     assert str(broken / "loss.csv") in panel.message() and panel.message_label.property("role") == "error"
     assert select(panel, "not_a_run").text() == "not_a_run (unreadable)"
     assert [r.name for r in panel.compared()] == ["a", "b"]
+    assert main_window.settings.recent_runs() == [str(a), str(b)]  # remembered; the broken folder is not
 
     # one loss curve per run, equal to its loss.csv; a legend names them
     curves = panel.curves.items["loss"]
