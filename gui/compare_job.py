@@ -1,4 +1,5 @@
-"""The worker's sampler-comparison job (gui/worker_jobs.py dispatches :class:`~gui.events.CompareRequest` here).
+"""The worker's comparison jobs (gui/worker_jobs.py dispatches :class:`~gui.events.CompareRequest` and
+:class:`~gui.events.RunPreviewRequest` here).
 
 Runs on the worker thread: every run of the request is recorded in turn with :func:`engine.samplers.record` over the
 worker's current model, and one :class:`~gui.events.CompareFinished` carries all the trajectories back, so the
@@ -11,7 +12,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gui.events import ComparedRun, CompareFinished, CompareProgress, CompareRequest, StatusMessage
+from gui.events import (
+    ComparedRun,
+    CompareFinished,
+    CompareProgress,
+    CompareRequest,
+    RunPreviewReady,
+    RunPreviewRequest,
+    StatusMessage,
+)
 
 if TYPE_CHECKING:
     from engine.samplers import Frame
@@ -64,3 +73,16 @@ def run_comparison(thread: EngineThread, command: CompareRequest) -> None:
         finished.append(ComparedRun(sampling_cfg, trajectory, nfe))
     post(CompareFinished(tuple(finished)))
     post(StatusMessage(f"compared {len(finished)} samplers"))
+
+
+def run_preview(command: RunPreviewRequest) -> RunPreviewReady:
+    """Runs tab: the latest samples of a run that saved no time-lapse, from a model built for this alone (the
+    worker's own model is not touched); a problem the user can fix becomes the event's message."""
+    from engine.errors import UserError
+    from engine.runs import latest_samples
+
+    try:
+        step, image = latest_samples(command.checkpoint, device="cpu")  # small models; the GPU stays training's
+    except UserError as exc:
+        return RunPreviewReady(command.folder, -1, None, str(exc))
+    return RunPreviewReady(command.folder, step, image)

@@ -486,3 +486,23 @@ class BoundFinished:
 
 BOUND_EVENTS = (BoundProgress, BoundFinished)
 MID_RUN_COMMANDS = MID_RUN_COMMANDS + (BoundRequest,)
+# ============================================================================================== runs compared
+@dataclass(frozen=True)
+class RunPreviewRequest:
+    """Draw the latest samples of a compared run that saved no time-lapse: ``checkpoint`` (an
+    :class:`engine.checkpoint.Checkpoint`, read by a short job) of the run in ``folder``. The worker builds a model
+    of its own for it; its current model is left alone."""
+
+    checkpoint: Any
+    folder: str
+
+
+@dataclass(frozen=True)
+class RunPreviewReady:
+    """The run in ``folder`` drew ``image`` (uint8 (H, W, 3)) at ``step``; ``image`` None and ``message`` set when it
+    could not (a missing data shape, weights that do not fit...)."""
+
+    folder: str
+    step: int
+    image: np.ndarray | None
+    message: str = ""

@@ -37,6 +37,7 @@ from gui.panels.base import DatasetProvider, Panel, TimelineSpec, schedule_for
 from gui.panels.compare import ComparePanel
 from gui.panels.forward import ForwardPanel
 from gui.panels.lab2d import Lab2DPanel
+from gui.panels.runs import RunsPanel
 from gui.panels.sampling import SamplingPanel
 from gui.panels.schedule import SchedulePanel
 from gui.panels.training import TrainingPanel
@@ -108,6 +109,10 @@ class MainWindow(QMainWindow):
         self.lab2d_panel = self._build_panel("2-D lab", lambda: Lab2DPanel(self._engine(), self.config))
         self._panels.append(self.lab2d_panel)
         self.tabs.addTab(self.lab2d_panel, self.tr("2-D lab"))
+        self.runs_panel = self._build_panel("Runs", lambda: RunsPanel(self.settings, self.open_checkpoint, lambda: (
+            self.tabs.setCurrentWidget(self.sampling_panel)), self.worker))
+        self._panels.append(self.runs_panel)
+        self.tabs.addTab(self.runs_panel, self.tr("Runs"))
         self.setCentralWidget(self.tabs)
         self.files.panels = self.panels  # the tabs own their part of the experiment file (the drawing)
 

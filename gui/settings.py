@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT = 8
+MAX_RECENT_RUNS = 20  # the Runs tab's list
 
 
 class Settings:
@@ -104,3 +105,13 @@ class Settings:
 
     def clear_recent_files(self) -> None:
         self._s.setValue("experiment/recent", [])
+
+    # ------------------------------------------------------------------ runs compared
+    def recent_runs(self) -> list[str]:
+        value = self._s.value("runs/recent", [])
+        if isinstance(value, str):
+            value = [value] if value else []
+        return [v for v in (value or []) if isinstance(v, str)][:MAX_RECENT_RUNS]
+
+    def set_recent_runs(self, paths: list[str]) -> None:
+        self._s.setValue("runs/recent", list(dict.fromkeys(paths))[:MAX_RECENT_RUNS])

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QToolBar, QWidget
 
 from gui import theme as _theme
+from gui.panels.runs import compare_runs
 
 if TYPE_CHECKING:
     from engine.config import ExperimentConfig
@@ -72,6 +73,8 @@ def install_actions(w: MainWindow) -> None:
                          "Save the experiment under a new name")
     w.open_checkpoint_action = a("Open &checkpoint…", w.open_checkpoint_dialog, None, "checkpoint",
                                  "Load a trained model checkpoint")
+    w.compare_runs_action = a("Compare &runs…", lambda: compare_runs(w), None, None,
+                              "Open several run folders and compare their curves and samples (Runs tab)")
     w.export_action = a("&Export…", w.export_current, "Ctrl+E", "export", "Export what the current tab shows")
     w.quit_action = a("&Quit", w.close, QKeySequence.Quit, None, "Quit Diffusion Lab")
     w.quit_action.setMenuRole(QAction.QuitRole)
@@ -114,6 +117,7 @@ def install_menus(w: MainWindow) -> None:
     file_menu.addAction(w.save_as_action)
     file_menu.addSeparator()
     file_menu.addAction(w.open_checkpoint_action)
+    file_menu.addAction(w.compare_runs_action)
     file_menu.addAction(w.export_action)
     file_menu.addSeparator()
     file_menu.addAction(w.quit_action)

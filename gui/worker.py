@@ -45,6 +45,8 @@ from gui.events import (
     PreviewReady,
     QualityScored,
     RunFinished,
+    RunPreviewReady,
+    RunPreviewRequest,
     SampleRequest,
     SamplingAborted,
     SamplingFinished,
@@ -130,6 +132,7 @@ class EngineWorker(QObject):
     qualityScored = Signal(object)  # QualityScored
     branchFinished = Signal(object)  # BranchFinished
     boundResult = Signal(object)  # BoundProgress or BoundFinished
+    runPreview = Signal(object)  # RunPreviewReady
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -140,7 +143,7 @@ class EngineWorker(QObject):
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
                  CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
                  QualityScored: "qualityScored", BranchFinished: "branchFinished",
-                 **dict.fromkeys(BOUND_EVENTS, "boundResult")}
+                 **dict.fromkeys(BOUND_EVENTS, "boundResult"), RunPreviewReady: "runPreview"}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -296,6 +299,13 @@ class EngineWorker(QObject):
         jobs.run("checkpoint", _read_checkpoint, str(path), owner=self,
                  on_done=lambda ckpt: self._submit(LoadCheckpoint(ckpt)),
                  on_error=lambda message: self.error.emit(JobFailed(message)))
+
+    def preview_run(self, folder: str, checkpoint_path: str) -> None:
+        """The latest samples of a compared run (the Runs tab): read its checkpoint in a short job, draw in the
+        worker thread after the current run; the answer (or its reason) arrives on ``runPreview``."""
+        jobs.run(f"run-preview:{folder}", _read_checkpoint, str(checkpoint_path), owner=self,
+                 on_done=lambda ckpt: self._submit(RunPreviewRequest(ckpt, folder)),
+                 on_error=lambda message: self.runPreview.emit(RunPreviewReady(folder, -1, None, message)))
 
     def set_trainer(self, trainer) -> None:
         self._submit(UseTrainer(trainer))

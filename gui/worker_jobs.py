@@ -21,7 +21,7 @@ from engine.live_quality import LiveQuality
 from engine.session import Control
 from gui.bound_job import run_bound
 from gui.branch_job import run_branch
-from gui.compare_job import run_comparison
+from gui.compare_job import run_comparison, run_preview
 from gui.events import (
     LAB2D_COMMANDS,
     MID_RUN_COMMANDS,
@@ -38,6 +38,7 @@ from gui.events import (
     QualityScored,
     Quit,
     RunFinished,
+    RunPreviewRequest,
     SampleRequest,
     SamplingAborted,
     SamplingFinished,
@@ -199,7 +200,8 @@ class EngineThread(QThread):
                     LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
                     CompareRequest: self.compare, BranchRequest: self.branch,
                     BoundRequest: lambda c: run_bound(self, c),
-                    **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
+                    **dict.fromkeys(LAB2D_COMMANDS, self.lab2d),
+                    RunPreviewRequest: lambda c: self.post(run_preview(c))}
         try:
             handlers[type(command)](command)
         except Exception as exc:
