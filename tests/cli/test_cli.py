@@ -110,3 +110,21 @@ def test_entry_point_subprocess_and_version(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "train", "--steps", "zero", "--out",
                            str(tmp_path / "x")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "--steps" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_every_subcommand_prints_its_help():
+    """argparse %-formats help texts: one stray % in a setting's help crashed `train --help` with a TypeError."""
+    import argparse
+    import contextlib
+    import io
+
+    from engine.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert {"train", "sample", "field", "bound"} <= set(subparsers.choices)
+    for name, sub in subparsers.choices.items():
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as stop:
+            sub.parse_args(["--help"])
+        assert stop.value.code == 0 and "usage:" in out.getvalue(), name
