@@ -292,6 +292,8 @@ class MainWindow(QMainWindow):
         panel = self._current_panel()
         sources, initial = panel.export_sources() if panel is not None else ({}, None)
         if not sources:
+            if panel is not None and panel.show_own_exports():
+                return
             QMessageBox.information(self, "Export", "There is nothing to export on the "
                                                     f"{self.tabs.tabText(self.tabs.currentIndex())} tab yet.")
             return

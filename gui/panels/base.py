@@ -86,6 +86,11 @@ class Panel(QWidget):
         opens on; ``({}, None)`` when there is nothing to export yet."""
         return {}, None
 
+    def show_own_exports(self) -> bool:
+        """Ctrl+E / File > Export on a tab whose exports are its own (an Export button in the tab, for files the
+        export dialog does not write): show them and return True; False when the tab has none."""
+        return False
+
     def set_train_enabled(self, enabled: bool) -> None:
         """Whether the Experiment dock's config is valid (the Training tab's Start needs a valid config)."""
 

@@ -223,6 +223,10 @@ class Lab2DPanel(Panel):
         super().set_config(cfg)
         self._set_timesteps(self._timesteps())
 
+    def show_own_exports(self) -> bool:
+        self.exporter.button.showMenu()  # PNG figure, field.npz, GIF over t (gui/panels/lab2d_export.py)
+        return True
+
     def shutdown(self) -> None:
         self._timer.stop()
         self.drawing.shutdown()

@@ -64,3 +64,14 @@ def test_export_png_npz_and_gif_from_the_lab(main_window, qtbot, tmp_path):
     assert done.args[0].frame_indices == list(ts) and ts[0] == 1000 and ts[-1] == 1
     with Image.open(tmp_path / "field.gif") as gif:
         assert gif.n_frames == len(ts) == 40
+
+
+def test_ctrl_e_on_the_lab_opens_its_export_menu(main_window, monkeypatch):
+    """File > Export (Ctrl+E) on the 2-D lab shows the tab's own Export menu instead of 'nothing to export'."""
+    lab = main_window.lab2d_panel
+    main_window.tabs.setCurrentWidget(lab)
+    shown = []
+    monkeypatch.setattr(lab.exporter.button, "showMenu", lambda: shown.append(True))  # the real one is modal
+    monkeypatch.setattr("gui.main_window.QMessageBox.information", lambda *a: shown.append("message"))
+    main_window.export_current()
+    assert shown == [True]
