@@ -38,6 +38,9 @@ from gui.events import (
     LoadCheckpoint,
     MetricsBatch,
     ModelFacts,
+    NfeStudyFinished,
+    NfeStudyProgress,
+    NfeStudyRequest,
     PreviewReady,
     QualityScored,
     RunFinished,
@@ -124,6 +127,8 @@ class EngineWorker(QObject):
     compareFinished = Signal(object)  # CompareFinished
     lab2dResult = Signal(object)  # one of LAB2D_EVENTS (FieldReady, ErrorCurveReady, ExactSamplesReady...)
     qualityScored = Signal(object)  # QualityScored
+    nfeStudyProgress = Signal(object)  # NfeStudyProgress
+    nfeStudyFinished = Signal(object)  # NfeStudyFinished
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -133,7 +138,8 @@ class EngineWorker(QObject):
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
                  CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
-                 QualityScored: "qualityScored"}
+                 QualityScored: "qualityScored", NfeStudyProgress: "nfeStudyProgress",
+                 NfeStudyFinished: "nfeStudyFinished"}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -247,6 +253,16 @@ class EngineWorker(QObject):
             self._sample_requests += 1
             request = self._sample_requests
         self._submit(CompareRequest(tuple(dataclasses.replace(r) for r in runs), request))
+        return request
+
+    def study_nfe(self, n: int, seed: int, nfe, samplers) -> NfeStudyRequest:
+        """Error against NFE of ``samplers`` on the current model (the Compare tab's Error vs NFE view); returns the
+        request, which :meth:`cancel_sampling` cancels like a sampling request."""
+        with self._lock:
+            self._sample_requests += 1
+            request = NfeStudyRequest(int(n), int(seed), tuple(int(k) for k in nfe), tuple(samplers),
+                                      self._sample_requests)
+        self._submit(request)
         return request
 
     def cancel_sampling(self) -> None:

@@ -30,6 +30,7 @@ from gui.events import (
     JobFailed,
     LoadCheckpoint,
     ModelFacts,
+    NfeStudyRequest,
     PreviewReady,
     QualityScored,
     Quit,
@@ -45,6 +46,7 @@ from gui.events import (
     WorkerState,
 )
 from gui.metrics_batcher import MetricsBatcher, history_batch
+from gui.nfe_job import run_nfe_study
 
 if TYPE_CHECKING:  # annotations only
     from engine.config import ExperimentConfig
@@ -193,7 +195,8 @@ class EngineThread(QThread):
     def execute(self, command: object) -> None:
         handlers = {StartTraining: self.train, SampleRequest: self.sample, SaveCheckpoint: self.save_checkpoint,
                     LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
-                    CompareRequest: self.compare, **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
+                    CompareRequest: self.compare,
+                    NfeStudyRequest: self.study_nfe, **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
         try:
             handlers[type(command)](command)
         except Exception as exc:
@@ -457,6 +460,9 @@ class EngineThread(QThread):
 
     def compare(self, command: CompareRequest) -> None:  # the job lives in gui/compare_job.py
         run_comparison(self, command)
+
+    def study_nfe(self, command: NfeStudyRequest) -> None:  # the job lives in gui/nfe_job.py
+        run_nfe_study(self, command)
 
     # -------------------------------------------------------------- 2-D lab
     def lab2d(self, command: object) -> None:
