@@ -190,6 +190,12 @@ class ComparePanel(Panel):
     def position_of(self, t: int) -> int:
         return max(0, self._timesteps - int(t))
 
+    def export_sources(self) -> tuple[dict, str | None]:
+        """File › Export: the recorded comparison as one animation, with the dialog's format, speed and size."""
+        if not self._recorded() or self._running:
+            return {}, None
+        return {"comparison": [column.compare_column() for column in self.columns]}, "compare"
+
     def set_config(self, cfg: ExperimentConfig) -> None:
         super().set_config(cfg)
         self._sync()
@@ -235,7 +241,7 @@ class ComparePanel(Panel):
 
     def export_gif(self, path: str | None = None) -> None:
         """Write the comparison as a GIF (asks where when ``path`` is None); the file is made by a short job."""
-        from engine.export.compare import export_comparison_gif
+        from engine.export.compare import export_comparison_animation
 
         if not self._recorded():
             return
@@ -246,7 +252,7 @@ class ComparePanel(Panel):
                 return
         columns = [column.compare_column() for column in self.columns]
         self._show_message(self.tr("Writing {path}…").format(path=path))
-        self._export_job = jobs.run("compare-gif", export_comparison_gif, columns, path,
+        self._export_job = jobs.run("compare-gif", export_comparison_animation, columns, path,
                                     owner=self, cooperative=True, on_done=self._on_exported,
                                     on_error=lambda message: self._show_message(message, "error"))
 
