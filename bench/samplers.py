@@ -40,9 +40,11 @@ NFE_TARGETS = (10, 20, 50)
 HELDOUT_SEED = 10_000  # as bench.run's points section: held-out points, never the training draw (seed 0)
 
 
-def train(dataset: str, steps: int) -> Trainer:
+def train(dataset: str, steps: int, timesteps: int | None = None) -> Trainer:
     cfg = default_config(dataset)
     cfg.training.steps = steps
+    if timesteps:  # smoke tests only: the published table uses default_config's T = 1000
+        cfg.schedule.timesteps = timesteps
     trainer = Trainer(cfg)
     started = time.monotonic()
     for _ in range(steps):
@@ -169,7 +171,7 @@ def report(sections: list[dict]) -> str:
         f" · `python -m bench.samplers`",
         "",
     ]
-    return "\n".join(head) + "\n".join(to_markdown(res) for res in sections)
+    return "\n".join(head) + "\n" + "\n".join(to_markdown(res) for res in sections)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,13 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--digits-n", type=int, default=256,
                         help="digits samples per run (the FD floor is ~1.9 at 256, engine/quality.py)")
     parser.add_argument("--seeds", type=int, default=3, help="x_T seeds per run (for the noise of the metric)")
+    parser.add_argument("--timesteps", type=int, default=None,
+                        help="schedule length T (default: default_config's; a small T only to smoke-test the script)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     sections = []
     if args.dataset in ("moons", "both"):
-        sections.append(measure(train("moons", args.train_steps), args.n, args.seeds))
+        sections.append(measure(train("moons", args.train_steps, args.timesteps), args.n, args.seeds))
     if args.dataset in ("digits", "both"):
-        sections.append(measure(train("digits", args.digits_train_steps), args.digits_n, args.seeds))
+        sections.append(measure(train("digits", args.digits_train_steps, args.timesteps), args.digits_n, args.seeds))
     text = report(sections)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
