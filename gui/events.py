@@ -245,13 +245,15 @@ class CompareFinished:
 @dataclass(frozen=True)
 class NfeStudyRequest:
     """Error against NFE of every sampler on the current model (engine.sampler_study.nfe_study): ``n`` samples from
-    seed ``seed``, ``nfe`` targets; shares the sampling counter through ``request_id``, so Cancel stops it too."""
+    seed ``seed``, ``nfe`` targets; shares the sampling counter through ``request_id``, so Cancel stops it too.
+    ``reference``: ``exact`` (2-D sets: the training points' exact answer) or ``chain`` (the model's T-step runs)."""
 
     n: int
     seed: int
     nfe: tuple[int, ...]
     samplers: tuple[str, ...]
     request_id: int
+    reference: str = "exact"
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,17 @@ if TYPE_CHECKING:
 PROGRESS_INTERVAL_S = 0.2  # at most ~5 progress events per second
 
 
-def study_inputs(trainer, n: int):
+def study_inputs(trainer, n: int, reference: str = "exact"):
     """What the study runs on, for the window and for a test checking its numbers: the denoiser (EMA, the classes
-    in turn for a conditional model), the 2-D training points for the exact reference (None for images) and the
-    scorer of the data-level metric (None when the data cannot be scored: too few items)."""
+    in turn for a conditional model), the 2-D training points for the exact reference (None for images or when the
+    model's own T-step runs are asked for) and the scorer of the data-level metric (None when the data cannot be
+    scored: too few items)."""
     from engine.errors import UserError
     from engine.quality import QualityScorer
 
     denoiser = trainer.denoiser(labels=trainer.class_labels(n))
-    points = trainer.dataset.x.float() if trainer.dataset.kind == "points" else None
+    exact = reference == "exact" and trainer.dataset.kind == "points"
+    points = trainer.dataset.x.float() if exact else None
     try:
         scorer = QualityScorer(trainer.config.data, seed=int(trainer.config.training.seed), n_samples=n,
                                dataset=trainer.dataset)
@@ -62,7 +64,7 @@ def run_nfe_study(thread: EngineThread, command: NfeStudyRequest) -> None:
     post(StatusMessage(f"error against NFE: {len(command.samplers)} samplers at NFE "
                        f"{', '.join(map(str, command.nfe))} …"))
     try:
-        denoiser, points, scorer = study_inputs(trainer, command.n)
+        denoiser, points, scorer = study_inputs(trainer, command.n, command.reference)
         study = nfe_study(denoiser, trainer.schedule, trainer.sample_shape(command.n), samplers=command.samplers,
                           nfe_targets=command.nfe, seed=command.seed, exact_points=points, scorer=scorer,
                           device=trainer.device, progress=progress, should_stop=should_stop)

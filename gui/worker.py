@@ -255,13 +255,13 @@ class EngineWorker(QObject):
         self._submit(CompareRequest(tuple(dataclasses.replace(r) for r in runs), request))
         return request
 
-    def study_nfe(self, n: int, seed: int, nfe, samplers) -> NfeStudyRequest:
+    def study_nfe(self, n: int, seed: int, nfe, samplers, reference: str = "exact") -> NfeStudyRequest:
         """Error against NFE of ``samplers`` on the current model (the Compare tab's Error vs NFE view); returns the
         request, which :meth:`cancel_sampling` cancels like a sampling request."""
         with self._lock:
             self._sample_requests += 1
             request = NfeStudyRequest(int(n), int(seed), tuple(int(k) for k in nfe), tuple(samplers),
-                                      self._sample_requests)
+                                      self._sample_requests, str(reference))
         self._submit(request)
         return request
 

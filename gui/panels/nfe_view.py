@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -68,6 +69,13 @@ class NfeStudyView(QWidget):
         self.nfe_edit = QLineEdit(", ".join(map(str, DEFAULT_NFE)))
         self.nfe_edit.setToolTip(self.tr("Model evaluations per run, e.g. 10, 20, 50 (Heun gets the nearest odd "
                                          "count: it evaluates twice per step but the last)"))
+        self.reference_combo = QComboBox()
+        self.reference_combo.addItem(self.tr("exact answer"), "exact")
+        self.reference_combo.addItem(self.tr("model's T-step run"), "chain")
+        self.reference_combo.setToolTip(self.tr(
+            "What the RMSE is measured against. Exact answer (2-D sets): the training points' own probability-flow "
+            "ODE solved finely, so the error includes the model's own (the curves flatten onto it). The model's "
+            "T-step run from the same x_T: the sampler's discretization error alone, whose slope is its order."))
         self.run_button = QPushButton(_theme.icon("play"), self.tr("Compute"))
         self.run_button.setProperty("role", "primary")
         self.run_button.setToolTip(self.tr("Run every sampler at each NFE on the current model (off the window's "
@@ -86,7 +94,7 @@ class NfeStudyView(QWidget):
         bar = QHBoxLayout()
         bar.setSpacing(6)
         for widget in (QLabel(self.tr("Samples")), self.n_spin, QLabel(self.tr("seed")), self.seed_spin,
-                       QLabel(self.tr("NFE")), self.nfe_edit):
+                       QLabel(self.tr("NFE")), self.nfe_edit, QLabel(self.tr("Reference")), self.reference_combo):
             bar.addWidget(widget)
         bar.addStretch(1)
         for widget in (self.run_button, self.cancel_button, self.progress_bar):
@@ -107,7 +115,7 @@ class NfeStudyView(QWidget):
                                           pen=pg.mkPen(_theme.current_theme().text_dim, width=1, style=Qt.DashLine),
                                           label=self.tr("real data"), labelOpts={"position": 0.1})
         self.floor_line.setVisible(False)
-        self.metric_plot.getPlotItem().addItem(self.floor_line, ignoreBounds=True)
+        self.metric_plot.getPlotItem().addItem(self.floor_line)  # in the auto range: the floor is the scale
         self.error_curves: dict[str, pg.PlotDataItem] = {}
         self.metric_curves: dict[str, pg.PlotDataItem] = {}
 
@@ -151,7 +159,12 @@ class NfeStudyView(QWidget):
         if facts is None:
             return None
         return (facts.dataset, facts.preset, facts.step, facts.timesteps, repr(facts.config),
-                self.n_spin.value(), self.seed_spin.value(), nfe)
+                self.n_spin.value(), self.seed_spin.value(), nfe, self.reference())
+
+    def reference(self) -> str:
+        """``exact`` (offered for 2-D models only) or ``chain``."""
+        points = self._model is not None and self._model.kind == "points"
+        return self.reference_combo.currentData() if points else "chain"
 
     def compute(self) -> None:
         if self._pending is not None or self._model is None:
@@ -166,7 +179,8 @@ class NfeStudyView(QWidget):
                                "success")
             return
         self._pending_key = key
-        self._pending = self.worker.study_nfe(self.n_spin.value(), self.seed_spin.value(), nfe, SAMPLERS)
+        self._pending = self.worker.study_nfe(self.n_spin.value(), self.seed_spin.value(), nfe, SAMPLERS,
+                                              self.reference())
         self.progress_bar.setRange(0, 0)
         note = self.tr(" (queued until training stops)") if self.worker.state() in ("running", "paused") else ""
         self._show_message(self.tr("Running {count} samplers at NFE {nfe}{note}…").format(
@@ -186,6 +200,8 @@ class NfeStudyView(QWidget):
         self._model = facts
         if new_kind:
             self.n_spin.setValue(DEFAULT_N.get(facts.kind, 64))
+            # images have no exact answer: their reference is the model's own T-step run
+            self.reference_combo.setCurrentIndex(0 if facts.kind == "points" else 1)
         if self._pending is None and self.shown is None:
             self._show_message(self.tr("Press Compute: every sampler at each NFE from one x_T, its error against "
                                        "the reference and its distance to real data."))
@@ -290,5 +306,6 @@ class NfeStudyView(QWidget):
         self.cancel_button.setEnabled(not idle)
         for widget in (self.n_spin, self.seed_spin, self.nfe_edit):
             widget.setEnabled(idle)
+        self.reference_combo.setEnabled(idle and self._model is not None and self._model.kind == "points")
         if self._model is None and idle:
             self._show_message(self.tr("No model yet: train one in the Training tab or open a checkpoint."))

@@ -59,6 +59,7 @@ def test_error_vs_nfe_chart_matches_the_engine(qtbot, main_window, small_moons):
         assert view.cancel_button.isEnabled() and not view.run_button.isEnabled()
     finished = done.args[0]
     assert finished.reason == "finished" and finished.reference == "exact"
+    assert view.reference_combo.isEnabled()  # a 2-D model: the exact answer is offered (and the default)
     # progress counts model evaluations: the 200-step exact reference, then every run (Heun's: 5, 9, 19)
     assert progress and progress[-1] == (200 + 4 * 35 + 33, 200 + 4 * 35 + 33)
 
@@ -89,6 +90,17 @@ def test_error_vs_nfe_chart_matches_the_engine(qtbot, main_window, small_moons):
     requests = window.worker._sample_requests
     click(qtbot, view.run_button)
     assert window.worker._sample_requests == requests and "cache" in view.message()
+
+    # against the model's own 200-step runs instead: the same numbers as nfe_study without exact points
+    view.reference_combo.setCurrentIndex(view.reference_combo.findData("chain"))
+    with qtbot.waitSignal(window.worker.nfeStudyFinished, timeout=180000) as done:
+        click(qtbot, view.run_button)
+    assert done.args[0].reference == "chain"
+    chain = nfe_study(trainer.denoiser(), trainer.schedule, (64, 2), samplers=ALL_SAMPLERS, nfe_targets=(5, 10, 20),
+                      seed=5)
+    for sampler, (nfe, rmse) in view.series("error").items():
+        np.testing.assert_allclose(rmse, [r.rmse for r in chain.rows if r.sampler == sampler], rtol=1e-4)
+    assert "200-step run" in view.message()
 
     # new settings run again, and Cancel stops them
     view.seed_spin.setValue(6)
