@@ -108,7 +108,8 @@ class NfeStudyView(QWidget):
             item.setLogMode(x=True, y=True)
             item.setLabel("bottom", self.tr("NFE (model evaluations)"))
             item.setLabel("left", left)
-            item.addLegend(offset=(-10, 10))
+            # error falls to the right and the metric towards its floor: the lower left / upper right stay free
+            item.addLegend(offset=(10, -10) if plot is self.error_plot else (-10, 10))
             _theme.set_plot_title(item, title)
             _theme.style_plot(plot)
         self.floor_line = pg.InfiniteLine(pos=0.0, angle=0, movable=False,
