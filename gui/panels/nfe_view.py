@@ -147,8 +147,8 @@ class NfeStudyView(QWidget):
             values = sorted({int(v) for v in text})
         except ValueError:
             values = []
-        if len(values) < 2 or values[0] < 2 or values[-1] > T:
-            self._show_message(self.tr("NFE: give at least two different whole numbers between 2 and {T}, "
+        if len(values) < 2 or values[0] < 1 or values[-1] > T:
+            self._show_message(self.tr("NFE: give at least two different whole numbers between 1 and {T}, "
                                        "e.g. 10, 20, 50.").format(T=T), "error")
             return None
         return tuple(values)
