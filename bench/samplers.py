@@ -1,12 +1,17 @@
-"""``python -m bench.samplers [--train-steps 1500] [--n 2000] [--seeds 3] [--out bench/results/samplers.md]``
+"""``python -m bench.samplers [--dataset moons|digits|both] [--train-steps 1500] [--n 2000] [--digits-train-steps
+2000] [--digits-n 256] [--seeds 3] [--out bench/results/samplers.md]``
 
-Quality against NFE for every sampler on one moons model (trained headless with ``default_config("moons")``):
+Quality against NFE for every sampler on a moons model and a digits model (each trained headless with
+``default_config``):
 
-* sliced Wasserstein distance (engine.data.sliced_wasserstein) of the samples to held-out moons points, against
-  the floor of two held-out draws (what a perfect sampler of the data would score), mean +- sd over x_T seeds;
-* RMSE of the final samples against a 1000-step run from the same x_T (engine.sampler_study.error_vs_nfe): DDIM-1000
-  (the probability-flow ODE solved finely) for the deterministic samplers, DDPM-1000 with the same noise seed for
-  DDPM, whose RMSE is then mostly the different noise path, not a discretization error.
+* moons: sliced Wasserstein distance (engine.data.sliced_wasserstein) of the samples to held-out moons points,
+  against the floor of held-out draws (what a perfect sampler of the data would score), mean +- sd over x_T seeds;
+* digits: the Frechet distance in the shipped digit classifier's feature space (engine.metrics, through
+  engine.quality.QualityScorer) to the held-out digits the classifier never saw, against the real-data floor at the
+  same sample count (held-out real digits scored the same way);
+* both: RMSE of the final samples against a 1000-step run from the same x_T (engine.sampler_study.error_vs_nfe):
+  DDIM-1000 (the probability-flow ODE solved finely) for the deterministic samplers, DDPM-1000 with the same noise
+  seed for DDPM, whose RMSE is then mostly the different noise path, not a discretization error.
 
 Not a timing benchmark: every number is a quality at a given count of model evaluations, so machine load does
 not matter.
@@ -19,6 +24,7 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -26,8 +32,7 @@ import torch
 from engine.config import SAMPLERS
 from engine.data import fresh_points, sliced_wasserstein
 from engine.presets import default_config
-from engine.sampler_study import draw_x_T, error_vs_nfe, fitted_order, noise_generator
-from engine.samplers import final_sample, make_step, sample_loop
+from engine.sampler_study import draw_x_T, error_vs_nfe, fitted_order, full_chain, steps_for_nfe
 from engine.training import Trainer
 
 RESULTS = Path(__file__).resolve().parent / "results" / "samplers.md"
@@ -35,123 +40,160 @@ NFE_TARGETS = (10, 20, 50)
 HELDOUT_SEED = 10_000  # as bench.run's points section: held-out points, never the training draw (seed 0)
 
 
-def steps_for(sampler: str, nfe: int) -> int:
-    """Steps giving about ``nfe`` model evaluations: Heun spends 2K - 1 on K steps, the others K."""
-    return (nfe + 1) // 2 if sampler == "heun" else nfe
-
-
-def train_moons(steps: int) -> Trainer:
-    cfg = default_config("moons")
+def train(dataset: str, steps: int, timesteps: int | None = None) -> Trainer:
+    cfg = default_config(dataset)
     cfg.training.steps = steps
+    if timesteps:  # smoke tests only: the published table uses default_config's T = 1000
+        cfg.schedule.timesteps = timesteps
     trainer = Trainer(cfg)
     started = time.monotonic()
     for _ in range(steps):
         trainer.step()
-    print(f"trained {steps} steps in {time.monotonic() - started:.0f} s (loss {trainer.history.loss[-1]:.4f})",
-          file=sys.stderr)
+    print(f"{dataset}: trained {steps} steps in {time.monotonic() - started:.0f} s "
+          f"(loss {trainer.history.loss[-1]:.4f})", file=sys.stderr)
     return trainer
 
 
-def full_chain(trainer: Trainer, sampler: str, x_T: torch.Tensor, seed: int) -> torch.Tensor:
-    """``sampler`` over every index of the schedule from x_T, with the noise generator error_vs_nfe gives its runs:
-    the reference of the RMSE column (DDIM-1000 for the ODE samplers, DDPM-1000 for DDPM)."""
-    ts = list(range(trainer.schedule.timesteps - 1, -1, -1))
-    return final_sample(sample_loop(make_step(sampler), trainer.denoiser(), trainer.schedule, x_T, ts,
-                                    generator=noise_generator(seed)))
+def data_metric(trainer: Trainer, n: int, seeds: int) -> tuple[str, Callable[[torch.Tensor], float], list[float]]:
+    """(name, score(samples), floors) of the data-level metric: sliced Wasserstein to held-out points for moons (one
+    floor per seed: a held-out draw against the reference), the classifier Frechet distance to held-out digits for
+    digits (QualityScorer's floor: disjoint real digits of the same count, averaged over its draws)."""
+    if trainer.dataset.kind == "points":
+        ref = fresh_points("moons", n, seed=HELDOUT_SEED)
+        floors = [sliced_wasserstein(fresh_points("moons", n, seed=HELDOUT_SEED + 1 + i), ref) for i in range(seeds)]
+        return "SW", lambda samples: sliced_wasserstein(samples, ref), floors
+    from engine.quality import QualityScorer
+
+    scorer = QualityScorer(trainer.config.data, seed=int(trainer.config.training.seed), n_samples=n,
+                           dataset=trainer.dataset)
+    return "FD", lambda samples: scorer.score(samples, 0).value, [scorer.floor(n)]
 
 
 def measure(trainer: Trainer, n: int, seeds: int) -> dict:
-    ref = fresh_points("moons", n, seed=HELDOUT_SEED)
-    floors = [sliced_wasserstein(fresh_points("moons", n, seed=HELDOUT_SEED + 1 + i), ref) for i in range(seeds)]
-    denoiser, schedule, shape = trainer.denoiser(), trainer.schedule, trainer.sample_shape(n)
+    metric, score, floors = data_metric(trainer, n, seeds)
+    schedule, shape = trainer.schedule, trainer.sample_shape(n)
+    denoiser = trainer.denoiser(labels=trainer.class_labels(n))
     T = schedule.timesteps
     runs: dict[tuple[str, int], dict] = {}
 
     def add(sampler: str, steps: int, nfe: int, samples: torch.Tensor, rmse: float) -> None:
-        entry = runs.setdefault((sampler, steps), {"nfe": nfe, "sw": [], "rmse": []})
-        entry["sw"].append(sliced_wasserstein(samples, ref))
+        entry = runs.setdefault((sampler, steps), {"nfe": nfe, "metric": [], "rmse": []})
+        entry["metric"].append(score(samples))
         entry["rmse"].append(rmse)
 
     for seed in range(seeds):
         x_T = draw_x_T(shape, seed)
-        references = {chain: full_chain(trainer, chain, x_T, seed) for chain in ("ddim", "ddpm")}
+        references = {chain: full_chain(denoiser, schedule, chain, x_T, seed) for chain in ("ddim", "ddpm")}
         for sampler in SAMPLERS:
             reference = references["ddpm" if sampler == "ddpm" else "ddim"]
             if sampler in ("ddpm", "ddim"):
                 add(sampler, T, T, reference, 0.0)
-            steps_list = [steps_for(sampler, nfe) for nfe in NFE_TARGETS]
+            steps_list = [steps_for_nfe(sampler, nfe) for nfe in NFE_TARGETS]
             for row in error_vs_nfe(denoiser, schedule, shape, samplers=(sampler,), steps_list=steps_list,
                                     seed=seed, reference=reference):
                 add(sampler, row.steps, row.nfe, row.samples, row.rmse)
-        print(f"seed {seed} measured", file=sys.stderr)
-    return {"floor": floors, "runs": runs, "train_steps": trainer.step_count, "n": n, "seeds": seeds}
+        print(f"{trainer.config.data.dataset}: seed {seed} measured", file=sys.stderr)
+    return {"dataset": trainer.config.data.dataset, "metric": metric, "floor": floors, "runs": runs,
+            "train_steps": trainer.step_count, "n": n, "seeds": seeds, "timesteps": T}
 
 
 def _mean_sd(values: list[float]) -> tuple[float, float]:
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
+METRIC_TEXT = {
+    "SW": "sliced Wasserstein to held-out moons points",
+    "FD": "Frechet distance in the shipped digit classifier's feature space to the held-out digits it never saw "
+          "(engine.metrics via engine.quality.QualityScorer)",
+}
+
+
 def verdict(res: dict) -> str:
     """Does DPM-Solver++(2M) at 20 NFE match DDIM-50 within the seed-to-seed noise?"""
     dpm, ddim = res["runs"][("dpmpp_2m", 20)], res["runs"][("ddim", 50)]
-    (m1, s1), (m2, s2) = _mean_sd(dpm["sw"]), _mean_sd(ddim["sw"])
+    (m1, s1), (m2, s2) = _mean_sd(dpm["metric"]), _mean_sd(ddim["metric"])
     floor, floor_sd = _mean_sd(res["floor"])
     noise = 2.0 * (s1 ** 2 + s2 ** 2) ** 0.5
     same = abs(m1 - m2) <= noise
-    return (f"DPM-Solver++(2M) at 20 NFE: SW {m1:.4f} +- {s1:.4f}; DDIM-50: {m2:.4f} +- {s2:.4f}; difference "
+    name = res["metric"]
+    return (f"DPM-Solver++(2M) at 20 NFE: {name} {m1:.4f} +- {s1:.4f}; DDIM-50: {m2:.4f} +- {s2:.4f}; difference "
             f"{m1 - m2:+.4f} against twice their combined seed-to-seed sd {noise:.4f}: "
-            f"{'matches within noise' if same else 'does not match within noise'}. Data-vs-data floor "
+            f"{'matches within noise' if same else 'does not match within noise'}. Real-data floor "
             f"{floor:.4f} +- {floor_sd:.4f}, so both are {m1 / floor:.2f}x and {m2 / floor:.2f}x the floor.")
 
 
 def to_markdown(res: dict) -> str:
+    """One dataset's section: the quality-vs-NFE table, the fitted orders and the 20-vs-50 verdict."""
     floor, floor_sd = _mean_sd(res["floor"])
+    name, dataset, T = res["metric"], res["dataset"], res["timesteps"]
+    reference = (f"`fresh_points(\"moons\", {res['n']}, seed={HELDOUT_SEED})`" if name == "SW" else
+                 "the held-out digits of `digits_split` (QualityScorer)")
     lines = [
-        "# Samplers: quality against model evaluations (moons)",
+        f"## {dataset}",
+        "",
+        f"Model: `default_config(\"{dataset}\")` trained {res['train_steps']} steps (EMA weights). {res['n']} samples "
+        f"per run, x_T seeds 0..{res['seeds'] - 1}; held-out reference: {reference}.",
+        f"Real-data floor ({'held-out vs held-out' if name == 'SW' else 'real digits of the same count'}): {name} "
+        f"**{floor:.4f}** +- {floor_sd:.4f}.",
+        "",
+        f"{name}: {METRIC_TEXT[name]} (mean +- sd over seeds). RMSE: per-value RMSE of the final samples against "
+        f"the {T}-step run from the same x_T (DDIM-{T} for the ODE samplers, DDPM-{T} with the same noise seed for "
+        "DDPM: there it measures the different noise path, not a discretization error).",
+        "",
+        f"| sampler | steps | NFE | {name} | {name} / floor | RMSE vs {T}-step run |",
+        "|---|---|---|---|---|---|",
+    ]
+    for sampler in SAMPLERS:
+        for (run, steps), entry in sorted(res["runs"].items(), key=lambda kv: kv[1]["nfe"]):
+            if run != sampler:
+                continue
+            m, s = _mean_sd(entry["metric"])
+            rmse = statistics.fmean(entry["rmse"])
+            lines.append(f"| {run} | {steps} | {entry['nfe']} | {m:.4f} +- {s:.4f} | {m / floor:.2f}x | "
+                         f"{rmse:.2e} |")
+    lines += ["", f"Fitted order of the RMSE (slope of log RMSE against log NFE over {', '.join(map(str, NFE_TARGETS))}"
+                  " NFE; `engine.sampler_study.fitted_order`):", ""]
+    for sampler in SAMPLERS:
+        pts = [(e["nfe"], statistics.fmean(e["rmse"])) for (run, steps), e in res["runs"].items()
+               if run == sampler and steps < T]
+        if len({p[0] for p in pts}) > 1 and all(r > 0 for _, r in pts):
+            lines.append(f"- {sampler}: {fitted_order([p[0] for p in pts], [p[1] for p in pts]):.2f}")
+    if ("dpmpp_2m", 20) in res["runs"] and ("ddim", 50) in res["runs"]:
+        lines += ["", f"### {dataset}: DPM-Solver++(2M) at 20 NFE against DDIM-50", "", verdict(res)]
+    return "\n".join(lines + [""])
+
+
+def report(sections: list[dict]) -> str:
+    head = [
+        "# Samplers: quality against model evaluations",
         "",
         f"{_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.platform()} · torch {torch.__version__}"
         f" · `python -m bench.samplers`",
         "",
-        f"Model: `default_config(\"moons\")` trained {res['train_steps']} steps (EMA weights). {res['n']} samples per "
-        f"run, x_T seeds 0..{res['seeds'] - 1}; held-out reference: `fresh_points(\"moons\", {res['n']}, "
-        f"seed={HELDOUT_SEED})`.",
-        f"Data-vs-data floor (held-out vs held-out): SW **{floor:.4f}** +- {floor_sd:.4f}.",
-        "",
-        "SW: sliced Wasserstein to held-out points (mean +- sd over seeds). RMSE: per-coordinate RMSE of the final "
-        "samples against the 1000-step run from the same x_T (DDIM-1000 for the ODE samplers, DDPM-1000 with the "
-        "same noise seed for DDPM: there it measures the different noise path, not a discretization error).",
-        "",
-        "| sampler | steps | NFE | SW | SW / floor | RMSE vs 1000-step run |",
-        "|---|---|---|---|---|---|",
     ]
-    for sampler in SAMPLERS:
-        for (name, steps), entry in sorted(res["runs"].items(), key=lambda kv: kv[1]["nfe"]):
-            if name != sampler:
-                continue
-            m, s = _mean_sd(entry["sw"])
-            rmse = statistics.fmean(entry["rmse"])
-            lines.append(f"| {name} | {steps} | {entry['nfe']} | {m:.4f} +- {s:.4f} | {m / floor:.2f}x | "
-                         f"{rmse:.2e} |")
-    lines += ["", "Fitted order of the RMSE (slope of log RMSE against log NFE over 10, 20, 50 NFE; "
-                  "`engine.sampler_study.fitted_order`):", ""]
-    for sampler in SAMPLERS:
-        pts = [(e["nfe"], statistics.fmean(e["rmse"])) for (name, steps), e in res["runs"].items()
-               if name == sampler and steps < 1000]
-        if all(r > 0 for _, r in pts):
-            lines.append(f"- {sampler}: {fitted_order([p[0] for p in pts], [p[1] for p in pts]):.2f}")
-    lines += ["", "## DPM-Solver++(2M) at 20 NFE against DDIM-50", "", verdict(res), ""]
-    return "\n".join(lines)
+    return "\n".join(head) + "\n" + "\n".join(to_markdown(res) for res in sections)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.samplers", description=__doc__.splitlines()[0])
-    parser.add_argument("--train-steps", type=int, default=1500)
-    parser.add_argument("--n", type=int, default=2000, help="samples per run")
-    parser.add_argument("--seeds", type=int, default=3, help="x_T seeds per run (for the noise of SW)")
+    parser.add_argument("--dataset", choices=("moons", "digits", "both"), default="both")
+    parser.add_argument("--train-steps", type=int, default=1500, help="moons training steps")
+    parser.add_argument("--n", type=int, default=2000, help="moons samples per run")
+    parser.add_argument("--digits-train-steps", type=int, default=default_config("digits").training.steps,
+                        help="digits training steps (default: default_config's)")
+    parser.add_argument("--digits-n", type=int, default=256,
+                        help="digits samples per run (the FD floor is ~1.9 at 256, engine/quality.py)")
+    parser.add_argument("--seeds", type=int, default=3, help="x_T seeds per run (for the noise of the metric)")
+    parser.add_argument("--timesteps", type=int, default=None,
+                        help="schedule length T (default: default_config's; a small T only to smoke-test the script)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    trainer = train_moons(args.train_steps)
-    text = to_markdown(measure(trainer, args.n, args.seeds))
+    sections = []
+    if args.dataset in ("moons", "both"):
+        sections.append(measure(train("moons", args.train_steps, args.timesteps), args.n, args.seeds))
+    if args.dataset in ("digits", "both"):
+        sections.append(measure(train("digits", args.digits_train_steps, args.timesteps), args.digits_n, args.seeds))
+    text = report(sections)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

@@ -271,6 +271,42 @@ class BranchFinished:
     nfe: int
     sampling: Any  # engine.config.SamplingConfig
     request_id: int
+@dataclass(frozen=True)
+class NfeStudyRequest:
+    """Error against NFE of every sampler on the current model (engine.sampler_study.nfe_study): ``n`` samples from
+    seed ``seed``, ``nfe`` targets; shares the sampling counter through ``request_id``, so Cancel stops it too.
+    ``reference``: ``exact`` (2-D sets: the training points' exact answer) or ``chain`` (the model's T-step runs)."""
+
+    n: int
+    seed: int
+    nfe: tuple[int, ...]
+    samplers: tuple[str, ...]
+    request_id: int
+    reference: str = "exact"
+
+
+@dataclass(frozen=True)
+class NfeStudyProgress:
+    """``done`` of ``total`` model evaluations of a study (throttled)."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class NfeStudyFinished:
+    """A study ended: ``reason`` finished (the fields are filled), ``cancelled`` or ``error``. ``rows`` are
+    ``(sampler, steps, nfe, rmse, metric value or nan)``; ``orders`` ``(sampler, fitted order or None)``;
+    ``reference`` ``exact`` (the 2-D set's exact answer) or ``chain`` (the model's T-step runs)."""
+
+    request: NfeStudyRequest
+    reason: str = "finished"
+    rows: tuple = ()
+    orders: tuple = ()
+    reference: str = ""
+    metric: str | None = None
+    floor: float | None = None
+    model_step: int = 0
 
 
 # ============================================================================================== 2-D lab

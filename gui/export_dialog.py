@@ -9,6 +9,7 @@ Panels open it with :func:`open_export_dialog` and hand over what they can expor
         "plots": {"schedule": plot_widget, "loss": plot_item},      # pyqtgraph PlotWidget / PlotItem
         "history": trainer.history,               # engine.training.LossHistory: loss CSV / PNG / SVG
         "samples": samples,                       # np.ndarray / tensor: PNG grid or .npy
+        "comparison": columns,                    # [engine.export.compare.CompareColumn]: side-by-side animation
     }, initial="reverse")
 
 The choices live in :class:`gui.export_form.ExportForm`. Animations and stills are written by a background job
@@ -147,6 +148,11 @@ class ExportDialog(ExportForm):
             x0, schedule, noise, seed = self._forward()
             return lambda progress, cancel: E.export_forward_animation(x0, schedule, path, opts, noise=noise,
                                                                        seed=seed, progress=progress, cancel=cancel)
+        if what == "compare":
+            from engine.export.compare import export_comparison_animation
+
+            columns = list(s["comparison"])
+            return lambda progress, cancel: export_comparison_animation(columns, path, opts, progress, cancel)
         if what == "timelapse":
             pairs = list(s["timelapse"])
             steps, frames = [int(p[0]) for p in pairs], [p[1] for p in pairs]
@@ -268,8 +274,9 @@ def open_export_dialog(parent: QWidget | None, sources: dict, initial: str | Non
     ``sources`` keys (all optional): ``trajectory`` (Trajectory), ``timelapse`` (list of (step, uint8 image)),
     ``forward`` (dict: ``x0`` images (N, C, H, W) or ``points`` (N, 2), ``schedule``, optional ``noise`` /
     ``seed``), ``plots`` (name -> pyqtgraph PlotWidget / PlotItem), ``history`` (LossHistory), ``samples``
-    (array). ``initial`` preselects an export ("reverse", "forward", "timelapse", "grid", "strip", "loss",
-    "plot:NAME"); ``directory`` is where the suggested file name goes (default: the home folder).
+    (array), ``comparison`` (list of CompareColumn). ``initial`` preselects an export ("reverse", "forward",
+    "timelapse", "compare", "grid", "strip", "loss", "plot:NAME"); ``directory`` is where the suggested file name
+    goes (default: the home folder).
     """
     dialog = ExportDialog(sources, parent, initial=initial, directory=directory)
     dialog.setAttribute(Qt.WA_DeleteOnClose, True)  # closing waits for a running export first (see shutdown)

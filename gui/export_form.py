@@ -35,10 +35,12 @@ WHATS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "reverse": ("Reverse process animation (denoising)", ANIMATION_FORMATS),
     "forward": ("Forward process animation (noising)", ANIMATION_FORMATS),
     "timelapse": ("Training time-lapse", ANIMATION_FORMATS),
+    "compare": ("Sampler comparison, side by side (Compare tab)", ANIMATION_FORMATS),
     "grid": ("Samples: PNG grid or .npy", [("PNG image", ".png"), ("NumPy array", ".npy")]),
     "strip": ("Process strip at chosen t (PNG)", [("PNG image", ".png")]),
     "loss": ("Loss history", [("CSV table", ".csv"), ("PNG image", ".png"), ("SVG drawing", ".svg")]),
 }
+ANIMATED = ("reverse", "forward", "timelapse", "compare")  # the exports with the Animation box
 PLOT_FORMATS = [("PNG image", ".png"), ("SVG drawing", ".svg")]
 MP4_MISSING_TEXT = ('MP4 needs the optional imageio-ffmpeg package: pip install "diffusion-lab[mp4]" '
                     "(GIF, WebP and APNG work without it).")
@@ -204,6 +206,8 @@ class ExportForm(QDialog):
             keys.append("forward")
         if s.get("timelapse"):
             keys.append("timelapse")
+        if s.get("comparison"):  # a list of engine.export.compare.CompareColumn, one per recorded run
+            keys.append("compare")
         if s.get("samples") is not None or (s.get("trajectory") is not None and len(s["trajectory"])):
             keys.append("grid")
         if "reverse" in keys or has_forward:
@@ -247,7 +251,7 @@ class ExportForm(QDialog):
                 item.setEnabled(False)
                 item.setToolTip(MP4_MISSING_TEXT)
         self.format_combo.blockSignals(False)
-        animated = what in ("reverse", "forward", "timelapse")
+        animated = what in ANIMATED
         self.anim_box.setVisible(animated)
         self.mp4_hint.setVisible(animated and not mp4)
         traj = self.sources.get("trajectory")
@@ -265,8 +269,8 @@ class ExportForm(QDialog):
 
     def _update_enabled(self) -> None:
         what = self.what()
-        animated = what in ("reverse", "forward", "timelapse")
-        reverse_like = what == "reverse" or self._strip_source() == "reverse"
+        animated = what in ANIMATED
+        reverse_like = what in ("reverse", "compare") or self._strip_source() == "reverse"
         self.view_combo.setEnabled(reverse_like)
         images = self._is_images(what)
         self.sample_spin.setEnabled(images and what in ("reverse", "forward", "strip"))
@@ -275,7 +279,7 @@ class ExportForm(QDialog):
         plotlike = what == "loss" or what.startswith("plot:")
         self.width_spin.setEnabled(plotlike)
         self.height_spin.setEnabled(plotlike)
-        self.caption_check.setEnabled(animated)
+        self.caption_check.setEnabled(animated and what != "compare")  # a comparison is always captioned
         self.scale_spin.setEnabled(what not in ("loss",) and not what.startswith("plot:"))
         self.padding_spin.setEnabled(images and what in ("reverse", "forward", "grid", "strip"))
 
@@ -284,8 +288,8 @@ class ExportForm(QDialog):
             forward = self.sources.get("forward") or {}
             x0 = forward.get("x0", forward.get("points"))
             return x0 is not None and len(getattr(x0, "shape", ())) != 2
-        traj = self.sources.get("trajectory")
-        if what in ("reverse", "strip", "grid") and traj is not None:
+        traj = self.sources["comparison"][0].trajectory if what == "compare" else self.sources.get("trajectory")
+        if what in ("reverse", "strip", "grid", "compare") and traj is not None:
             return traj.kind == "images"
         if what == "grid":
             samples = self.sources.get("samples")
@@ -318,7 +322,7 @@ class ExportForm(QDialog):
             self.format_combo.blockSignals(False)
 
     def _animated(self) -> bool:
-        return self.what() in ("reverse", "forward", "timelapse")
+        return self.what() in ANIMATED
 
     def set_path(self, path: str | Path) -> None:
         self.path_edit.setText(str(path))

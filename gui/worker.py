@@ -42,6 +42,9 @@ from gui.events import (
     LoadCheckpoint,
     MetricsBatch,
     ModelFacts,
+    NfeStudyFinished,
+    NfeStudyProgress,
+    NfeStudyRequest,
     PreviewReady,
     QualityScored,
     RunFinished,
@@ -133,6 +136,8 @@ class EngineWorker(QObject):
     branchFinished = Signal(object)  # BranchFinished
     boundResult = Signal(object)  # BoundProgress or BoundFinished
     runPreview = Signal(object)  # RunPreviewReady
+    nfeStudyProgress = Signal(object)  # NfeStudyProgress
+    nfeStudyFinished = Signal(object)  # NfeStudyFinished
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -143,7 +148,8 @@ class EngineWorker(QObject):
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
                  CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
                  QualityScored: "qualityScored", BranchFinished: "branchFinished",
-                 **dict.fromkeys(BOUND_EVENTS, "boundResult"), RunPreviewReady: "runPreview"}
+                 **dict.fromkeys(BOUND_EVENTS, "boundResult"), RunPreviewReady: "runPreview",
+                 NfeStudyProgress: "nfeStudyProgress", NfeStudyFinished: "nfeStudyFinished"}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -277,6 +283,16 @@ class EngineWorker(QObject):
             self._sample_requests += 1
             request = self._sample_requests
         self._submit(BoundRequest(int(n), int(seed), timesteps, request))
+        return request
+
+    def study_nfe(self, n: int, seed: int, nfe, samplers, reference: str = "exact") -> NfeStudyRequest:
+        """Error against NFE of ``samplers`` on the current model (the Compare tab's Error vs NFE view); returns the
+        request, which :meth:`cancel_sampling` cancels like a sampling request."""
+        with self._lock:
+            self._sample_requests += 1
+            request = NfeStudyRequest(int(n), int(seed), tuple(int(k) for k in nfe), tuple(samplers),
+                                      self._sample_requests, str(reference))
+        self._submit(request)
         return request
 
     def cancel_sampling(self) -> None:

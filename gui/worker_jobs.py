@@ -34,6 +34,7 @@ from gui.events import (
     JobFailed,
     LoadCheckpoint,
     ModelFacts,
+    NfeStudyRequest,
     PreviewReady,
     QualityScored,
     Quit,
@@ -50,6 +51,7 @@ from gui.events import (
     WorkerState,
 )
 from gui.metrics_batcher import MetricsBatcher, history_batch
+from gui.nfe_job import run_nfe_study
 
 if TYPE_CHECKING:  # annotations only
     from engine.config import ExperimentConfig
@@ -201,7 +203,7 @@ class EngineThread(QThread):
                     CompareRequest: self.compare, BranchRequest: self.branch,
                     BoundRequest: lambda c: run_bound(self, c),
                     **dict.fromkeys(LAB2D_COMMANDS, self.lab2d),
-                    RunPreviewRequest: lambda c: self.post(run_preview(c))}
+                    RunPreviewRequest: lambda c: self.post(run_preview(c)), NfeStudyRequest: self.study_nfe}
         try:
             handlers[type(command)](command)
         except Exception as exc:
@@ -468,6 +470,8 @@ class EngineThread(QThread):
 
     def branch(self, command: BranchRequest) -> None:  # the job lives in gui/branch_job.py
         run_branch(self, command)
+    def study_nfe(self, command: NfeStudyRequest) -> None:  # the job lives in gui/nfe_job.py
+        run_nfe_study(self, command)
 
     # -------------------------------------------------------------- 2-D lab
     def lab2d(self, command: object) -> None:

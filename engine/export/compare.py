@@ -5,6 +5,9 @@ Runs with different step counts visit different timesteps (DDIM-10 visits t = 10
 so columns are aligned by t, not by step index: at a given t each column shows its *latest* frame whose t is still
 >= t (the state that sampler holds when the clock reads t). Frame t uses the paper's convention (t = 1..T for x_t,
 0 for the finished sample), as every caption does (:func:`engine.export.frames.paper_t`).
+
+:func:`export_comparison_animation` is the one writer of the comparison clip: the Compare tab's Export GIF button
+(with :data:`COMPARISON_OPTIONS`) and File › Export (with the dialog's options) both call it.
 """
 from __future__ import annotations
 
@@ -14,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.export.animations import _quality_for  # the one mapping of the dialog's quality per format
 from engine.export.files import check_target
-from engine.export.frames import frame_durations, paper_t
-from engine.export.options import Cancel, ExportError, ExportResult, Progress, animation_format
+from engine.export.frames import frame_durations, paper_t, plan_timing, select_frames
+from engine.export.options import AnimationOptions, Cancel, ExportError, ExportResult, Progress, animation_format
 from engine.export.render import (
     LazyFrames,
     caption_band,
@@ -25,6 +29,7 @@ from engine.export.render import (
     image_panel,
     image_scale,
     scatter_trails_image,
+    upscale,
 )
 from engine.export.writers import write_animation
 
@@ -103,30 +108,52 @@ def compose_comparison(columns: Sequence[CompareColumn], t: int, *, view: str = 
     return picture
 
 
-def export_comparison_gif(columns: Sequence[CompareColumn], out: str | Path, *, max_frames: int = 120,
-                          fps: float = 12.0, hold_final_s: float = 1.0, view: str = "x_t",
-                          background: tuple[int, int, int] = (255, 255, 255), plot_size: int = 256,
-                          progress: Progress | None = None, cancel: Cancel | None = None) -> ExportResult:
-    """Write the comparison as an animation (GIF by default; the format follows the extension): frame k shows
-    every column at t = ``result.frame_indices[k]``, descending to 0. Every frame's clock caption differs, so no two
-    frames are merged: the file has ``len(comparison_ts(columns, max_frames))`` frames."""
+#: the Compare tab's own Export GIF: a short clip of small panels (File › Export passes the dialog's options instead)
+COMPARISON_OPTIONS = AnimationOptions(fps=12.0, max_frames=120, hold_final_s=1.0, plot_size=256)
+
+
+def export_comparison_animation(columns: Sequence[CompareColumn], out: str | Path,
+                                options: AnimationOptions | None = None, progress: Progress | None = None,
+                                cancel: Cancel | None = None) -> ExportResult:
+    """Write the comparison as an animation, the format from ``options.format`` or the extension: frame k shows
+    every column at t = ``result.frame_indices[k]``, descending to 0 (the finished samples).
+
+    The frames are the t values where some column changes (:func:`comparison_ts`), picked by the options' frame
+    selection (``select``, ``k``, ``max_frames``) as for any animation; timing (``fps`` / ``duration``,
+    ``hold_final_s``), ``view`` (x_t or x0_pred: a column has room for one), ``background``, ``quality`` and
+    ``loop`` as :class:`AnimationOptions` says. Size: images use ``scale`` (0 = automatic), 2-D columns are drawn at
+    ``plot_size`` and enlarged by ``scale``. Captions are always on: without its sampler name and clock a
+    comparison shows nothing comparable. Every frame's clock differs, so no two frames are merged."""
+    opts = (options or COMPARISON_OPTIONS).replace().validate()
     if not columns or any(c.trajectory is None or len(c.trajectory) == 0 for c in columns):
         raise ExportError("nothing to export: run the comparison first")
     if any(len(c.nfe) != len(c.trajectory) for c in columns):
         raise ValueError("every column needs one NFE per recorded frame")
-    fmt = animation_format(out, None)
+    if opts.view == "both":
+        raise ExportError("view: a comparison column shows x_t or the predicted x0, not both", code=2)
+    fmt = animation_format(out, opts.format)
     check_target(out)
-    ts = comparison_ts(columns, max_frames)
+    every_t = comparison_ts(columns)
+    ts = [every_t[i] for i in plan_timing(select_frames(len(every_t), opts.select, opts.k, opts.max_frames), opts,
+                                          fmt)]
     # the same image scale in every column, from the first one, so equal images stay equal sizes
-    scale = 0
-    first = columns[0].trajectory
+    first, scale = columns[0].trajectory, max(1, opts.scale)
     if first.kind == "images":
         n, h, w = first.frame(0).x_t.shape[:3]
-        scale = image_scale(n, h, w, None, 0, target=256)
-    frames = LazyFrames(len(ts), lambda k: compose_comparison(columns, ts[k], view=view, background=background,
-                                                              scale=scale, plot_size=plot_size))
+        scale = image_scale(n, h, w, None, opts.scale, target=256)
+
+    def frame(k: int) -> np.ndarray:
+        picture = compose_comparison(columns, ts[k], view=opts.view, background=opts.background,
+                                     scale=scale if first.kind == "images" else 0, plot_size=opts.plot_size,
+                                     extent=opts.extent)
+        return picture if first.kind == "images" else upscale(picture, scale)
+
     grain = 10 if fmt == "gif" else 1
-    durations = frame_durations(len(ts), fps, None, hold_final_s, grain)
-    keys = [tuple(background)] + caption_colors(tuple(background))
-    return write_animation(frames, durations, out, fmt, key_colors=keys, background=tuple(background), fps=fps,
-                           source_indices=ts, progress=progress, cancel=cancel)
+    durations = frame_durations(len(ts), opts.fps, opts.duration, opts.hold_final_s, grain)
+    fps = (len(ts) / opts.duration) if opts.duration else opts.fps
+    keys = [tuple(opts.background)] + caption_colors(tuple(opts.background))
+    result = write_animation(LazyFrames(len(ts), frame), durations, out, fmt, quality=_quality_for(fmt, opts.quality),
+                             loop=opts.loop, key_colors=keys, background=tuple(opts.background), fps=fps,
+                             source_indices=ts, progress=progress, cancel=cancel)
+    result.scale = scale
+    return result

@@ -5,7 +5,9 @@ one :class:`~gui.events.CompareRequest`, which records every run and returns the
 :class:`~gui.events.CompareFinished`. Runs of different lengths visit different timesteps, so the shared timeline
 runs over the paper's t, not over frames: position p is t = T − p (playback denoises, and the last position is the
 finished samples), and at t each column shows its latest frame whose t is still >= t. Export GIF writes the columns
-side by side per t (engine/export/compare.py) as a short job.
+side by side per t (engine/export/compare.py) as a short job; File › Export offers the same animation with the
+format, speed and size options of the other animations. The "Error vs NFE" sub-view (gui/panels/nfe_view.py)
+charts every sampler's error against its model evaluations.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +36,7 @@ from gui import theme as _theme
 from gui.events import CompareFinished, CompareProgress, ModelFacts
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.compare_column import CompareColumnView, run_name
+from gui.panels.nfe_view import NfeStudyView
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -108,12 +112,21 @@ class ComparePanel(Panel):
             bar.addWidget(widget)
         self.columns_row = QHBoxLayout()
         self.columns_row.setSpacing(8)
+        side = QWidget()
+        side_lay = QVBoxLayout(side)
+        side_lay.setContentsMargins(0, 6, 0, 0)
+        side_lay.setSpacing(6)
+        side_lay.addLayout(bar)
+        side_lay.addWidget(self.message_label)
+        side_lay.addLayout(self.columns_row, 1)
+        self.nfe_view = NfeStudyView(self.worker)
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(side, self.tr("Side by side"))
+        self.views.addTab(self.nfe_view, self.tr("Error vs NFE"))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 8, 10, 8)
-        lay.setSpacing(6)
-        lay.addLayout(bar)
-        lay.addWidget(self.message_label)
-        lay.addLayout(self.columns_row, 1)
+        lay.addWidget(self.views, 1)
 
         self.run_button.clicked.connect(self.run_comparison)
         self.cancel_button.clicked.connect(self.cancel)
@@ -177,6 +190,12 @@ class ComparePanel(Panel):
     def position_of(self, t: int) -> int:
         return max(0, self._timesteps - int(t))
 
+    def export_sources(self) -> tuple[dict, str | None]:
+        """File › Export: the recorded comparison as one animation, with the dialog's format, speed and size."""
+        if not self._recorded() or self._running:
+            return {}, None
+        return {"comparison": [column.compare_column() for column in self.columns]}, "compare"
+
     def set_config(self, cfg: ExperimentConfig) -> None:
         super().set_config(cfg)
         self._sync()
@@ -185,9 +204,11 @@ class ComparePanel(Panel):
         self.run_button.setIcon(_theme.icon("play", theme=theme))
         for column in self.columns:
             column.apply_theme(theme)
+        self.nfe_view.apply_theme(theme)
 
     def shutdown(self) -> None:
         self.cancel()
+        self.nfe_view.shutdown()
         jobs.shutdown(self)
 
     # ================================================================== commands
@@ -220,7 +241,7 @@ class ComparePanel(Panel):
 
     def export_gif(self, path: str | None = None) -> None:
         """Write the comparison as a GIF (asks where when ``path`` is None); the file is made by a short job."""
-        from engine.export.compare import export_comparison_gif
+        from engine.export.compare import export_comparison_animation
 
         if not self._recorded():
             return
@@ -231,7 +252,7 @@ class ComparePanel(Panel):
                 return
         columns = [column.compare_column() for column in self.columns]
         self._show_message(self.tr("Writing {path}…").format(path=path))
-        self._export_job = jobs.run("compare-gif", export_comparison_gif, columns, path,
+        self._export_job = jobs.run("compare-gif", export_comparison_animation, columns, path,
                                     owner=self, cooperative=True, on_done=self._on_exported,
                                     on_error=lambda message: self._show_message(message, "error"))
 

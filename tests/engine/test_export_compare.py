@@ -6,12 +6,13 @@ import pytest
 from PIL import Image
 
 from engine.export.compare import (
+    COMPARISON_OPTIONS,
     CompareColumn,
     aligned_index,
     column_label,
     comparison_ts,
     compose_comparison,
-    export_comparison_gif,
+    export_comparison_animation,
 )
 from engine.samplers import record, run_sampler
 from engine.schedules import NoiseSchedule
@@ -60,7 +61,7 @@ def test_heun_nfe_and_labels():
 
 def test_gif_of_points_has_one_frame_per_t_and_the_columns_side_by_side(tmp_path):
     cols = [column("ddim", 5), column("dpmpp_2m", 5), column("heun", 4)]
-    result = export_comparison_gif(cols, tmp_path / "cmp.gif", plot_size=128)
+    result = export_comparison_animation(cols, tmp_path / "cmp.gif", COMPARISON_OPTIONS.replace(plot_size=128))
     ts = comparison_ts(cols)
     assert result.frame_indices == ts
     with Image.open(tmp_path / "cmp.gif") as im:
@@ -74,7 +75,7 @@ def test_images_compose_with_equal_columns(tmp_path):
     assert picture.dtype == np.uint8 and picture.ndim == 3 and picture.shape[2] == 3
     single = compose_comparison(cols[:1], 50)
     assert picture.shape[1] == 2 * single.shape[1]
-    result = export_comparison_gif(cols, tmp_path / "img.gif")
+    result = export_comparison_animation(cols, tmp_path / "img.gif")
     with Image.open(tmp_path / "img.gif") as im:
         assert im.n_frames == len(comparison_ts(cols)) == result.n_frames and im.size[0] == picture.shape[1]
 
@@ -83,4 +84,20 @@ def test_nothing_to_export_is_a_user_error(tmp_path):
     from engine.export import ExportError
 
     with pytest.raises(ExportError):
-        export_comparison_gif([], tmp_path / "x.gif")
+        export_comparison_animation([], tmp_path / "x.gif")
+
+
+def test_animation_options_pick_frames_timing_size_and_format(tmp_path):
+    from engine.export import AnimationOptions, ExportError
+
+    cols = [column("ddim", 5), column("heun", 4)]
+    every_t = comparison_ts(cols)
+    opts = AnimationOptions(fps=10.0, select="every_k", k=2, hold_final_s=0.0, plot_size=96, scale=2)
+    result = export_comparison_animation(cols, tmp_path / "cmp.webp", opts)
+    picked = every_t[::2] if (len(every_t) - 1) % 2 == 0 else every_t[::2] + [every_t[-1]]
+    assert result.format == "webp" and result.frame_indices == picked and result.frame_indices[-1] == 0
+    assert result.durations_ms == [100] * len(picked)
+    with Image.open(tmp_path / "cmp.webp") as im:
+        assert im.n_frames == len(picked) and im.size[0] == 2 * 96 * 2 == result.size[0]
+    with pytest.raises(ExportError, match="not both"):
+        export_comparison_animation(cols, tmp_path / "both.gif", AnimationOptions(view="both"))
