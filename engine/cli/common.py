@@ -46,7 +46,8 @@ def add_config_flags(parser, command: str, only: tuple[str, ...] | None = None) 
     for spec in cli_fields(command):
         if only is not None and spec.key not in only:
             continue
-        kwargs: dict = {"dest": spec.cli_dest, "default": None, "help": spec.help}
+        # argparse %-formats help text: a literal "%" in a field's help ("0.25% of the span") must be doubled
+        kwargs: dict = {"dest": spec.cli_dest, "default": None, "help": spec.help.replace("%", "%%")}
         if spec.type is bool:
             kwargs["action"] = "store_true"
         else:
