@@ -35,6 +35,7 @@ from gui.experiment_files import ExperimentFiles, default_experiment
 from gui.panels.base import DatasetProvider, Panel, TimelineSpec, schedule_for
 from gui.panels.compare import ComparePanel
 from gui.panels.forward import ForwardPanel
+from gui.panels.inversion import InversionPanel
 from gui.panels.lab2d import Lab2DPanel
 from gui.panels.sampling import SamplingPanel
 from gui.panels.schedule import SchedulePanel
@@ -102,11 +103,12 @@ class MainWindow(QMainWindow):
         for panel, title in zip(self._panels, ("Schedule", "Forward", "Training", "Sampling")):
             self.tabs.addTab(panel, title)
         self.compare_panel = self._build_panel("Compare", lambda: ComparePanel(self._engine(), self.config))
-        self._panels.append(self.compare_panel)
-        self.tabs.addTab(self.compare_panel, "Compare")
         self.lab2d_panel = self._build_panel("2-D lab", lambda: Lab2DPanel(self._engine(), self.config))
-        self._panels.append(self.lab2d_panel)
-        self.tabs.addTab(self.lab2d_panel, self.tr("2-D lab"))
+        self.inversion_panel = self._build_panel("Inversion", lambda: InversionPanel(self._engine(), self.config))
+        for panel, title in ((self.compare_panel, self.tr("Compare")), (self.lab2d_panel, self.tr("2-D lab")),
+                             (self.inversion_panel, self.tr("Inversion"))):
+            self._panels.append(panel)
+            self.tabs.addTab(panel, title)
         self.setCentralWidget(self.tabs)
 
         # ---- timeline dock

@@ -34,6 +34,9 @@ from gui.events import (
     CompareProgress,
     CompareRequest,
     DeviceChanged,
+    InversionFinished,
+    InversionProgress,
+    InversionRequest,
     JobFailed,
     LoadCheckpoint,
     MetricsBatch,
@@ -124,6 +127,8 @@ class EngineWorker(QObject):
     compareFinished = Signal(object)  # CompareFinished
     lab2dResult = Signal(object)  # one of LAB2D_EVENTS (FieldReady, ErrorCurveReady, ExactSamplesReady...)
     qualityScored = Signal(object)  # QualityScored
+    inversionProgress = Signal(object)  # InversionProgress
+    inversionFinished = Signal(object)  # InversionFinished
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -133,7 +138,8 @@ class EngineWorker(QObject):
                  CheckpointSaved: "checkpointSaved", CheckpointLoaded: "checkpointLoaded",
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
                  CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
-                 QualityScored: "qualityScored"}
+                 QualityScored: "qualityScored", InversionProgress: "inversionProgress",
+                 InversionFinished: "inversionFinished"}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -247,6 +253,16 @@ class EngineWorker(QObject):
             self._sample_requests += 1
             request = self._sample_requests
         self._submit(CompareRequest(tuple(dataclasses.replace(r) for r in runs), request))
+        return request
+
+    def invert(self, steps: int, reconstruct_steps: int, n: int, start: int, study_steps=()) -> int:
+        """DDIM round trip of training items ``start ..`` of the current model, then error vs K (the Inversion
+        tab); returns the request id, which :meth:`cancel_sampling` cancels like a sampling request's."""
+        with self._lock:
+            self._sample_requests += 1
+            request = self._sample_requests
+        self._submit(InversionRequest(int(steps), int(reconstruct_steps), int(n), int(start),
+                                      tuple(int(k) for k in study_steps), request))
         return request
 
     def cancel_sampling(self) -> None:

@@ -27,6 +27,7 @@ from gui.events import (
     CheckpointSaved,
     CompareRequest,
     DeviceChanged,
+    InversionRequest,
     JobFailed,
     LoadCheckpoint,
     ModelFacts,
@@ -44,6 +45,7 @@ from gui.events import (
     UseTrainer,
     WorkerState,
 )
+from gui.inversion_job import run_inversion
 from gui.metrics_batcher import MetricsBatcher, history_batch
 
 if TYPE_CHECKING:  # annotations only
@@ -193,7 +195,8 @@ class EngineThread(QThread):
     def execute(self, command: object) -> None:
         handlers = {StartTraining: self.train, SampleRequest: self.sample, SaveCheckpoint: self.save_checkpoint,
                     LoadCheckpoint: self.load_checkpoint, UseTrainer: self.use_trainer,
-                    CompareRequest: self.compare, **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
+                    CompareRequest: self.compare, InversionRequest: lambda c: run_inversion(self, c),
+                    **dict.fromkeys(LAB2D_COMMANDS, self.lab2d)}
         try:
             handlers[type(command)](command)
         except Exception as exc:
