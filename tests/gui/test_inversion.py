@@ -122,3 +122,22 @@ def test_bad_error_vs_k_list_says_why(qtbot, main_window, moons_trainer):
     panel.study_edit.setText("5,5000")
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     assert "[1, 100]" in panel.message()
+
+
+def test_worker_without_a_model_or_cancelled_answers_once(qtbot, worker, moons_trainer):
+    finished, failed = [], []
+    worker.inversionFinished.connect(finished.append)
+    worker.error.connect(failed.append)
+    worker.invert(5, 5, 8, 0)
+    qtbot.waitUntil(lambda: bool(finished and failed), timeout=20000)
+    assert finished[-1].reason == "error" and "no model yet" in failed[-1].message
+    worker.set_trainer(moons_trainer)
+    worker.invert(5, 5, 8, 0, (2, 5))
+    worker.cancel_sampling()  # before the worker picks it up: nothing is computed
+    qtbot.waitUntil(lambda: len(finished) == 2, timeout=20000)
+    assert finished[-1].reason == "cancelled" and finished[-1].x0 is None
+    worker.invert(5, 5, 8, 10**6)
+    qtbot.waitUntil(lambda: len(finished) == 3 and len(failed) == 2, timeout=20000)
+    assert finished[-1].reason == "error" and "first item must be in [0, 2047]" in failed[-1].message
+    qtbot.wait(200)
+    assert len(finished) == 3  # one answer per request
