@@ -80,7 +80,6 @@ def run(args) -> int:
     from engine.checkpoint import load_checkpoint, trainer_from_checkpoint
     from engine.samplers.inversion import (
         as_numpy,
-        check_steps,
         error_vs_steps,
         parse_steps_list,
         round_trip,
@@ -105,7 +104,6 @@ def run(args) -> int:
     denoiser = trainer.denoiser(use_ema=args.ema)
     spacing = trainer.config.sampling.timestep_spacing
     x0 = x0.to(trainer.device)
-    check_steps(steps, T)
     trip = round_trip(denoiser, trainer.schedule, x0, steps, reconstruct_steps=args.reconstruct_steps,
                       spacing=spacing)
     study = error_vs_steps(denoiser, trainer.schedule, x0, ks, spacing=spacing) if ks else None

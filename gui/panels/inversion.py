@@ -163,9 +163,8 @@ class InversionPanel(Panel):
         self._running = True
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        note = self.tr(" (queued until training stops)") if self.worker.state() == "running" else ""
-        self._show_message(self.tr("Inverting {n} items over K = {k} steps{note}…").format(
-            n=self.n_spin.value(), k=steps, note=note))
+        # served between two training steps (gui/events.py MID_RUN_COMMANDS): the model as it is now
+        self._show_message(self.tr("Inverting {n} items over K = {k} steps…").format(n=self.n_spin.value(), k=steps))
         self.worker.invert(steps, back, self.n_spin.value(), self.start_spin.value(), study)
         self._sync()
 

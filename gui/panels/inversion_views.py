@@ -64,7 +64,7 @@ class InversionPoints(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.data_plot = _plot(self.tr("data x₀ (grey) → reconstruction x₀′ (colour = error)"))
+        self.data_plot = _plot(self.tr("x₀ (grey) → x₀′ (colour: error, yellow = worst)"))
         self.latent_plot = _plot(self.tr("inverted latents x_T"))
         self.data = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(DATA_COLOR))
         self.segments = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(255, 255, 255, 90, width=1))
@@ -107,6 +107,8 @@ class ErrorVsStepsPlot(QWidget):
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", self.tr("K (DDIM steps each way)"))
         item.setLabel("left", self.tr("round-trip RMSE"))
+        for side in ("left", "bottom"):
+            item.getAxis(side).enableAutoSIPrefix(False)  # "(x0.001)" next to a log axis reads as a unit
         self.points = self.plot.plot([], [], pen=pg.mkPen(RECON_COLOR, width=2), symbol="o", symbolSize=7,
                                      symbolBrush=RECON_COLOR)
         self.fit = self.plot.plot([], [], pen=pg.mkPen(FIT_COLOR, width=1, dash=[4, 4]))
