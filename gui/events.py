@@ -542,3 +542,54 @@ class RunPreviewReady:
     step: int
     image: np.ndarray | None
     message: str = ""
+
+
+# ============================================================================================== DDIM inversion
+@dataclass(frozen=True)
+class InversionRequest:
+    """Invert items ``start .. start + n - 1`` of the current model's training data over ``steps`` DDIM steps and
+    reconstruct them over ``reconstruct_steps`` (engine.samplers.inversion), then the round trip for each K of
+    ``study_steps`` (error vs K). ``request_id`` shares the sampling counter, so Cancel stops it too."""
+
+    steps: int
+    reconstruct_steps: int
+    n: int
+    start: int
+    study_steps: tuple[int, ...]
+    request_id: int
+
+
+@dataclass(frozen=True)
+class InversionProgress:
+    """``done`` of ``total`` steps (both legs of the round trip, then the study's), throttled like SamplingFrame."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class InversionFinished:
+    """A round trip ended: ``reason`` is ``finished``, ``cancelled`` or ``error`` (then only ``reason`` is set).
+
+    Images: ``x0``, ``latent`` (shown over [-3, 3]), ``reconstruction`` uint8 (N, H, W, C), ``error_map`` uint8 RGB
+    (N, H, W, 3) of ``pixel_error``, float32 (N, H, W) |x0' - x0| averaged over channels. Points: float32 (N, 2) and
+    ``pixel_error`` the displacement length (N,). ``sample_error``: per-item RMSE (N,); ``study_*``: K, RMSE per K
+    and the fitted order of RMSE ~ K^-p."""
+
+    reason: str
+    kind: str = ""
+    x0: np.ndarray | None = None
+    latent: np.ndarray | None = None
+    reconstruction: np.ndarray | None = None
+    error_map: np.ndarray | None = None
+    pixel_error: np.ndarray | None = None
+    sample_error: np.ndarray | None = None
+    rmse: float = float("nan")
+    steps: int = 0
+    reconstruct_steps: int = 0
+    study_steps: np.ndarray | None = None
+    study_rmse: np.ndarray | None = None
+    study_order: float = float("nan")
+
+
+MID_RUN_COMMANDS = MID_RUN_COMMANDS + (InversionRequest,)

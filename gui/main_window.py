@@ -36,6 +36,7 @@ from gui.experiment_files import ExperimentFiles, default_experiment
 from gui.panels.base import DatasetProvider, Panel, TimelineSpec, schedule_for
 from gui.panels.compare import ComparePanel
 from gui.panels.forward import ForwardPanel
+from gui.panels.inversion import InversionPanel
 from gui.panels.lab2d import Lab2DPanel
 from gui.panels.runs import RunsPanel
 from gui.panels.sampling import SamplingPanel
@@ -104,15 +105,14 @@ class MainWindow(QMainWindow):
         for panel, title in zip(self._panels, ("Schedule", "Forward", "Training", "Sampling")):
             self.tabs.addTab(panel, title)
         self.compare_panel = self._build_panel("Compare", lambda: ComparePanel(self._engine(), self.config))
-        self._panels.append(self.compare_panel)
-        self.tabs.addTab(self.compare_panel, "Compare")
         self.lab2d_panel = self._build_panel("2-D lab", lambda: Lab2DPanel(self._engine(), self.config))
-        self._panels.append(self.lab2d_panel)
-        self.tabs.addTab(self.lab2d_panel, self.tr("2-D lab"))
+        self.inversion_panel = self._build_panel("Inversion", lambda: InversionPanel(self._engine(), self.config))
         self.runs_panel = self._build_panel("Runs", lambda: RunsPanel(self.settings, self.open_checkpoint, lambda: (
             self.tabs.setCurrentWidget(self.sampling_panel)), self.worker))
-        self._panels.append(self.runs_panel)
-        self.tabs.addTab(self.runs_panel, self.tr("Runs"))
+        for panel, title in ((self.compare_panel, self.tr("Compare")), (self.lab2d_panel, self.tr("2-D lab")),
+                             (self.inversion_panel, self.tr("Inversion")), (self.runs_panel, self.tr("Runs"))):
+            self._panels.append(panel)
+            self.tabs.addTab(panel, title)
         self.setCentralWidget(self.tabs)
         self.files.panels = self.panels  # the tabs own their part of the experiment file (the drawing)
 

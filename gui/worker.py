@@ -38,6 +38,9 @@ from gui.events import (
     CompareProgress,
     CompareRequest,
     DeviceChanged,
+    InversionFinished,
+    InversionProgress,
+    InversionRequest,
     JobFailed,
     LoadCheckpoint,
     MetricsBatch,
@@ -138,6 +141,8 @@ class EngineWorker(QObject):
     runPreview = Signal(object)  # RunPreviewReady
     nfeStudyProgress = Signal(object)  # NfeStudyProgress
     nfeStudyFinished = Signal(object)  # NfeStudyFinished
+    inversionProgress = Signal(object)  # InversionProgress
+    inversionFinished = Signal(object)  # InversionFinished
 
     #: the one signal (by attribute name) that carries each event type
     SIGNAL_OF = {StatusMessage: "statusMessage", DeviceChanged: "deviceName", TrainingProgress: "progress",
@@ -149,7 +154,8 @@ class EngineWorker(QObject):
                  CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
                  QualityScored: "qualityScored", BranchFinished: "branchFinished",
                  **dict.fromkeys(BOUND_EVENTS, "boundResult"), RunPreviewReady: "runPreview",
-                 NfeStudyProgress: "nfeStudyProgress", NfeStudyFinished: "nfeStudyFinished"}
+                 NfeStudyProgress: "nfeStudyProgress", NfeStudyFinished: "nfeStudyFinished",
+                 InversionProgress: "inversionProgress", InversionFinished: "inversionFinished"}
 
     _posted = Signal(object)  # worker thread -> GUI thread
 
@@ -293,6 +299,16 @@ class EngineWorker(QObject):
             request = NfeStudyRequest(int(n), int(seed), tuple(int(k) for k in nfe), tuple(samplers),
                                       self._sample_requests, str(reference))
         self._submit(request)
+        return request
+
+    def invert(self, steps: int, reconstruct_steps: int, n: int, start: int, study_steps=()) -> int:
+        """DDIM round trip of training items ``start ..`` of the current model, then error vs K (the Inversion
+        tab); returns the request id, which :meth:`cancel_sampling` cancels like a sampling request's."""
+        with self._lock:
+            self._sample_requests += 1
+            request = self._sample_requests
+        self._submit(InversionRequest(int(steps), int(reconstruct_steps), int(n), int(start),
+                                      tuple(int(k) for k in study_steps), request))
         return request
 
     def cancel_sampling(self) -> None:

@@ -31,6 +31,7 @@ from gui.events import (
     CheckpointSaved,
     CompareRequest,
     DeviceChanged,
+    InversionRequest,
     JobFailed,
     LoadCheckpoint,
     ModelFacts,
@@ -50,6 +51,7 @@ from gui.events import (
     UseTrainer,
     WorkerState,
 )
+from gui.inversion_job import run_inversion
 from gui.metrics_batcher import MetricsBatcher, history_batch
 from gui.nfe_job import run_nfe_study
 
@@ -203,7 +205,8 @@ class EngineThread(QThread):
                     CompareRequest: self.compare, BranchRequest: self.branch,
                     BoundRequest: lambda c: run_bound(self, c),
                     **dict.fromkeys(LAB2D_COMMANDS, self.lab2d),
-                    RunPreviewRequest: lambda c: self.post(run_preview(c)), NfeStudyRequest: self.study_nfe}
+                    RunPreviewRequest: lambda c: self.post(run_preview(c)), NfeStudyRequest: self.study_nfe,
+                    InversionRequest: lambda c: run_inversion(self, c)}
         try:
             handlers[type(command)](command)
         except Exception as exc:

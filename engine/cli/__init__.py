@@ -1,4 +1,4 @@
-"""The headless command line: ``diffusion-lab train | sample | schedule | forward | export | field | bound``.
+"""The headless command line: ``diffusion-lab train | sample | schedule | forward | export | field | bound | invert``.
 
 Every subcommand runs over the same engine the window uses; each lives in its own module here (``add_parser`` and
 ``run``), sharing :mod:`engine.cli.common`. Bad arguments exit with status 2 and one line naming the argument;
@@ -12,11 +12,11 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 
-from engine.cli import bound, export, field, forward, sample, schedule, train
+from engine.cli import bound, export, field, forward, invert, sample, schedule, train
 from engine.cli.common import CliParser, config_error_line
 from engine.errors import CheckpointError, ConfigError, DataError, TrainingStopped, UserError
 
-SUBCOMMANDS = (train, sample, schedule, forward, export, field, bound)
+SUBCOMMANDS = (train, sample, schedule, forward, export, field, bound, invert)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -198,6 +198,16 @@ def load_points_file(path: Path, max_items: int = 0, seed: int = 0) -> Dataset:
                    name=path.name, warnings=skipped_rows)
 
 
+def read_points(path: Path) -> np.ndarray:
+    """The finite rows of a points file (.csv / .txt / .npy of shape (N, 2)) as float64, *not* standardized: for
+    points already in a model's space (``diffusion-lab invert --input``). Bad rows are dropped."""
+    path = Path(path)
+    pts, _bad = _read_points_npy(path) if path.name.lower().endswith(".npy") else _read_points_text(path)
+    if len(pts) == 0:
+        raise DataError(f"{path}: no usable rows; expected two finite numbers (x, y) per row")
+    return pts
+
+
 def _read_points_text(path: Path) -> tuple[np.ndarray, list[tuple[int, str]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")  # -sig: Excel writes a BOM before the header

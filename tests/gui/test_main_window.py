@@ -15,7 +15,7 @@ def test_window_opens_with_tabs_and_dock(main_window):
     w = main_window
     assert w.windowTitle() == "Diffusion Lab"
     assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["Schedule", "Forward", "Training", "Sampling",
-                                                                  "Compare", "2-D lab", "Runs"]
+                                                                  "Compare", "2-D lab", "Inversion", "Runs"]
     docks = {d.windowTitle(): d for d in w.findChildren(QDockWidget)}
     assert "Experiment" in docks and docks["Experiment"].isVisible()
     assert "Timeline" in docks and docks["Timeline"].isVisible()
