@@ -35,6 +35,8 @@ TimestepSpacing = Literal["trailing", "leading", "linspace"]
 Channels = Literal[0, 1, 3]
 
 POINT_DATASETS: tuple[str, ...] = get_args(PointDataset)
+# the built-in 2-D sets with one label per component (engine/data/toy2d.py CLASS_NAMES; a test keeps them equal)
+LABELLED_POINT_DATASETS: tuple[str, ...] = ("moons", "gaussians8", "circles", "spiral")
 IMAGE_DATASETS: tuple[str, ...] = get_args(ImageDataset)
 BUILTIN_DATASETS = POINT_DATASETS + IMAGE_DATASETS
 SCHEDULE_KINDS: tuple[str, ...] = get_args(ScheduleKind)
@@ -191,11 +193,21 @@ class SamplingConfig:
         help="σ_t² of the DDPM step: β_t or the posterior β̃_t (Ho et al., Sec. 3.2)")
     timestep_spacing: TimestepSpacing = setting(
         "trailing", label="Timestep spacing", help="Which of the T timesteps a shorter chain visits")
-    guidance_scale: float = setting(1.0, label="Guidance scale",
-                                    help="Classifier-free guidance strength; 1 = plain conditional sampling",
-                                    range=Range(0, 100), cli_flag="--guidance-scale")
-    class_label: int = setting(-1, label="Class", help="Class to sample; -1 cycles through the classes",
-                               range=Range(-1, 1_000_000), cli_flag="--class-label")
+    guidance_scale: float = setting(
+        1.0, label="Guidance scale",
+        help="Classifier-free guidance s: 1 = plain conditional, 0 = unconditional, s = 1 + w in Ho & Salimans' "
+             "(2022) notation; larger s trades diversity for fidelity",
+        range=Range(0, 100), cli_flag="--guidance-scale")
+    class_label: int = setting(
+        -1, label="Class",
+        help="Class to sample; -1 = every class, in equal consecutive blocks (one grid row each); -2 = no class "
+             "(the null label: unconditional, or 'anything but' the negative class)",
+        range=Range(-2, 1_000_000), cli_flag="--class-label", cli_aliases=("--class",))
+    negative_class: int = setting(
+        -1, label="Negative class",
+        help="Guide away from this class instead of from the unconditional model: ε_neg + s (ε_class − ε_neg); "
+             "-1 = none",
+        range=Range(-1, 1_000_000), cli_flag="--negative-class")
 
 
 @dataclass
@@ -305,10 +317,15 @@ class ExperimentConfig:
             out.append(ConfigError("training.prediction",
                                    "eps prediction is undefined at zero terminal SNR (alpha_bar_T = 0); "
                                    "use v or x0 (Lin et al. 2024, Sec. 3.2)"))
+        if _is_int(sa.negative_class) and sa.negative_class >= 0 and sa.negative_class == sa.class_label:
+            out.append(ConfigError("sampling.negative_class",
+                                   f"must differ from sampling.class_label ({sa.class_label}): guiding away from "
+                                   "the class itself cancels the guidance"))
         if isinstance(d.dataset, str) and self.is_points:
-            if m.class_conditional and d.dataset not in ("gaussians8", "moons", "circles", "spiral"):
+            if m.class_conditional and d.dataset not in LABELLED_POINT_DATASETS:
                 out.append(ConfigError("model.class_conditional",
-                                       f"dataset {d.dataset!r} has no labels; turn class conditioning off"))
+                                       f"dataset {d.dataset!r} has no labels (the labelled 2-D sets are "
+                                       f"{', '.join(LABELLED_POINT_DATASETS)}); turn class conditioning off"))
         elif _is_int(d.image_size) and d.image_size:
             factor = downsampling_factor(m.preset) if m.preset in MODEL_PRESETS else 1
             if d.image_size % factor:

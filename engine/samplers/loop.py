@@ -69,21 +69,26 @@ def sampling_timesteps(num_train_timesteps: int, steps: int, spacing: str = "tra
 # ------------------------------------------------------------------ denoisers
 def model_denoiser(model: torch.nn.Module, schedule: NoiseSchedule, prediction: str, *,
                    labels: torch.Tensor | None = None, null_label: int | None = None,
-                   guidance_scale: float = 1.0) -> Denoiser:
-    """Wrap a network as a denoiser. With labels and ``guidance_scale != 1`` it applies classifier-free guidance
-    (Ho & Salimans 2022, Eq. 6): out = out_uncond + w (out_cond - out_uncond), both halves in one batched forward.
-    The combination is linear, so it is exact in any parameterization (eps, x0 or v). Every model evaluation of
-    every sampler (Heun's second one too) goes through here, so guidance acts the same in all of them."""
+                   guidance_scale: float = 1.0, negative_labels: torch.Tensor | None = None) -> Denoiser:
+    """Wrap a network as a denoiser. With labels and ``guidance_scale`` s != 1 it applies classifier-free guidance
+    (Ho & Salimans 2022, Eq. 6, with s = 1 + w): out = out_uncond + s (out_cond - out_uncond), both halves in one
+    batched forward. The combination is linear, so it is exact in any parameterization (eps, x0 or v). Every model
+    evaluation of every sampler (Heun's second one too) goes through here, so guidance acts the same in all of them.
+
+    ``negative_labels`` replace the null label in the branch guided *away* from: out = out_neg + s (out_cond -
+    out_neg). This is the negative prompt of text-to-image pipelines (diffusers' ``negative_prompt`` is encoded in
+    place of the empty prompt of the unconditional branch), so with ``labels`` all null it samples "anything but
+    the negative class". s = 1 is still the plain conditional model, whatever the negative."""
     guided = labels is not None and null_label is not None and guidance_scale != 1.0
 
     @torch.no_grad()
     def denoise(x_t: torch.Tensor, t: int) -> tuple[torch.Tensor, torch.Tensor]:
         tt = torch.full((x_t.shape[0],), t, device=x_t.device, dtype=torch.long)
         if guided:
-            nulls = torch.full_like(labels, null_label)
-            out = model(torch.cat([x_t, x_t]), torch.cat([tt, tt]), torch.cat([labels, nulls]))
-            cond, uncond = out.float().chunk(2)
-            out = uncond + guidance_scale * (cond - uncond)
+            away = negative_labels if negative_labels is not None else torch.full_like(labels, null_label)
+            out = model(torch.cat([x_t, x_t]), torch.cat([tt, tt]), torch.cat([labels, away]))
+            cond, base = out.float().chunk(2)
+            out = base + guidance_scale * (cond - base)
         elif labels is not None:
             out = model(x_t, tt, labels).float()
         else:
