@@ -113,8 +113,7 @@ class Trainer:
         torch.manual_seed(tr.seed)  # model init
         self.dataset = dataset if dataset is not None else load_dataset(self.config.data, seed=tr.seed)
         if self.config.model.class_conditional and not self.dataset.num_classes:  # caught before any training
-            raise ConfigError("model.class_conditional", f"dataset {self.dataset.name!r} has no labels (an image "
-                              "folder needs one subfolder per class); turn class conditioning off")
+            raise ConfigError("model.class_conditional", self.dataset.unlabelled_problem())
         self.schedule = NoiseSchedule.from_config(self.config.schedule)
         self.model = build_model(self.config.model, self.dataset.info).to(self.device)
         self.ema_model = copy.deepcopy(self.model).eval().requires_grad_(False)
