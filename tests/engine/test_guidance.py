@@ -192,3 +192,26 @@ def test_guidance_makes_the_requested_digit_more_likely():
     anything_but = share_of_7(class_label=-2, negative_class=7, guidance_scale=3.0)
     assert guided > uncond + 0.3, (uncond, guided)
     assert anything_but < uncond, (anything_but, uncond)
+
+
+def test_conditional_preview_has_one_row_per_class(tmp_path):
+    from PIL import Image
+
+    # an image folder whose subfolders are the classes: 3 classes, so 3 rows of PREVIEW_PER_CLASS images
+    from engine.training import PREVIEW_PER_CLASS
+
+    for k, name in enumerate(("cats", "dogs", "owls")):
+        (tmp_path / name).mkdir()
+        for i in range(3):
+            Image.fromarray(np.full((8, 8), 60 * k + 10 * i, np.uint8)).save(tmp_path / name / f"{i}.png")
+    cfg = quick_config(str(tmp_path), steps=1)
+    cfg.data.image_size = 8
+    cfg.model.class_conditional = True
+    trainer = Trainer(cfg)
+    assert trainer.num_classes == 3 and trainer.dataset.class_names == ["cats", "dogs", "owls"]
+    grid = trainer.preview(steps=2)
+    cell = 8 + 1  # image side + 1 px padding (make_grid)
+    assert grid.shape[:2] == (3 * cell + 1, PREVIEW_PER_CLASS * cell + 1)
+    plain = quick_config(str(tmp_path), steps=1)
+    plain.data.image_size = 8
+    assert Trainer(plain).preview(steps=2).shape[:2] == (6 * cell + 1, 6 * cell + 1)  # 36 images, 6 x 6
