@@ -163,34 +163,36 @@ def test_cli_class_negative_class_and_guidance_scale(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # seconds on 2 idle cores; 255 s measured on 2 cores shared by 6 test runs
 def test_guidance_makes_the_requested_digit_more_likely():
-    """A conditional digits model trained ~20 s (tiny UNet, 8x8) and the shipped classifier: class 7 sampled at
-    s = 3 is recognised as a 7 more often than at s = 0 (unconditional), and 'anything but a 7' (the null label
-    guided away from 7) makes 7 rarer than unconditional sampling does."""
+    """A conditional digits model trained 100 steps (tiny UNet, batch 32, the default p_uncond) and the shipped
+    classifier (resources/data/digit_classifier.safetensors): class 7 sampled at s = 3 is recognised as a 7 far more
+    often than at s = 0 (unconditional), and "anything but a 7" (the null label guided away from 7, the negative-class
+    direction) makes 7 rarer than unconditional sampling. Measured when written: 7s 6% (s = 0), 98% (s = 3), 0%
+    (anything but 7), with 50 samples each."""
     from engine.metrics import features, load_classifier
 
-    cfg = quick_config("digits", steps=400)
+    cfg = quick_config("digits", steps=100)
     cfg.data.max_items = 0
     cfg.model.class_conditional = True
-    cfg.training.batch_size = 64
+    cfg.training.batch_size = 32
     cfg.training.lr = 3e-3
-    cfg.training.cond_drop_prob = 0.1  # the default
     cfg.training.ema_decay = 0.99
-    torch.set_num_threads(2)
+    assert cfg.training.cond_drop_prob == 0.1  # the default the window starts from
     trainer = Trainer(cfg, device="cpu")
     for _ in range(cfg.training.steps):
         trainer.step()
     classifier, _ = load_classifier()
 
     def share_of_7(**kw) -> float:
-        x = final_sample(trainer.sample(n=100, steps=20, sampler="ddim", seed=3, **kw))
+        x = final_sample(trainer.sample(n=100, steps=10, sampler="ddim", seed=3, **kw))
         _, probs = features(classifier, x)
         return float((probs.argmax(1) == 7).mean())
 
-    uncond = share_of_7(class_label=7, guidance_scale=0.0)
+    uncond = share_of_7(class_label=7, guidance_scale=0.0)  # s = 0: the unconditional model, whatever the class
     guided = share_of_7(class_label=7, guidance_scale=3.0)
     anything_but = share_of_7(class_label=-2, negative_class=7, guidance_scale=3.0)
-    assert guided > uncond + 0.3, (uncond, guided)
+    assert guided > uncond + 0.5, (uncond, guided)
     assert anything_but < uncond, (anything_but, uncond)
 
 
