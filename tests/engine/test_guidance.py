@@ -217,3 +217,26 @@ def test_conditional_preview_has_one_row_per_class(tmp_path):
     plain = quick_config(str(tmp_path), steps=1)
     plain.data.image_size = 8
     assert Trainer(plain).preview(steps=2).shape[:2] == (6 * cell + 1, 6 * cell + 1)  # 36 images, 6 x 6
+
+
+def test_guidance_curve_scores_the_requested_classes_at_each_scale():
+    from engine.errors import UserError
+    from engine.guidance_study import curve_markdown, guidance_curve, requested_classes
+    from engine.metrics import features, load_classifier
+
+    cfg = quick_config("digits", steps=1)
+    cfg.model.class_conditional = True
+    trainer = Trainer(cfg)
+    points = guidance_curve(trainer, (0.0, 2.0), per_class=1, steps=2, seed=4)
+    assert [p.scale for p in points] == [0.0, 2.0] and all(p.n == 10 for p in points)
+    # accuracy is the share of samples classified as the class each was asked for (classes in blocks)
+    x = final_sample(trainer.sample(n=10, steps=2, sampler="ddim", eta=0.0, seed=4, class_label=-1,
+                                    guidance_scale=2.0))
+    _, probs = features(load_classifier()[0], x)
+    assert requested_classes(10, 10).tolist() == list(range(10))
+    assert points[1].accuracy == pytest.approx(float((probs.argmax(1) == np.arange(10)).mean()))
+    assert points[1].per_class_accuracy == tuple(float(v) for v in probs.argmax(1) == np.arange(10))
+    assert all(0 <= p.precision <= 1 and 0 <= p.recall <= 1 and np.isfinite(p.fd) for p in points)
+    assert curve_markdown(points).count("\n") == 4
+    with pytest.raises(UserError, match="conditional model of the 10 digits"):
+        guidance_curve(_moons_trainer(), (1.0,))
