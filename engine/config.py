@@ -212,6 +212,11 @@ class SamplingConfig:
         help="Guide away from this class instead of from the unconditional model: ε_neg + s (ε_class − ε_neg); "
              "-1 = none",
         range=Range(-1, 1_000_000), cli_flag="--negative-class")
+    guidance_sweep: str = setting(
+        "", label="Guidance sweep",
+        help="Scales s separated by commas, e.g. 0, 1, 2, 4, 8: one grid row per s and one column per class, every "
+             "row from the same x_T (replaces Samples, Class and Guidance scale); empty = off",
+        cli_flag="--guidance-sweep", allowed="scales in [0, 100] separated by commas, or empty")
 
 
 @dataclass
@@ -325,6 +330,13 @@ class ExperimentConfig:
             out.append(ConfigError("sampling.negative_class",
                                    f"must differ from sampling.class_label ({sa.class_label}): guiding away from "
                                    "the class itself cancels the guidance"))
+        if not isinstance(sa.guidance_sweep, str):
+            out.append(ConfigError("sampling.guidance_sweep", f"must be a text of scales, got {sa.guidance_sweep!r}"))
+        else:
+            try:
+                parse_sweep(sa.guidance_sweep)
+            except ValueError as exc:
+                out.append(ConfigError("sampling.guidance_sweep", str(exc)))
         if isinstance(d.dataset, str) and self.is_points:
             if m.class_conditional and d.dataset not in LABELLED_POINT_DATASETS:
                 out.append(ConfigError("model.class_conditional",
@@ -348,6 +360,24 @@ class ExperimentConfig:
                 raise ConfigError(first.field, f"{first.message} (also: {more})")
             raise first
         return self
+
+
+def parse_sweep(text: str) -> tuple[float, ...]:
+    """The scales of a guidance sweep ("0, 1, 2, 4, 8" -> (0.0, 1.0, 2.0, 4.0, 8.0)); () when empty; ValueError
+    naming the allowed values otherwise."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    scales = []
+    for p in parts:
+        try:
+            s = float(p)
+        except ValueError:
+            raise ValueError(f"must be scales in [0, 100] separated by commas, got {p!r}") from None
+        if not (math.isfinite(s) and 0 <= s <= 100):
+            raise ValueError(f"must be scales in [0, 100] separated by commas, got {p!r}")
+        scales.append(s)
+    if len(scales) > 16:
+        raise ValueError(f"at most 16 scales, got {len(scales)}")
+    return tuple(scales)
 
 
 def downsampling_factor(preset: str) -> int:

@@ -60,7 +60,7 @@ def guidance_curve(trainer, scales: Sequence[float] = DEFAULT_SCALES, per_class:
         with torch.no_grad():
             x = final_sample(trainer.sample(n=n, steps=min(steps, trainer.schedule.timesteps), sampler="ddim",
                                             eta=0.0, seed=seed, use_ema=True, class_label=-1, negative_class=-1,
-                                            guidance_scale=float(s)))
+                                            guidance_scale=float(s), guidance_sweep=""))
         feats, probs = features(classifier, x)
         hit = probs.argmax(1) == wanted
         precision, recall = precision_recall(real_features, feats, k)

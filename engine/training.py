@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from engine.config import ExperimentConfig, SamplingConfig
+from engine.config import ExperimentConfig, SamplingConfig, parse_sweep
 from engine.diffusion import diffusion_loss
 from engine.errors import ConfigError, TrainingStopped
 from engine.samplers import Denoiser, Frame, final_sample, model_denoiser, run_sampler
@@ -221,7 +221,8 @@ class Trainer:
 
     # ---------------------------------------------------------------- sampling
     def denoiser(self, *, use_ema: bool = True, labels: torch.Tensor | None = None,
-                 guidance_scale: float = 1.0, negative_labels: torch.Tensor | None = None) -> Denoiser:
+                 guidance_scale: float | torch.Tensor = 1.0,
+                 negative_labels: torch.Tensor | None = None) -> Denoiser:
         """The (EMA) network as a denoiser, with classifier-free guidance for conditional models.
 
         ``guidance_scale`` is Ho & Salimans' (2022, Eq. 6) guidance weight w plus one, ``guidance_scale = w + 1``:
@@ -281,11 +282,21 @@ class Trainer:
         if cfg.steps > self.schedule.timesteps:
             raise ValueError(f"sampling.steps must be <= schedule.timesteps ({self.schedule.timesteps}), "
                              f"got {cfg.steps}")
-        denoiser = self.sampling_denoiser(cfg, cfg.n)
         clip = cfg.clip_x0 and self.dataset.kind == "images"
-        return run_sampler(denoiser, self.schedule, self.sample_shape(cfg.n), sampler=cfg.sampler, steps=cfg.steps,
+        n, repeat, denoiser = cfg.n, 1, None
+        sweep = parse_sweep(cfg.guidance_sweep) if self.conditional else ()
+        if sweep:
+            # one row per scale, one column per class, every row from the same x_T: the fidelity / diversity
+            # trade-off of Ho & Salimans (2022, Fig. 1) on one grid
+            c = self.num_classes
+            n, repeat = len(sweep) * c, len(sweep)
+            scales = torch.tensor(sweep, dtype=torch.float32, device=self.device).repeat_interleave(c)
+            denoiser = self.denoiser(use_ema=cfg.use_ema, labels=torch.arange(n, device=self.device) % c,
+                                     guidance_scale=scales, negative_labels=self.negative_labels(n, cfg.negative_class))
+        denoiser = denoiser or self.sampling_denoiser(cfg, n)
+        return run_sampler(denoiser, self.schedule, self.sample_shape(n), sampler=cfg.sampler, steps=cfg.steps,
                            eta=cfg.eta, variance=cfg.ddpm_variance, clip_x0=clip, spacing=cfg.timestep_spacing,
-                           seed=cfg.seed, device=self.device)
+                           seed=cfg.seed, device=self.device, repeat=repeat)
 
     def preview_layout(self, n: int | None = None) -> tuple[int, int | None]:
         """(how many samples, images per grid row) of a preview. A conditional image model draws every class in
@@ -311,7 +322,7 @@ class Trainer:
         n, per_row = self.preview_layout(n)
         steps = min(steps, self.schedule.timesteps)
         frames = self.sample(n=n, steps=steps, seed=seed, sampler="ddim", eta=0.0, use_ema=True, class_label=-1,
-                             negative_class=-1, guidance_scale=1.0)
+                             negative_class=-1, guidance_scale=1.0, guidance_sweep="")
         if should_stop is None:
             samples = final_sample(frames)
         else:

@@ -64,7 +64,7 @@ def add_parser(sub) -> None:
     s.add_argument("--trajectory", help="a recorded trajectory (.npz from sample --trajectory) instead of sampling")
     # forward: --n images / points; reverse, grid and strip: the class and guidance of sample
     add_config_flags(s, "export", only=("sampler", "steps", "eta", "n", "seed", "guidance_scale", "class_label",
-                                        "negative_class"))
+                                        "negative_class", "guidance_sweep"))
     s.add_argument("--device", choices=DEVICES, default="auto")
     f = p.add_argument_group("forward and strip")
     f.add_argument("--source", choices=("reverse", "forward"), default="reverse", help="strip: which process")

@@ -240,3 +240,21 @@ def test_guidance_curve_scores_the_requested_classes_at_each_scale():
     assert curve_markdown(points).count("\n") == 4
     with pytest.raises(UserError, match="conditional model of the 10 digits"):
         guidance_curve(_moons_trainer(), (1.0,))
+
+
+def test_guidance_sweep_rows_are_single_runs_from_the_same_x_T():
+    from engine.config import parse_sweep
+
+    trainer = _moons_trainer()
+    frames = list(trainer.sample(n=999, steps=4, seed=7, guidance_sweep="0, 1, 3"))
+    sweep = frames[-1].x_t
+    assert sweep.shape == (6, 2)  # 3 scales x 2 classes; n is replaced
+    assert torch.equal(frames[0].x_t[:2], frames[0].x_t[2:4]) and torch.equal(frames[0].x_t[:2], frames[0].x_t[4:])
+    for row, s in enumerate((0.0, 1.0, 3.0)):
+        single = final_sample(trainer.sample(n=2, steps=4, seed=7, class_label=-1, guidance_scale=s))
+        assert torch.allclose(sweep[2 * row:2 * row + 2], single, atol=1e-5), s
+    assert parse_sweep(" 0, 1;2 ,4, 8 ") == (0.0, 1.0, 2.0, 4.0, 8.0) and parse_sweep("") == ()
+    cfg = ExperimentConfig()
+    for bad in ("1, x", "-1", "101", "nan"):
+        cfg.sampling.guidance_sweep = bad
+        assert [e.field for e in cfg.errors()] == ["sampling.guidance_sweep"], bad
