@@ -9,9 +9,9 @@ three SamplingConfig fields (class_label, negative_class, guidance_scale); the e
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from engine.config import SamplingConfig
+from engine.config import SamplingConfig, parse_sweep
 from gui.events import ModelFacts
 
 ALL_CLASSES = -1  # class_label: every class, one grid row each (engine.training.Trainer.class_labels)
@@ -42,6 +42,12 @@ class GuidanceControls(QWidget):
         self.negative_combo.setToolTip(self.tr("Guide away from this class instead of away from the unconditional "
                                                "model (a negative prompt); with class “none” it draws anything but "
                                                "this class"))
+        self.sweep_edit = QLineEdit()
+        self.sweep_edit.setPlaceholderText(self.tr("e.g. 0, 1, 2, 4, 8"))
+        self.sweep_edit.setMaximumWidth(130)
+        self.sweep_edit.setToolTip(self.tr("Guidance sweep: one grid row per scale s, one column per class, every row "
+                                           "from the same x_T (replaces Samples, Class and Guidance s); the reverse "
+                                           "process exports like any run. Empty = off"))
         self.convention = QLabel(self.tr("s = 1: conditional · s = 0: unconditional · s = 1 + w (Ho & Salimans)"))
         self.convention.setProperty("role", "dim")
         self.formula = QLabel("")
@@ -52,7 +58,8 @@ class GuidanceControls(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
         for text, widget in ((self.tr("Class"), self.class_combo), (self.tr("Guidance s"), self.scale_spin),
-                             (self.tr("Negative class"), self.negative_combo)):
+                             (self.tr("Negative class"), self.negative_combo),
+                             (self.tr("Sweep s"), self.sweep_edit)):
             label = QLabel(text)
             label.setBuddy(widget)
             row.addWidget(label)
@@ -63,6 +70,7 @@ class GuidanceControls(QWidget):
         self.class_combo.currentIndexChanged.connect(self._edited)
         self.negative_combo.currentIndexChanged.connect(self._edited)
         self.scale_spin.valueChanged.connect(self._edited)
+        self.sweep_edit.textChanged.connect(self._edited)
         self.setVisible(False)
 
     # ------------------------------------------------------------------ model and values
@@ -95,6 +103,7 @@ class GuidanceControls(QWidget):
             self._select(self.class_combo, int(s.class_label))
             self._select(self.negative_combo, int(s.negative_class))
             self.scale_spin.setValue(float(s.guidance_scale))
+            self.sweep_edit.setText(str(s.guidance_sweep))
         self._update_formula()
 
     def set_class(self, class_label: int) -> None:
@@ -107,20 +116,35 @@ class GuidanceControls(QWidget):
         """class_label, negative_class and guidance_scale for SamplingConfig; the neutral values (all classes,
         no negative, s = 1) for an unconditional model, whose samples they would not change."""
         if not self._num_classes:
-            return {"class_label": ALL_CLASSES, "negative_class": NO_NEGATIVE, "guidance_scale": 1.0}
+            return {"class_label": ALL_CLASSES, "negative_class": NO_NEGATIVE, "guidance_scale": 1.0,
+                    "guidance_sweep": ""}
         return {"class_label": int(self.class_combo.currentData()),
                 "negative_class": int(self.negative_combo.currentData()),
-                "guidance_scale": float(self.scale_spin.value())}
+                "guidance_scale": float(self.scale_spin.value()), "guidance_sweep": self.sweep_edit.text().strip()}
 
-    def grid_columns(self, n: int, class_label: int) -> int | None:
-        """Images per grid row so that each row is one class (all classes, n a multiple of them), else None."""
+    def sweep(self) -> tuple[float, ...]:
+        """The sweep's scales, () when off or not valid (problem() says why)."""
+        try:
+            return parse_sweep(self.values()["guidance_sweep"])
+        except ValueError:
+            return ()
+
+    def grid_columns(self, cfg: SamplingConfig) -> int | None:
+        """Images per grid row: one class per row (all classes, n a multiple of them), one class per column (a
+        sweep, one row per scale), else None (a near-square grid)."""
         c = self._num_classes
-        if c and class_label == ALL_CLASSES and n % c == 0:
-            return n // c
+        if c and cfg.guidance_sweep.strip():
+            return c
+        if c and cfg.class_label == ALL_CLASSES and cfg.n % c == 0:
+            return cfg.n // c
         return None
 
     def problem(self) -> str | None:
         v = self.values()
+        try:
+            parse_sweep(v["guidance_sweep"])
+        except ValueError as exc:
+            return self.tr("Sweep s {message}.").format(message=exc)
         if v["negative_class"] >= 0 and v["negative_class"] == v["class_label"]:
             return self.tr("The negative class must differ from the class (guiding away from the class itself "
                            "cancels the guidance).")
@@ -130,6 +154,9 @@ class GuidanceControls(QWidget):
         """A caption of a run's choice, e.g. " (class 7, s = 3)", for the run messages; "" when unconditional."""
         if not self._num_classes or cfg is None:
             return ""
+        if cfg.guidance_sweep.strip():
+            rows = ", ".join(f"{s:g}" for s in parse_sweep(cfg.guidance_sweep))
+            return self.tr(" (sweep: a row per s = {rows}, a column per class)").format(rows=rows)
         what = {ALL_CLASSES: self.tr("all classes"), NO_CLASS: self.tr("no class")}.get(
             cfg.class_label, self.tr("class {k}").format(k=cfg.class_label))
         text = self.tr("{what}, s = {s:g}").format(what=what, s=cfg.guidance_scale)
@@ -152,6 +179,12 @@ class GuidanceControls(QWidget):
             self.formula.setText("")
             return
         v = self.values()
+        sweep = self.sweep()
+        if sweep:
+            base = f"ε_{v['negative_class']}" if v["negative_class"] >= 0 else "ε_∅"
+            rows = ", ".join(f"{s:g}" for s in sweep)
+            self.formula.setText(f"ε̃ = {base} + s (ε_c − {base}), s = {rows}")
+            return
         c = v["class_label"]
         cond = {ALL_CLASSES: "ε_c", NO_CLASS: "ε_∅"}.get(c, f"ε_{c}")
         base = f"ε_{v['negative_class']}" if v["negative_class"] >= 0 else "ε_∅"

@@ -360,7 +360,7 @@ class SamplingPanel(Panel):
         self.views.start_trajectory(trajectory)
         self.progress_bar.setValue(self.progress_bar.maximum())
         cfg = self._run_cfg
-        self.views.columns = self.guidance.grid_columns(cfg.n, cfg.class_label) if cfg else None  # a row per class
+        self.views.columns = self.guidance.grid_columns(cfg) if cfg else None  # a row per class or per scale
         what = f"{cfg.n} × {cfg.sampler.upper()}{self.guidance.describe(cfg)} {cfg.steps} steps, seed {cfg.seed}" \
             if cfg else "samples"
         thinned = "" if trajectory.stride == 1 else f" (every {trajectory.stride}th step kept)"

@@ -160,3 +160,31 @@ def test_form_refuses_class_conditioning_on_unlabelled_data(qtbot, make_window, 
     qtbot.waitUntil(lambda: not form.is_valid(), timeout=5000)
     (err,) = [e for e in form.errors() if e.field == "model.class_conditional"]
     assert "one subfolder per class" in err.message
+
+
+def test_guidance_sweep_grid_one_row_per_scale(qtbot, worker, sampling_panel):
+    from engine.training import Trainer
+
+    cfg = quick_config("digits")
+    cfg.model.class_conditional = True
+    trainer = Trainer(cfg)
+    panel = sampling_panel(cfg)
+    g = panel.guidance
+    worker.set_trainer(trainer)
+    qtbot.waitUntil(lambda: panel.run_button.isEnabled() and g.isVisible(), timeout=10000)
+    panel.steps_spin.setValue(4)
+    g.sweep_edit.setText("1, x")
+    click(qtbot, panel.run_button)
+    assert "Sweep s must be scales" in panel.message_label.text() and not panel._sampling
+    g.sweep_edit.setText("0, 3")
+    assert g.formula.text() == "ε̃ = ε_∅ + s (ε_c − ε_∅), s = 0, 3"
+    traj = run_and_wait(qtbot, worker, panel)
+    assert traj.final.shape[0] == 20 and panel.views.columns == 10  # 2 rows (scales) x 10 columns (classes)
+    assert "sweep: a row per s = 0, 3" in panel.message_label.text()
+    seed = panel.seed_spin.value()
+    for row, s in enumerate((0.0, 3.0)):
+        single = final_sample(trainer.sample(n=10, steps=4, seed=seed, sampler="ddim", class_label=-1,
+                                             guidance_scale=s))
+        assert np.allclose(traj.final[10 * row:10 * row + 10], single.numpy(), atol=1e-4), s
+    sources, default = panel.export_sources()  # exported like any sampling run: the grid and the reverse process
+    assert default == "reverse" and sources["samples"].shape[0] == 20
