@@ -32,6 +32,19 @@ class GuidancePoint:
         return asdict(self)
 
 
+def class_grid_columns(cfg, num_classes: int) -> int | None:
+    """Images per grid row for a conditional model's samples under SamplingConfig ``cfg``: one column per class for
+    a guidance sweep (a row per scale), n / C for all classes with n a multiple of C (a row per class), else None
+    (a near-square grid). The window's Sampling tab and the CLI's grid use this one rule."""
+    if not num_classes:
+        return None
+    if cfg.guidance_sweep.strip():
+        return num_classes
+    if cfg.class_label == -1 and cfg.n % num_classes == 0:
+        return cfg.n // num_classes
+    return None
+
+
 def requested_classes(n: int, num_classes: int) -> np.ndarray:
     """The class each of n samples was asked for under class_label -1 (engine.training.Trainer.class_labels)."""
     return np.arange(n) * num_classes // max(n, 1)

@@ -147,7 +147,10 @@ def run(args) -> int:
     elif suffix in ANIMATION_SUFFIXES:
         export_reverse_animation(trajectory, out, AnimationOptions())
     else:
-        export_grid_png(samples, out)
+        from engine.guidance_study import class_grid_columns
+
+        columns = class_grid_columns(sa, trainer.num_classes if trainer.conditional else 0)
+        export_grid_png(samples, out, nrow=columns)  # a row per class, or per scale of a guidance sweep
     origin = f", branched from step {args.from_step} of {args.from_trajectory}" if branch_source is not None else ""
     sys.stderr.write(f"{len(samples)} samples ({sa.sampler}, {sa.steps} steps{origin}) in "
                      f"{time.monotonic() - started:.1f}s -> {out}\n")

@@ -132,12 +132,9 @@ class GuidanceControls(QWidget):
     def grid_columns(self, cfg: SamplingConfig) -> int | None:
         """Images per grid row: one class per row (all classes, n a multiple of them), one class per column (a
         sweep, one row per scale), else None (a near-square grid)."""
-        c = self._num_classes
-        if c and cfg.guidance_sweep.strip():
-            return c
-        if c and cfg.class_label == ALL_CLASSES and cfg.n % c == 0:
-            return cfg.n // c
-        return None
+        from engine.guidance_study import class_grid_columns
+
+        return class_grid_columns(cfg, self._num_classes)
 
     def problem(self) -> str | None:
         v = self.values()

@@ -258,3 +258,18 @@ def test_guidance_sweep_rows_are_single_runs_from_the_same_x_T():
     for bad in ("1, x", "-1", "101", "nan"):
         cfg.sampling.guidance_sweep = bad
         assert [e.field for e in cfg.errors()] == ["sampling.guidance_sweep"], bad
+
+
+def test_cli_guidance_sweep_png_has_a_row_per_scale(tmp_path):
+    from PIL import Image
+
+    from main import main
+
+    run = tmp_path / "run"
+    assert main(["train", "--dataset", "digits", "--model", "tiny", "--steps", "1", "--batch-size", "4",
+                 "--class-conditional", "--quiet", "--out", str(run)]) == 0
+    out = tmp_path / "sweep.png"
+    assert main(["sample", "--run", str(run), "--guidance-sweep", "0,1,4", "--steps", "2", "--out", str(out)]) == 0
+    w, h = Image.open(out).size
+    pad = 2  # export_grid_png's padding around every (upscaled) cell
+    assert (w - pad) % 10 == 0 and (w - pad) // 10 == (h - pad) // 3  # 10 classes across, 3 scales down
