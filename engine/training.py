@@ -253,7 +253,7 @@ class Trainer:
                               f"({self.num_classes} classes), got {value}")
         if not self.conditional and value >= 0:
             raise ConfigError(f"sampling.{name}", f"the model is not class-conditional (train it with "
-                              f"Class-conditional on), so it cannot sample class {value}")
+                              f"Class-conditional on), so it has no class {value} to guide towards or away from")
 
     def class_labels(self, n: int, class_label: int = -1) -> torch.Tensor | None:
         """Labels for conditional sampling: one class (>= 0), every class (-1) or the null label (-2).
@@ -284,7 +284,10 @@ class Trainer:
                              f"got {cfg.steps}")
         clip = cfg.clip_x0 and self.dataset.kind == "images"
         n, repeat, denoiser = cfg.n, 1, None
-        sweep = parse_sweep(cfg.guidance_sweep) if self.conditional else ()
+        sweep = parse_sweep(cfg.guidance_sweep)
+        if sweep and not self.conditional:
+            raise ConfigError("sampling.guidance_sweep", "the model is not class-conditional (train it with "
+                              "Class-conditional on): guidance has nothing to sweep")
         if sweep:
             # one row per scale, one column per class, every row from the same x_T: the fidelity / diversity
             # trade-off of Ho & Salimans (2022, Fig. 1) on one grid

@@ -104,6 +104,8 @@ def test_class_labels_blocks_null_and_one_class():
     assert plain.class_labels(4, -1) is None and plain.negative_labels(4, -1) is None
     with pytest.raises(ConfigError, match="not class-conditional"):
         plain.negative_labels(4, 0)
+    with pytest.raises(ConfigError, match="nothing to sweep"):
+        plain.sample(guidance_sweep="1, 2")
 
 
 def test_trainer_sample_applies_the_negative_class():
