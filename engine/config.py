@@ -333,6 +333,8 @@ class ExperimentConfig:
         if not isinstance(sa.guidance_sweep, str):
             out.append(ConfigError("sampling.guidance_sweep", f"must be a text of scales, got {sa.guidance_sweep!r}"))
         else:
+            from engine.guidance_study import parse_sweep
+
             try:
                 parse_sweep(sa.guidance_sweep)
             except ValueError as exc:
@@ -360,24 +362,6 @@ class ExperimentConfig:
                 raise ConfigError(first.field, f"{first.message} (also: {more})")
             raise first
         return self
-
-
-def parse_sweep(text: str) -> tuple[float, ...]:
-    """The scales of a guidance sweep ("0, 1, 2, 4, 8" -> (0.0, 1.0, 2.0, 4.0, 8.0)); () when empty; ValueError
-    naming the allowed values otherwise."""
-    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    scales = []
-    for p in parts:
-        try:
-            s = float(p)
-        except ValueError:
-            raise ValueError(f"must be scales in [0, 100] separated by commas, got {p!r}") from None
-        if not (math.isfinite(s) and 0 <= s <= 100):
-            raise ValueError(f"must be scales in [0, 100] separated by commas, got {p!r}")
-        scales.append(s)
-    if len(scales) > 16:
-        raise ValueError(f"at most 16 scales, got {len(scales)}")
-    return tuple(scales)
 
 
 def downsampling_factor(preset: str) -> int:

@@ -8,6 +8,7 @@ more accurate and more precise samples, lower recall (less diverse). Used by ben
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -30,6 +31,24 @@ class GuidancePoint:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def parse_sweep(text: str) -> tuple[float, ...]:
+    """The scales of a guidance sweep ("0, 1, 2, 4, 8" -> (0.0, 1.0, 2.0, 4.0, 8.0)); () when empty; ValueError
+    naming the allowed values otherwise."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    scales = []
+    for p in parts:
+        try:
+            s = float(p)
+        except ValueError:
+            raise ValueError(f"must be scales in [0, 100] separated by commas, got {p!r}") from None
+        if not (math.isfinite(s) and 0 <= s <= 100):
+            raise ValueError(f"must be scales in [0, 100] separated by commas, got {p!r}")
+        scales.append(s)
+    if len(scales) > 16:
+        raise ValueError(f"at most 16 scales, got {len(scales)}")
+    return tuple(scales)
 
 
 def class_grid_columns(cfg, num_classes: int) -> int | None:

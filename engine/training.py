@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from engine.config import ExperimentConfig, SamplingConfig, parse_sweep
+from engine.config import ExperimentConfig, SamplingConfig
 from engine.diffusion import diffusion_loss
 from engine.errors import ConfigError, TrainingStopped
+from engine.guidance_study import parse_sweep
 from engine.samplers import Denoiser, Frame, final_sample, model_denoiser, run_sampler
 from engine.schedules import NoiseSchedule
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from engine.config import SamplingConfig, parse_sweep
+from engine.config import SamplingConfig
+from engine.guidance_study import parse_sweep
 from gui.events import ModelFacts
 
 ALL_CLASSES = -1  # class_label: every class, one grid row each (engine.training.Trainer.class_labels)

@@ -245,7 +245,7 @@ def test_guidance_curve_scores_the_requested_classes_at_each_scale():
 
 
 def test_guidance_sweep_rows_are_single_runs_from_the_same_x_T():
-    from engine.config import parse_sweep
+    from engine.guidance_study import parse_sweep
 
     trainer = _moons_trainer()
     frames = list(trainer.sample(n=999, steps=4, seed=7, guidance_sweep="0, 1, 3"))
