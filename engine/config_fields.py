@@ -66,14 +66,16 @@ class Setting:
     allowed: str | None = None  # wording of the allowed values where a range or a choice list does not fit
     choice_help: Mapping[Any, str] = dataclasses.field(default_factory=dict)
     choice_labels: Mapping[Any, str] = dataclasses.field(default_factory=dict)
+    cli_aliases: tuple[str, ...] = ()  # further flags for the same field (a shorter spelling)
 
 
 def setting(default: Any, *, label: str, help: str, range: Range | None = None,
             cli_flag: str | None = None, allowed: str | None = None, choice_help: Mapping[Any, str] | None = None,
-            choice_labels: Mapping[Any, str] | None = None) -> Any:
+            choice_labels: Mapping[Any, str] | None = None, cli_aliases: tuple[str, ...] = ()) -> Any:
     """A dataclass field with a default and its :class:`Setting` metadata."""
     meta = Setting(label=label, help=help, range=range, cli_flag=cli_flag, allowed=allowed,
-                   choice_help=dict(choice_help or {}), choice_labels=dict(choice_labels or {}))
+                   choice_help=dict(choice_help or {}), choice_labels=dict(choice_labels or {}),
+                   cli_aliases=tuple(cli_aliases))
     return dataclasses.field(default=default, metadata={META_KEY: meta})
 
 
@@ -92,6 +94,7 @@ class FieldSpec:
     choice_help: Mapping[Any, str]
     choice_labels: Mapping[Any, str]
     allowed_override: str | None
+    cli_aliases: tuple[str, ...] = ()
 
     @property
     def section(self) -> str:
@@ -163,7 +166,7 @@ def cli_fields(command: str) -> tuple[FieldSpec, ...]:
 
 def field_for_flag(command: str, flag: str) -> FieldSpec | None:
     """The field that ``flag`` of ``command`` sets (``("sample", "--steps")`` -> sampling.steps), or None."""
-    return next((spec for spec in cli_fields(command) if spec.cli_flag == flag), None)
+    return next((spec for spec in cli_fields(command) if flag in (spec.cli_flag, *spec.cli_aliases)), None)
 
 
 @functools.cache
@@ -187,5 +190,6 @@ def _specs() -> tuple[FieldSpec, ...]:
             specs.append(FieldSpec(
                 path=f"{section.name}.{f.name}", type=value_type, default=f.default, label=meta.label,
                 help=meta.help, range=meta.range, cli_flag=meta.cli_flag, choices=tuple(choices),
-                choice_help=meta.choice_help, choice_labels=meta.choice_labels, allowed_override=meta.allowed))
+                choice_help=meta.choice_help, choice_labels=meta.choice_labels, allowed_override=meta.allowed,
+                cli_aliases=meta.cli_aliases))
     return tuple(specs)

@@ -49,7 +49,8 @@ class LiveQuality:
         with self.budget.measure(step):
             frames = trainer.sample(n=self.scorer.n_samples, steps=min(QUALITY_STEPS, trainer.schedule.timesteps),
                                     seed=QUALITY_SEED, sampler="ddim", eta=0.0, use_ema=True, class_label=-1,
-                                    guidance_scale=1.0)
+                                    guidance_scale=1.0, negative_class=-1,
+                                    guidance_sweep="")
             last = None
             for last in frames:
                 if should_stop():

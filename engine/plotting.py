@@ -16,6 +16,14 @@ def point_colors(reference: np.ndarray) -> np.ndarray:
     return (np.asarray(rgb) * 255).astype(np.uint8).reshape(-1, 3)
 
 
+def class_block_colors(n: int, num_classes: int) -> np.ndarray:
+    """A colour per point for n samples drawn in equal consecutive class blocks (class floor(i C / n), as
+    engine.training.Trainer.class_labels(-1) lays them out): C hues evenly around the wheel. Returns uint8 (n, 3)."""
+    labels = np.arange(n) * num_classes // max(n, 1)
+    hues = [colorsys.hsv_to_rgb(k / max(num_classes, 1), 0.8, 0.9) for k in range(num_classes)]
+    return (np.asarray(hues)[labels] * 255).astype(np.uint8).reshape(-1, 3)
+
+
 def scatter_image(points: np.ndarray, size: int = 384, extent: float = 4.0, colors: np.ndarray | None = None,
                   background: tuple[int, int, int] = (255, 255, 255), radius: int = 1,
                   unit_circle: bool = True) -> np.ndarray:

@@ -20,9 +20,12 @@ import torch
 from engine.config import ExperimentConfig, SamplingConfig
 from engine.diffusion import diffusion_loss
 from engine.errors import ConfigError, TrainingStopped
+from engine.guidance_study import parse_sweep
 from engine.loss_by_t import LossByT, LossByTRow, first_interval
 from engine.samplers import Denoiser, Frame, final_sample, model_denoiser, run_sampler
 from engine.schedules import NoiseSchedule
+
+PREVIEW_PER_CLASS = 6  # images per class (one grid row each) in a conditional model's training preview
 
 
 def resolve_device(name: str = "auto") -> torch.device:
@@ -118,8 +121,7 @@ class Trainer:
         torch.manual_seed(tr.seed)  # model init
         self.dataset = dataset if dataset is not None else load_dataset(self.config.data, seed=tr.seed)
         if self.config.model.class_conditional and not self.dataset.num_classes:  # caught before any training
-            raise ConfigError("model.class_conditional", f"dataset {self.dataset.name!r} has no labels (an image "
-                              "folder needs one subfolder per class); turn class conditioning off")
+            raise ConfigError("model.class_conditional", self.dataset.unlabelled_problem())
         self.schedule = NoiseSchedule.from_config(self.config.schedule)
         self.model = build_model(self.config.model, self.dataset.info).to(self.device)
         self.ema_model = copy.deepcopy(self.model).eval().requires_grad_(False)
@@ -237,31 +239,60 @@ class Trainer:
 
     # ---------------------------------------------------------------- sampling
     def denoiser(self, *, use_ema: bool = True, labels: torch.Tensor | None = None,
-                 guidance_scale: float = 1.0) -> Denoiser:
+                 guidance_scale: float | torch.Tensor = 1.0,
+                 negative_labels: torch.Tensor | None = None) -> Denoiser:
         """The (EMA) network as a denoiser, with classifier-free guidance for conditional models.
 
         ``guidance_scale`` is Ho & Salimans' (2022, Eq. 6) guidance weight w plus one, ``guidance_scale = w + 1``:
         the prediction is ``uncond + guidance_scale * (cond - uncond) = (1 + w) cond - w uncond``. This is the
         diffusers / Imagen convention, so 1 means no guidance (the plain conditional model, one forward pass) and
-        e.g. 3 is the paper's w = 2."""
+        e.g. 3 is the paper's w = 2. ``negative_labels`` take the place of the null label in ``uncond`` (the
+        negative-prompt form, see :func:`engine.samplers.model_denoiser`)."""
         model = self.ema_model if use_ema else self.model
         model.eval()
         null = self.num_classes if self.conditional else None
         return model_denoiser(model, self.schedule, self.config.training.prediction, labels=labels,
-                              null_label=null, guidance_scale=guidance_scale)
+                              null_label=null, guidance_scale=guidance_scale,
+                              negative_labels=negative_labels if self.conditional else None)
+
+    def sampling_denoiser(self, cfg: SamplingConfig, n: int) -> Denoiser:
+        """The denoiser a :class:`SamplingConfig` asks for: its class, negative class and guidance scale, for
+        ``n`` samples. The one place that turns those settings into labels (window, CLI sample / export, bench)."""
+        return self.denoiser(use_ema=cfg.use_ema, labels=self.class_labels(n, cfg.class_label),
+                             guidance_scale=cfg.guidance_scale,
+                             negative_labels=self.negative_labels(n, cfg.negative_class))
 
     def sample_shape(self, n: int) -> tuple[int, ...]:
         return (n, *self.dataset.x.shape[1:])
 
+    def _check_class(self, name: str, value: int, lowest: int) -> None:
+        if self.conditional and not lowest <= value < self.num_classes:
+            raise ConfigError(f"sampling.{name}", f"must be in [{lowest}, {self.num_classes - 1}] for this model "
+                              f"({self.num_classes} classes), got {value}")
+        if not self.conditional and value >= 0:
+            raise ConfigError(f"sampling.{name}", f"the model is not class-conditional (train it with "
+                              f"Class-conditional on), so it has no class {value} to guide towards or away from")
+
     def class_labels(self, n: int, class_label: int = -1) -> torch.Tensor | None:
-        """Labels for conditional sampling: one class, or the classes in turn (-1)."""
+        """Labels for conditional sampling: one class (>= 0), every class (-1) or the null label (-2).
+
+        -1 splits the n samples into equal consecutive blocks, sample i getting class floor(i C / n): with n a
+        multiple of the C classes, a grid n / C wide shows one class per row."""
+        self._check_class("class_label", class_label, -2)
         if not self.conditional or self.num_classes == 0:
             return None
-        if class_label >= self.num_classes:
-            raise ValueError(f"sampling.class_label must be in [-1, {self.num_classes - 1}], got {class_label}")
         if class_label >= 0:
             return torch.full((n,), class_label, dtype=torch.long, device=self.device)
-        return torch.arange(n, device=self.device) % self.num_classes
+        if class_label == -2:
+            return torch.full((n,), self.num_classes, dtype=torch.long, device=self.device)
+        return torch.arange(n, device=self.device) * self.num_classes // max(n, 1)
+
+    def negative_labels(self, n: int, negative_class: int = -1) -> torch.Tensor | None:
+        """The negative class for every sample, or None (-1: guide away from the unconditional model)."""
+        self._check_class("negative_class", negative_class, -1)
+        if negative_class < 0 or not self.conditional:
+            return None
+        return torch.full((n,), negative_class, dtype=torch.long, device=self.device)
 
     def sample(self, sampling: SamplingConfig | None = None, **overrides) -> Iterator[Frame]:
         """A sampler generator over this trainer's model; ``overrides`` replace SamplingConfig fields (n, seed...)."""
@@ -269,26 +300,50 @@ class Trainer:
         if cfg.steps > self.schedule.timesteps:
             raise ValueError(f"sampling.steps must be <= schedule.timesteps ({self.schedule.timesteps}), "
                              f"got {cfg.steps}")
-        labels = self.class_labels(cfg.n, cfg.class_label)
-        denoiser = self.denoiser(use_ema=cfg.use_ema, labels=labels, guidance_scale=cfg.guidance_scale)
         clip = cfg.clip_x0 and self.dataset.kind == "images"
-        return run_sampler(denoiser, self.schedule, self.sample_shape(cfg.n), sampler=cfg.sampler, steps=cfg.steps,
+        n, repeat, denoiser = cfg.n, 1, None
+        sweep = parse_sweep(cfg.guidance_sweep)
+        if sweep and not self.conditional:
+            raise ConfigError("sampling.guidance_sweep", "the model is not class-conditional (train it with "
+                              "Class-conditional on): guidance has nothing to sweep")
+        if sweep:
+            # one row per scale, one column per class, every row from the same x_T: the fidelity / diversity
+            # trade-off of Ho & Salimans (2022, Fig. 1) on one grid
+            c = self.num_classes
+            n, repeat = len(sweep) * c, len(sweep)
+            scales = torch.tensor(sweep, dtype=torch.float32, device=self.device).repeat_interleave(c)
+            denoiser = self.denoiser(use_ema=cfg.use_ema, labels=torch.arange(n, device=self.device) % c,
+                                     guidance_scale=scales, negative_labels=self.negative_labels(n, cfg.negative_class))
+        denoiser = denoiser or self.sampling_denoiser(cfg, n)
+        return run_sampler(denoiser, self.schedule, self.sample_shape(n), sampler=cfg.sampler, steps=cfg.steps,
                            eta=cfg.eta, variance=cfg.ddpm_variance, clip_x0=clip, spacing=cfg.timestep_spacing,
-                           seed=cfg.seed, device=self.device)
+                           seed=cfg.seed, device=self.device, repeat=repeat)
+
+    def preview_layout(self, n: int | None = None) -> tuple[int, int | None]:
+        """(how many samples, images per grid row) of a preview. A conditional image model draws every class in
+        turn (class_label -1), ``per_row`` of each, so the grid shows one row per class."""
+        is_images = self.dataset.kind == "images"
+        if n is None and is_images and self.conditional and self.num_classes:
+            per_row = PREVIEW_PER_CLASS
+            return self.num_classes * per_row, per_row
+        return n or (36 if is_images else 1000), None
 
     def preview(self, n: int | None = None, steps: int = 20, seed: int = 1234,
                 should_stop: Callable[[], bool] | None = None) -> np.ndarray | None:
         """Fast DDIM samples from the EMA model with a fixed seed, so successive previews are comparable.
 
-        Images: a uint8 grid (H, W, C). Points: float32 (n, 2). ``should_stop`` is polled after every sampler step;
-        when it returns true the preview is abandoned and ``None`` is returned (a GUI's Stop must not wait for it).
+        Images: a uint8 grid (H, W, C), one row per class for a conditional model. Points: float32 (n, 2), in
+        equal consecutive blocks of class for a conditional model (:meth:`class_labels`). ``should_stop`` is polled
+        after every sampler step; when it returns true the preview is abandoned and ``None`` is returned (a GUI's
+        Stop must not wait for it). Always unguided (s = 1): it shows what the model learned, not a sampling choice.
         """
         from engine.imaging import make_grid, to_uint8
 
         is_images = self.dataset.kind == "images"
-        n = n or (36 if is_images else 1000)
+        n, per_row = self.preview_layout(n)
         steps = min(steps, self.schedule.timesteps)
-        frames = self.sample(n=n, steps=steps, seed=seed, sampler="ddim", eta=0.0, use_ema=True)
+        frames = self.sample(n=n, steps=steps, seed=seed, sampler="ddim", eta=0.0, use_ema=True, class_label=-1,
+                             negative_class=-1, guidance_scale=1.0, guidance_sweep="")
         if should_stop is None:
             samples = final_sample(frames)
         else:
@@ -299,5 +354,5 @@ class Trainer:
                 last = frame
             samples = last.x_t
         if is_images:
-            return make_grid(to_uint8(samples.float().cpu()), padding=1)
+            return make_grid(to_uint8(samples.float().cpu()), nrow=per_row, padding=1)
         return samples.float().cpu().numpy()

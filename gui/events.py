@@ -150,6 +150,8 @@ class ModelFacts:
     sample_shape: tuple[int, ...]
     num_classes: int
     config: Any  # a copy of the model's ExperimentConfig
+    conditional: bool = False  # the network takes a class label (classifier-free guidance is possible)
+    class_names: tuple[str, ...] = ()  # the dataset's class names (Sampling tab's class pickers)
 
 
 @dataclass(frozen=True)

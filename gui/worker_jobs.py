@@ -103,7 +103,10 @@ def model_facts(trainer: Trainer) -> ModelFacts:
                       step=int(trainer.step_count), steps=int(cfg.training.steps),
                       timesteps=int(trainer.schedule.timesteps), device=trainer.device_name,
                       sample_shape=tuple(int(v) for v in trainer.dataset.x.shape[1:]),
-                      num_classes=int(trainer.num_classes), config=cfg.copy())
+                      num_classes=int(trainer.num_classes), config=cfg.copy(),
+                      conditional=bool(trainer.conditional and trainer.num_classes),
+                      class_names=tuple(str(c) for c in trainer.dataset.class_names)
+                      or tuple(str(k) for k in range(int(trainer.num_classes))))
 
 
 def status_line(reason: str, message: str, step: int) -> str:

@@ -54,7 +54,7 @@ def add_config_flags(parser, command: str, only: tuple[str, ...] | None = None) 
             kwargs["type"] = INT if spec.type is int else FLOAT if spec.type is float else str
             if spec.choices:
                 kwargs["choices"] = spec.choices
-        parser.add_argument(spec.cli_flag, **kwargs)
+        parser.add_argument(spec.cli_flag, *spec.cli_aliases, **kwargs)
 
 
 def apply_config_flags(cfg: ExperimentConfig, args, command: str) -> None:
@@ -112,13 +112,16 @@ def check_writable(folder: Path) -> None:
 
 
 def sampling_trainer(args, **sampling_flags):
-    """The trainer of ``args.run`` with the sampling flags that were given (not None) applied and validated.
+    """The trainer of ``args.run`` with the sampling flags that were given (not None) applied and validated: every
+    config flag of the sampling section (so ``sample`` and ``export`` honour --guidance-scale, --class and
+    --negative-class alike), then ``sampling_flags`` (e.g. ``use_ema``).
 
     ``--sampler ddpm`` without ``--steps`` runs the full chain of the run's schedule (T steps)."""
     from engine.checkpoint import load_checkpoint, trainer_from_checkpoint
 
     ckpt = load_checkpoint(args.run)
     cfg = ckpt.config
+    apply_config_flags(cfg, args, "sample")
     for name, value in sampling_flags.items():
         if value is not None:
             setattr(cfg.sampling, name, value)

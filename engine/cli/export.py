@@ -62,7 +62,9 @@ def add_parser(sub) -> None:
     a.add_argument("--extent", type=FLOAT, default=4.0, help="2-D: the view shows [-extent, extent]^2 (default 4)")
     s = p.add_argument_group("sampling (reverse, grid, strip)")
     s.add_argument("--trajectory", help="a recorded trajectory (.npz from sample --trajectory) instead of sampling")
-    add_config_flags(s, "export", only=("sampler", "steps", "eta", "n", "seed"))  # forward: --n images / points
+    # forward: --n images / points; reverse, grid and strip: the class and guidance of sample
+    add_config_flags(s, "export", only=("sampler", "steps", "eta", "n", "seed", "guidance_scale", "class_label",
+                                        "negative_class", "guidance_sweep"))
     s.add_argument("--device", choices=DEVICES, default="auto")
     f = p.add_argument_group("forward and strip")
     f.add_argument("--source", choices=("reverse", "forward"), default="reverse", help="strip: which process")
@@ -94,7 +96,7 @@ def _trajectory(args):
             raise ExportError(f"--trajectory: cannot read {args.trajectory} ({exc})") from None
     if not args.run:
         raise ExportError("--run: give the run folder (or checkpoint) to export from", code=2)
-    trainer = sampling_trainer(args, sampler=args.sampler, steps=args.steps, eta=args.eta, n=args.n, seed=args.seed)
+    trainer = sampling_trainer(args)
     sa = trainer.config.sampling
     return record_trajectory(trainer, sa, progress=terminal_progress(f"sampling ({sa.sampler}, {sa.steps} steps)"))
 

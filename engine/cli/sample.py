@@ -22,7 +22,8 @@ OUT_SUFFIXES = (".png", ".npy", *ANIMATION_SUFFIXES)
 def add_parser(sub) -> None:
     p = sub.add_parser("sample", help="sample from a trained run")
     p.add_argument("--run", required=True, help="a run folder or checkpoint file")
-    add_config_flags(p, "sample")  # --sampler, --steps, --eta, --n, --seed, --guidance-scale, --class-label
+    # --sampler, --steps, --eta, --n, --seed, --guidance-scale, --class (--class-label), --negative-class
+    add_config_flags(p, "sample")
     p.add_argument("--ema", dest="ema", action="store_true", default=None, help="use the EMA weights (default)")
     p.add_argument("--no-ema", dest="ema", action="store_false")
     p.add_argument("--device", choices=DEVICES, default="auto")
@@ -98,8 +99,7 @@ def _branch_frames(trainer, args, traj):
     if args.denoiser == "exact":
         denoiser = _exact_denoiser(trainer, args.run)
     else:
-        denoiser = trainer.denoiser(use_ema=sa.use_ema, labels=trainer.class_labels(n, sa.class_label),
-                                    guidance_scale=sa.guidance_scale)
+        denoiser = trainer.sampling_denoiser(sa, n)
     return branch_from(traj, args.from_step, denoiser=denoiser, schedule=trainer.schedule, sampler=sa.sampler,
                        steps=sa.steps, eta=sa.eta, variance=sa.ddpm_variance,
                        clip_x0=sa.clip_x0 and trainer.dataset.kind == "images", spacing=sa.timestep_spacing,
@@ -120,8 +120,7 @@ def run(args) -> int:
         branch_source = _load_branch_source(args)
         if args.steps is None:  # follow the recorded run's timestep grid below the branch point
             args.steps = branch_source.num_steps
-    trainer = sampling_trainer(args, sampler=args.sampler, steps=args.steps, eta=args.eta, n=args.n, seed=args.seed,
-                               guidance_scale=args.guidance_scale, class_label=args.class_label, use_ema=args.ema)
+    trainer = sampling_trainer(args, use_ema=args.ema)
     check_writable(out.parent if str(out.parent) else Path("."))
     sa = trainer.config.sampling
     started = time.monotonic()
@@ -148,7 +147,10 @@ def run(args) -> int:
     elif suffix in ANIMATION_SUFFIXES:
         export_reverse_animation(trajectory, out, AnimationOptions())
     else:
-        export_grid_png(samples, out)
+        from engine.guidance_study import class_grid_columns
+
+        columns = class_grid_columns(sa, trainer.num_classes if trainer.conditional else 0)
+        export_grid_png(samples, out, nrow=columns)  # a row per class, or per scale of a guidance sweep
     origin = f", branched from step {args.from_step} of {args.from_trajectory}" if branch_source is not None else ""
     sys.stderr.write(f"{len(samples)} samples ({sa.sampler}, {sa.steps} steps{origin}) in "
                      f"{time.monotonic() - started:.1f}s -> {out}\n")

@@ -50,6 +50,16 @@ class Dataset:
         """Side of the square images; 0 for points."""
         return int(self.x.shape[-1]) if self.kind == "images" else 0
 
+    def unlabelled_problem(self) -> str | None:
+        """Why this data cannot train a class-conditional model (it has no labels), or None: one wording for the
+        trainer and the window's form, which can only check a user's folder or file once it is loaded."""
+        if self.num_classes:
+            return None
+        how = ("an image folder needs one subfolder per class, a .npz file a y or labels array, IDX images their "
+               "labels file" if self.kind == "images" else
+               "the labelled 2-D sets are moons, gaussians8, circles and spiral")
+        return f"dataset {self.name!r} has no labels ({how}); turn class conditioning off"
+
     @property
     def info(self) -> DataInfo:
         """The shape facts a model needs (``dim``, the point dimension, is only set for points)."""

@@ -69,21 +69,29 @@ def sampling_timesteps(num_train_timesteps: int, steps: int, spacing: str = "tra
 # ------------------------------------------------------------------ denoisers
 def model_denoiser(model: torch.nn.Module, schedule: NoiseSchedule, prediction: str, *,
                    labels: torch.Tensor | None = None, null_label: int | None = None,
-                   guidance_scale: float = 1.0) -> Denoiser:
-    """Wrap a network as a denoiser. With labels and ``guidance_scale != 1`` it applies classifier-free guidance
-    (Ho & Salimans 2022, Eq. 6): out = out_uncond + w (out_cond - out_uncond), both halves in one batched forward.
-    The combination is linear, so it is exact in any parameterization (eps, x0 or v). Every model evaluation of
-    every sampler (Heun's second one too) goes through here, so guidance acts the same in all of them."""
-    guided = labels is not None and null_label is not None and guidance_scale != 1.0
+                   guidance_scale: float | torch.Tensor = 1.0, negative_labels: torch.Tensor | None = None) -> Denoiser:
+    """Wrap a network as a denoiser. With labels and ``guidance_scale`` s != 1 it applies classifier-free guidance
+    (Ho & Salimans 2022, Eq. 6, with s = 1 + w): out = out_uncond + s (out_cond - out_uncond), both halves in one
+    batched forward. The combination is linear, so it is exact in any parameterization (eps, x0 or v). Every model
+    evaluation of every sampler (Heun's second one too) goes through here, so guidance acts the same in all of them.
+
+    ``negative_labels`` replace the null label in the branch guided *away* from: out = out_neg + s (out_cond -
+    out_neg). This is the negative prompt of text-to-image pipelines (diffusers' ``negative_prompt`` is encoded in
+    place of the empty prompt of the unconditional branch), so with ``labels`` all null it samples "anything but
+    the negative class". s = 1 is still the plain conditional model, whatever the negative. ``guidance_scale`` may
+    be a tensor with one s per sample (a guidance sweep in one batch)."""
+    per_sample = isinstance(guidance_scale, torch.Tensor)
+    guided = labels is not None and null_label is not None and (per_sample or guidance_scale != 1.0)
 
     @torch.no_grad()
     def denoise(x_t: torch.Tensor, t: int) -> tuple[torch.Tensor, torch.Tensor]:
         tt = torch.full((x_t.shape[0],), t, device=x_t.device, dtype=torch.long)
         if guided:
-            nulls = torch.full_like(labels, null_label)
-            out = model(torch.cat([x_t, x_t]), torch.cat([tt, tt]), torch.cat([labels, nulls]))
-            cond, uncond = out.float().chunk(2)
-            out = uncond + guidance_scale * (cond - uncond)
+            away = negative_labels if negative_labels is not None else torch.full_like(labels, null_label)
+            out = model(torch.cat([x_t, x_t]), torch.cat([tt, tt]), torch.cat([labels, away]))
+            cond, base = out.float().chunk(2)
+            s = guidance_scale.to(cond).reshape(-1, *([1] * (cond.ndim - 1))) if per_sample else guidance_scale
+            out = base + s * (cond - base)
         elif labels is not None:
             out = model(x_t, tt, labels).float()
         else:
@@ -181,13 +189,18 @@ def ddim_sample(denoiser: Denoiser, schedule: NoiseSchedule, x_T: torch.Tensor, 
 
 def run_sampler(denoiser: Denoiser, schedule: NoiseSchedule, shape: Sequence[int], *, sampler: str = "ddim",
                 steps: int = 50, eta: float = 0.0, variance: str = "beta_tilde", clip_x0: bool = False,
-                spacing: str = "trailing", seed: int = 0,
-                device: torch.device | str = "cpu") -> Iterator[Frame]:
-    """Draw x_T ~ N(0, I) from ``seed`` (on the CPU, so the draw is device independent) and run ``sampler``."""
+                spacing: str = "trailing", seed: int = 0, device: torch.device | str = "cpu",
+                repeat: int = 1) -> Iterator[Frame]:
+    """Draw x_T ~ N(0, I) from ``seed`` (on the CPU, so the draw is device independent) and run ``sampler``.
+
+    ``repeat`` > 1 draws shape[0] / repeat starting points and tiles them, so every block of the batch starts from
+    the same x_T (a guidance sweep: one block per scale)."""
     step = make_step(sampler, eta=eta, variance=variance)
     ts = sampling_timesteps(schedule.timesteps, steps, spacing)
     generator = torch.Generator().manual_seed(int(seed))
-    x_T = torch.randn(tuple(shape), generator=generator).to(device)
+    shape = tuple(shape)
+    x_T = torch.randn((shape[0] // repeat, *shape[1:]), generator=generator)
+    x_T = x_T.repeat(repeat, *([1] * (len(shape) - 1))).to(device)
     return sample_loop(step, denoiser, schedule, x_T, ts, clip_x0=clip_x0, generator=generator)
 
 

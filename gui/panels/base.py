@@ -179,6 +179,10 @@ class DatasetProvider(QObject):
     def dataset(self):
         return self._dataset
 
+    def dataset_for(self, cfg: ExperimentConfig):
+        """The loaded dataset if it is ``cfg``'s (same data settings and seed), else None."""
+        return self._dataset if self._key == self.key_of(cfg.data, cfg.training.seed) else None
+
     def error(self) -> str | None:
         return self._error
 

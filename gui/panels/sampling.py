@@ -35,6 +35,7 @@ from engine.config import ExperimentConfig, SamplingConfig
 from gui import theme as _theme
 from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFrame
 from gui.panels.base import Panel, TimelineSpec
+from gui.panels.guidance_controls import GuidanceControls
 from gui.panels.sampler_fields import SamplerMenu, frame_label, uses_eta
 from gui.panels.sampling_branches import BranchBox, BranchingMixin, BranchNode
 from gui.panels.sampling_views import SamplingViews
@@ -182,6 +183,8 @@ class SamplingPanel(BranchingMixin, Panel):
         lay.setContentsMargins(10, 8, 10, 8)
         lay.setSpacing(6)
         lay.addLayout(form)
+        self.guidance = GuidanceControls()  # class, guidance scale, negative class: conditional models only
+        lay.addWidget(self.guidance)
         lay.addLayout(info)
         lay.addLayout(views_row, 1)
 
@@ -255,6 +258,7 @@ class SamplingPanel(BranchingMixin, Panel):
         self.n_spin.setValue(int(s.n))
         self.seed_spin.setValue(int(min(s.seed, self.seed_spin.maximum())))
         self.ema_check.setChecked(bool(s.use_ema))
+        self.guidance.set_values(s)
         del blockers
 
     def _max_steps(self) -> int:
@@ -274,7 +278,7 @@ class SamplingPanel(BranchingMixin, Panel):
             pass
         return dataclasses.replace(base, sampler=self.sampler_combo.sampler(), steps=self.steps_spin.value(),
                                    eta=self.eta_spin.value(), n=self.n_spin.value(), seed=self.seed_spin.value(),
-                                   use_ema=self.ema_check.isChecked())
+                                   use_ema=self.ema_check.isChecked(), **self.guidance.values())
 
     def form_errors(self) -> list[str]:
         errors = []
@@ -288,6 +292,7 @@ class SamplingPanel(BranchingMixin, Panel):
         n_max = MAX_IMAGES if self._model.kind == "images" else MAX_POINTS
         if self.n_spin.value() > n_max:
             errors.append(f"Samples must be ≤ {n_max} for {self._model.kind}.")
+        errors += list(filter(None, [self.guidance.problem()]))
         return errors
 
     # ================================================================== commands
@@ -305,8 +310,9 @@ class SamplingPanel(BranchingMixin, Panel):
         self.progress_bar.setValue(0)
         model = self._model
         note = " (queued between two training steps)" if self.worker.state() in ("running", "paused") else ""
-        self._show_message(f"Sampling {cfg.n} × {cfg.sampler.upper()}, {cfg.steps} steps, seed {cfg.seed} from the "
-                           f"{model.dataset} model at step {model.step:,}{note}…", "dim")
+        self._show_message(f"Sampling {cfg.n} × {cfg.sampler.upper()}{self.guidance.describe(cfg)}, {cfg.steps} "
+                           f"steps, seed {cfg.seed} from the {model.dataset} model at step {model.step:,}{note}…",
+                           "dim")
         self.worker.sample(cfg)
         self._sync()
 
@@ -338,6 +344,7 @@ class SamplingPanel(BranchingMixin, Panel):
     # ================================================================== worker signals
     def _on_model_changed(self, facts: ModelFacts) -> None:
         self._model = facts
+        self.guidance.set_model(facts)
         kind = facts.kind
         self.views.show_kind(kind)  # (follows the model: a 2-D model shows the plot before its first run)
         self.steps_spin.setMaximum(max(1, facts.timesteps))
@@ -361,7 +368,9 @@ class SamplingPanel(BranchingMixin, Panel):
         self._sampling = False
         self.progress_bar.setValue(self.progress_bar.maximum())
         cfg = self._run_cfg
-        what = f"{cfg.n} × {cfg.sampler.upper()} {cfg.steps} steps, seed {cfg.seed}" if cfg else "samples"
+        self.views.columns = self.guidance.grid_columns(cfg) if cfg else None  # a row per class or per scale
+        what = f"{cfg.n} × {cfg.sampler.upper()}{self.guidance.describe(cfg)} {cfg.steps} steps, seed {cfg.seed}" \
+            if cfg else "samples"
         thinned = "" if trajectory.stride == 1 else f" (every {trajectory.stride}th step kept)"
         self._show_message(f"Recorded {len(trajectory)} frames of {what}{thinned}. Scrub the timeline; click a sample "
                            "to follow it, or branch from any frame.", "success")

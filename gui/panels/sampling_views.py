@@ -38,6 +38,7 @@ class SamplingViews(QStackedWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.grids: dict[str, ImageGridView] = {}
+        self.columns: int | None = None  # images per grid row; None: a near-square grid
         self.singles: dict[str, ImageView] = {}
         pages = []
         for _ in range(2):
@@ -107,7 +108,7 @@ class SamplingViews(QStackedWidget):
                     self.singles[key].set_title(_tr("{title} · sample #{index}").format(
                         title=_tr(VIEW_TITLES[key]), index=selected))
             else:
-                ncol = math.ceil(math.sqrt(len(frame.x_t)))
+                ncol = self.columns or math.ceil(math.sqrt(len(frame.x_t)))
                 for key in VIEWS:
                     self.grids[key].set_images(shown[key], ncol=ncol)
         else:

@@ -63,6 +63,7 @@ class PreviewCard(QFrame):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setProperty("role", "card")
+        self._classes: tuple[str, ...] = ()  # a conditional model's class names: a row (or colour) per class
         self.title = QLabel("EMA samples")
         self.title.setProperty("role", "heading")
         self.caption = QLabel(WAITING_CAPTION)
@@ -100,6 +101,10 @@ class PreviewCard(QFrame):
     def set_kind(self, kind: str | None) -> None:
         self.stack.setCurrentWidget(self.points_holder if kind == "points" else self.image)
 
+    def set_classes(self, names: tuple[str, ...]) -> None:
+        """A conditional model draws its classes in turn: one grid row per class, or one colour per class."""
+        self._classes = tuple(names)
+
     def clear(self) -> None:
         """Another model: its previews start over."""
         self.image.clear()
@@ -119,11 +124,21 @@ class PreviewCard(QFrame):
 
             self.stack.setCurrentWidget(self.points_holder)
             pts = arr.astype(np.float32, copy=False)
-            pts = pts[np.isfinite(pts).all(axis=1)]
-            colors = point_colors(pts) if len(pts) else np.zeros((0, 3), np.uint8)
+            if self._classes:
+                from engine.plotting import class_block_colors
+
+                colors = class_block_colors(len(pts), len(self._classes))
+            else:
+                colors = point_colors(pts) if len(pts) else np.zeros((0, 3), np.uint8)
+            finite = np.isfinite(pts).all(axis=1)
+            pts, colors = pts[finite], colors[finite]
             self.scatter.setData(pos=pts, brush=quantized_brushes(colors))
             frame = scatter_image(pts, size=TIMELAPSE_SIZE, extent=POINT_RANGE, colors=colors)
         self.title.setText(f"EMA samples · step {int(step):,}")
-        self.caption.setText(f"20 DDIM steps from the EMA weights, fixed seed · {kept} "
+        per_class = ""
+        if self._classes:
+            how = self.tr("one row per class") if arr.dtype == np.uint8 else self.tr("one colour per class")
+            per_class = f" · {how}: {', '.join(self._classes)}"
+        self.caption.setText(f"20 DDIM steps from the EMA weights, fixed seed{per_class} · {kept} "
                              f"frame{'s' if kept != 1 else ''} kept for the time-lapse export")
         return frame

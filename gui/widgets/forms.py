@@ -209,6 +209,7 @@ class ExperimentForm(QWidget):
     def _build_model(self, form: QFormLayout) -> None:
         self._combo(form, "model.preset")
         self._check(form, "model.class_conditional")
+        self._line(form, "training.cond_drop_prob")  # p_uncond: only means something next to the switch
         self._line(form, "model.dropout")
         self.model_label = self._note()
         form.addRow(self.model_label)
@@ -225,8 +226,8 @@ class ExperimentForm(QWidget):
         self._combo(form, "training.device", under=self.device_label)
 
     def _build_advanced(self, form: QFormLayout) -> None:
-        for name in ("training.weight_decay", "training.grad_clip", "training.cond_drop_prob",
-                     "training.preview_every", "training.quality_every", "training.time_budget"):
+        for name in ("training.weight_decay", "training.grad_clip", "training.preview_every",
+                     "training.quality_every", "training.time_budget"):
             self._line(form, name)
         self._check(form, "training.amp")
 
@@ -354,6 +355,8 @@ class ExperimentForm(QWidget):
         self._set_row_enabled("schedule.cosine_s", cosine, "only used by the cosine schedule")
         min_snr = self.widgets["training.loss_weighting"].currentData() == "min_snr"
         self._set_row_enabled("training.min_snr_gamma", min_snr, "only used with min_snr loss weighting")
+        self._set_row_enabled("training.cond_drop_prob", self.widgets["model.class_conditional"].isChecked(),
+                              "only used by a class-conditional model")
 
     def _set_row_enabled(self, name: str, enabled: bool, why: str) -> None:
         widget = self.widgets[name]
@@ -372,6 +375,11 @@ class ExperimentForm(QWidget):
             errors = cfg.errors()
         except Exception as exc:  # noqa: BLE001 - a broken engine module must not kill the form
             errors = [ConfigError("config", f"cannot validate: {exc}")]
+        # a user's folder or file: whether it has labels is known once it is loaded
+        ds = self._datasets.dataset_for(cfg) if self._datasets is not None else None
+        if cfg.model.class_conditional is True and ds is not None and ds.unlabelled_problem() \
+                and not any(e.field == "model.class_conditional" for e in errors):
+            errors.append(ConfigError("model.class_conditional", ds.unlabelled_problem()))
         self._errors = errors
         by_field: dict[str, list[str]] = {}
         for err in errors:
@@ -458,6 +466,7 @@ class ExperimentForm(QWidget):
 
     def _on_data_loaded(self, ds) -> None:
         self.data_preview.show_loaded(ds)
+        self._revalidate()  # class conditioning on data without labels is an error only the data can show
         self._request_model_description()
 
     # ================================================================== theme

@@ -62,11 +62,13 @@ FLAGS = {
         "--beta-end": Flag(1e-4, 1, hi_open=True),  # >= beta_start
         "--image-size": Flag(4, 256, True, zero_ok=True), "--ema-decay": Flag(0, 1, hi_open=True),
         "--seed": Flag(0, INT_MAX, True), "--time-budget": Flag(0, 1e7), "--channels": Flag(1, 3, True),
+        "--p-uncond": Flag(0, 1, hi_open=True),
         "--timelapse-every": Flag(0, math.inf, True),  # any N >= 0 (a huge N means "never")
     },
     "sample": {
         "--steps": Flag(1, 1000, True), "--eta": Flag(0, 1), "--n": Flag(1, 100_000, True),
-        "--seed": Flag(0, INT_MAX, True), "--guidance-scale": Flag(0, 100), "--class-label": Flag(-1, 1e6, True),
+        "--seed": Flag(0, INT_MAX, True), "--guidance-scale": Flag(0, 100), "--class-label": Flag(-2, 1e6, True),
+        "--class": Flag(-2, 1e6, True), "--negative-class": Flag(-1, 1e6, True),
     },
     "schedule": {
         "--timesteps": Flag(1, 100_000, True), "--beta-start": Flag(0, 0.02, lo_open=True),
@@ -213,7 +215,7 @@ CONFIG_FIELDS = {
     "training.time_budget": Field(0, 1e7), "training.max_grad_norm_explode": Field(0, 1e30, lo_open=True),
     "sampling.steps": Field(1, 1000, True), "sampling.eta": Field(0, 1), "sampling.n": Field(1, 1e5, True),
     "sampling.seed": Field(0, INT_MAX, True), "sampling.guidance_scale": Field(0, 100),
-    "sampling.class_label": Field(-1, 1e6, True),
+    "sampling.class_label": Field(-2, 1e6, True), "sampling.negative_class": Field(-1, 1e6, True),
 }
 JSON_BAD = [0, -1, -1e-9, float("nan"), float("inf"), float("-inf"), 1e300, 10**30, 0.5, 1.5, "abc", "1", None, True,
             [], {}]
