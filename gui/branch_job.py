@@ -70,10 +70,10 @@ def run_branch(thread: EngineThread, command: BranchRequest) -> None:
     post(StatusMessage(f"branching from step {command.step}: {cfg.sampler.upper()} {cfg.steps} steps, seed "
                        f"{cfg.seed} …"))
     started = time.perf_counter()
-    last_emit, nfe, point_t = [0.0], [0], [None]
+    last_emit, nfe, point_t, nfe_by_step = [0.0], [0], [None], {}
 
     def on_frame(frame: Frame) -> None:
-        nfe[0] = frame.nfe
+        nfe[0] = nfe_by_step[frame.step] = frame.nfe
         if point_t[0] is None:
             point_t[0] = int(frame.t)  # the branch's first frame is its branch point
         now = time.perf_counter()
@@ -95,6 +95,7 @@ def run_branch(thread: EngineThread, command: BranchRequest) -> None:
         post(SamplingAborted("error"))
         raise
     joined = command.parent.grafted(branch)
-    post(BranchFinished(joined, int(command.step), int(point_t[0]), int(nfe[0]), cfg, command.request_id))
+    own_nfe = np.asarray([nfe_by_step[s] for s in branch.steps], dtype=np.int64)  # of the frames it kept
+    post(BranchFinished(joined, int(command.step), int(point_t[0]), int(nfe[0]), cfg, command.request_id, own_nfe))
     post(StatusMessage(f"branched from step {command.step} in {time.perf_counter() - started:.1f} s "
                        f"({len(branch)} new frames, NFE {nfe[0]})"))

@@ -187,8 +187,14 @@ def run_sampler(denoiser: Denoiser, schedule: NoiseSchedule, shape: Sequence[int
     step = make_step(sampler, eta=eta, variance=variance)
     ts = sampling_timesteps(schedule.timesteps, steps, spacing)
     generator = torch.Generator().manual_seed(int(seed))
-    x_T = torch.randn(tuple(shape), generator=generator).to(device)
+    x_T = torch.randn(tuple(shape), generator=generator).to(device)  # = initial_noise(shape, seed)
     return sample_loop(step, denoiser, schedule, x_T, ts, clip_x0=clip_x0, generator=generator)
+
+
+def initial_noise(shape: Sequence[int], seed: int) -> torch.Tensor:
+    """The x_T that :func:`run_sampler` draws from ``seed`` (CPU, float32), without running a sampler: a caller can
+    show a run's first frame before its first model evaluation."""
+    return torch.randn(tuple(shape), generator=torch.Generator().manual_seed(int(seed)))
 
 
 def final_sample(frames: Iterator[Frame]) -> torch.Tensor:
