@@ -94,6 +94,7 @@ class CompareBranchingMixin:
             return
         self._branch, self._running = None, False
         self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("%p%")
         text = self.tr("Branch cancelled.") if aborted.reason == "cancelled" else self.tr(
             "Branch failed (see the message in the status bar).")
         self._show_message(text, "warning" if aborted.reason == "cancelled" else "error")
@@ -105,6 +106,7 @@ class CompareBranchingMixin:
         parent, step, _request = self._branch
         self._branch, self._running = None, False
         self.progress_bar.setValue(self.progress_bar.maximum())
+        self.progress_bar.setFormat("%p%")
         traj = done.trajectory
         nfe = branch_nfe(parent.run, step, [s for s in traj.steps if s >= step], done.nfe_per_frame, done.nfe)
         name = run_name(parent.run.sampling) if parent.branch_of is None else parent.branch_of.name()

@@ -56,14 +56,11 @@ class BranchOf:
     sampling: SamplingConfig
 
     def name(self) -> str:
-        """``DDPM-1000 ⑂ seed 7 @ t=500`` (the branch's own sampler and steps when they differ from the parent's)."""
+        """``DDPM-1000 branch: seed 7 @ t=500``, the branch's own sampler and steps too when they differ from the
+        parent's (plain text: the window's and the clip's fonts may lack a fork sign)."""
         own = run_name(self.sampling)
         via = "" if own == self.parent else f" {own}"
-        return f"{self.parent} ⑂{via} seed {self.sampling.seed} @ t={self.t}"
-
-    def file_name(self) -> str:
-        """The name in an exported clip, whose caption font has no ⑂."""
-        return self.name().replace("⑂", "branch:")
+        return f"{self.parent} branch:{via} seed {self.sampling.seed} @ t={self.t}"
 
 
 class CompareColumnView(QFrame):
@@ -218,7 +215,7 @@ class CompareColumnView(QFrame):
         from engine.export.compare import CompareColumn
 
         assert self.run is not None
-        name = run_name(self.run.sampling) if self.branch_of is None else self.branch_of.file_name()
+        name = run_name(self.run.sampling) if self.branch_of is None else self.branch_of.name()
         return CompareColumn(name, self.run.trajectory, list(self.run.nfe))
 
     # ------------------------------------------------------------------ the live run
@@ -290,6 +287,8 @@ class CompareColumnView(QFrame):
                 return head
             if self.live.x0_pred is None:
                 return self.tr("{head} · t = {t} · x_T, waiting for its turn").format(head=head, t=self.live.t)
+            if self.live.step >= self.live.total:
+                return self.tr("{head} · t = 0 · done, waiting for the other runs").format(head=head)
             return self.tr("{head} · t = {t} · running…").format(head=head, t=self.live.t)
         s, k = self.run.sampling, self._index
         t = int(self._frame_ts[k])

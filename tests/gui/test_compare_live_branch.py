@@ -124,7 +124,7 @@ def test_branch_a_column_at_the_middle_and_export_three_columns(qtbot, main_wind
     qtbot.waitUntil(lambda: len(panel.columns) == 3, timeout=5000)
     branch = panel.columns[2]
     assert branch.branch_of is not None and branch.branch_of.t == 50
-    assert "DDPM-100 ⑂ seed 7 @ t=50" in branch.header_label.text()
+    assert "DDPM-100 branch: seed 7 @ t=50" in branch.header_label.text()
     assert not branch.sampler_menu.isEnabled() and branch.seed_spin.value() == 7
     assert branch.shown_index() is not None and panel.shown_t() == 50  # shown at the same t
 
