@@ -154,3 +154,27 @@ def test_branch_a_column_at_the_middle_and_export_three_columns(qtbot, main_wind
         b.seek(b.n_frames - 1)
         b.convert("RGB")
     assert columns[2].name == "DDPM-100 branch: seed 7 @ t=50"
+
+
+def test_digit_columns_show_x_T_as_images_before_any_run_finishes(qtbot, main_window):
+    from engine.training import Trainer
+
+    cfg = quick_config("digits", steps=1, preview_every=0)
+    cfg.schedule.timesteps = 50
+    trainer = Trainer(cfg)  # freshly initialised: what is checked is x_T, drawn before any model evaluation
+    window = main_window
+    panel = ready(qtbot, window, trainer)
+    qtbot.mouseClick(panel.columns[2].remove_button, Qt.LeftButton)
+    for column in panel.columns:
+        column.steps_spin.setValue(5)
+    panel.n_spin.setValue(4)
+    shots = []
+    window.worker.compareProgress.connect(lambda p: shots.append(
+        (p.run, p.step, p.x_t, panel.columns[p.run].shown_points(), panel.columns[p.run].run is None)))
+    with qtbot.waitSignal(window.worker.compareFinished, timeout=60000) as done:
+        qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+    runs = done.args[0].runs
+    x_T = runs[0].trajectory.frame(0).x_t
+    assert x_T.dtype == np.uint8 and x_T.shape[0] == 4
+    for run, step, shown, cells, live in shots[:2]:
+        assert step == 0 and live and cells == 4 and np.array_equal(shown, x_T)
