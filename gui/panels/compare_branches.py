@@ -1,5 +1,5 @@
-"""The Compare tab's branches: re-sample one column's run from its frame at the timeline's t with a new seed, into a
-new column beside it.
+"""The Compare tab's branches: re-sample one column's run from its frame at the timeline's t with a new seed (and
+optionally another sampler or step count), into a new column beside it.
 
 The branch goes to the worker as the Sampling tab's does (:meth:`gui.worker.EngineWorker.branch`, a
 :class:`~gui.events.BranchRequest` served by gui/branch_job.py over :func:`engine.samplers.branch_from`); the answer is
@@ -7,8 +7,6 @@ the branch grafted onto its parent's head, so its frames before the branch point
 and exports it like any column. Kept here so gui/panels/compare.py stays about the comparison itself.
 """
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 
@@ -63,8 +61,8 @@ class CompareBranchingMixin:
                 and self.worker.model() is not None)
 
     def branch_column(self, column: CompareColumnView) -> int | None:
-        """Branch ``column``'s run at the timeline's t with its branch seed; returns the request id (None when it
-        cannot start: another job running, four columns already, or the finished samples on screen)."""
+        """Branch ``column``'s run at the timeline's t with its branch sampler, steps and seed; returns the request
+        id (None when it cannot start: another job running, four columns already, or the finished samples shown)."""
         if column not in self.columns or not self.can_branch(column):
             return None
         step = branch_step(column)
@@ -72,7 +70,7 @@ class CompareBranchingMixin:
             self._show_message(self.tr("Scrub the timeline back from the finished samples to the t to branch at."),
                                "warning")
             return None
-        cfg = dataclasses.replace(column.run.sampling, seed=column.branch_seed_spin.value())
+        cfg = column.branch_sampling()
         self._running = True
         self.progress_bar.setRange(0, max(1, column.run.trajectory.num_steps))
         self.progress_bar.setValue(step)

@@ -97,6 +97,14 @@ class CompareColumnView(QFrame):
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)
         self.remove_button.setToolTip(self.tr("Remove this column"))
+        self.branch_sampler_menu = SamplerMenu()
+        self.branch_sampler_menu.set_sampler(sampler)
+        self.branch_sampler_menu.setToolTip(self.tr("The branch's sampler (from the branch point on)"))
+        self.branch_steps_spin = QSpinBox()
+        self.branch_steps_spin.setRange(1, 100_000)
+        self.branch_steps_spin.setValue(int(steps))
+        self.branch_steps_spin.setToolTip(self.tr("Steps of the branch's timestep grid; it visits those below the "
+                                                  "branch point"))
         self.branch_seed_spin = QSpinBox()
         self.branch_seed_spin.setRange(0, 2**31 - 1)
         self.branch_seed_spin.setValue(int(seed) + 1)
@@ -130,6 +138,11 @@ class CompareColumnView(QFrame):
         self.eta_label = QLabel(self.tr("η"))
         form.addRow(self.eta_label, self.eta_spin)
         form.addRow(self.tr("Seed"), self.seed_spin)
+        branch_with = QHBoxLayout()
+        branch_with.setSpacing(2)
+        branch_with.addWidget(self.branch_sampler_menu, 1)
+        branch_with.addWidget(self.branch_steps_spin)
+        form.addRow(self.tr("Branch with"), branch_with)
         branch_row = QHBoxLayout()
         branch_row.setSpacing(2)
         branch_row.addWidget(self.branch_seed_spin, 1)
@@ -163,6 +176,13 @@ class CompareColumnView(QFrame):
 
     def set_max_steps(self, timesteps: int) -> None:
         self.steps_spin.setMaximum(max(1, int(timesteps)))
+        self.branch_steps_spin.setMaximum(max(1, int(timesteps)))
+
+    def branch_sampling(self) -> SamplingConfig:
+        """A branch of the recorded run: its settings (n, η, EMA...) with the branch's sampler, steps and seed."""
+        assert self.run is not None
+        return dataclasses.replace(self.run.sampling, sampler=self.branch_sampler_menu.sampler(),
+                                   steps=self.branch_steps_spin.value(), seed=self.branch_seed_spin.value())
 
     def set_seed_locked(self, locked: bool, seed: int) -> None:
         """With one x_T for every column the seed is the tab's, not the column's (a branch keeps its own)."""
@@ -179,6 +199,8 @@ class CompareColumnView(QFrame):
             w.setEnabled(settings)
         self.remove_button.setEnabled(editable)
         self.eta_spin.setEnabled(settings and uses_eta(self.sampler_menu.sampler()))
+        for w in (self.branch_sampler_menu, self.branch_steps_spin, self.branch_seed_spin, self.dice_button):
+            w.setEnabled(editable)
 
     def _sync(self) -> None:
         eta = uses_eta(self.sampler_menu.sampler())
@@ -202,6 +224,9 @@ class CompareColumnView(QFrame):
     def set_run(self, run: ComparedRun | None) -> None:
         self.live = None
         self.run = run
+        if run is not None:  # a branch starts as a re-roll of this run: same sampler and steps, a new seed
+            self.branch_sampler_menu.set_sampler(run.sampling.sampler)
+            self.branch_steps_spin.setValue(int(run.sampling.steps))
         self._frame_ts = None if run is None else self.compare_column().frame_ts()
         self._index = 0
         self.points.forget()

@@ -178,3 +178,28 @@ def test_digit_columns_show_x_T_as_images_before_any_run_finishes(qtbot, main_wi
     assert x_T.dtype == np.uint8 and x_T.shape[0] == 4
     for run, step, shown, cells, live in shots[:2]:
         assert step == 0 and live and cells == 4 and np.array_equal(shown, x_T)
+
+
+def test_branch_with_another_sampler_fills_the_fourth_column(qtbot, main_window, small_moons):
+    window = main_window
+    panel = ready(qtbot, window, small_moons)
+    panel.n_spin.setValue(32)
+    with qtbot.waitSignal(window.worker.compareFinished, timeout=60000):
+        qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+    parent = panel.columns[0]  # DDIM-10
+    assert (parent.branch_sampler_menu.sampler(), parent.branch_steps_spin.value()) == ("ddim", 10)
+    window.timeline.set_position(T - 55)  # DDIM-10 holds its t = 60 frame at t = 55
+    parent.branch_sampler_menu.set_sampler("dpmpp_2m")
+    parent.branch_steps_spin.setValue(20)
+    parent.branch_seed_spin.setValue(3)
+    with qtbot.waitSignal(window.worker.branchFinished, timeout=60000) as done:
+        qtbot.mouseClick(parent.branch_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.columns) == 4, timeout=5000)
+    branch = panel.columns[3]
+    assert branch.branch_of.name() == "DDIM-10 branch: DPM++ (2M)-20 seed 3 @ t=60"
+    assert (branch.sampler_menu.sampler(), branch.steps_spin.value()) == ("dpmpp_2m", 20)
+    # from t = 60 the branch visits the 20-step grid's timesteps below it: 60 (again), 55, 50, ..., 5, then 0
+    ts = [t + 1 for t in done.args[0].trajectory.timesteps]
+    assert ts == [100, 90, 80, 70, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10, 5, 0]
+    assert list(branch.run.nfe) == [1, 2, 3, 4] + [4 + k for k in range(1, 13)] + [16]
+    assert not panel.add_button.isEnabled() and not any(c.branch_button.isEnabled() for c in panel.columns)
