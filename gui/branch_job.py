@@ -55,17 +55,17 @@ def run_branch(thread: EngineThread, command: BranchRequest) -> None:
         return owner.sampling_cancelled(command.request_id) or thread.quit_requested
 
     if should_stop():
-        post(SamplingAborted("cancelled"))
+        post(SamplingAborted("cancelled", command.request_id))
         return
     trainer = thread.trainer
     if trainer is None:
-        post(SamplingAborted("error"))
+        post(SamplingAborted("error", command.request_id))
         raise ValueError("no model yet: train one (Training tab) or open a checkpoint first")
     kind = trainer.dataset.kind
     try:
         frames = branch_frames(trainer, command)
     except Exception:
-        post(SamplingAborted("error"))
+        post(SamplingAborted("error", command.request_id))
         raise
     post(StatusMessage(f"branching from step {command.step}: {cfg.sampler.upper()} {cfg.steps} steps, seed "
                        f"{cfg.seed} …"))
@@ -83,16 +83,16 @@ def run_branch(thread: EngineThread, command: BranchRequest) -> None:
                 shown = to_uint8(frame.x0_pred.detach().float().cpu())
             else:
                 shown = frame.x_t.detach().float().cpu().numpy().astype(np.float32)
-            post(SamplingFrame(int(frame.step), int(frame.num_steps), shown))
+            post(SamplingFrame(int(frame.step), int(frame.num_steps), shown, command.request_id))
 
     try:
         branch = record(frames, kind, on_frame=on_frame, should_stop=should_stop)
     except RecordingStopped as stopped:
-        post(SamplingAborted("cancelled"))
+        post(SamplingAborted("cancelled", command.request_id))
         post(StatusMessage(f"branch cancelled at step {stopped.step}"))
         return
     except Exception:
-        post(SamplingAborted("error"))
+        post(SamplingAborted("error", command.request_id))
         raise
     joined = command.parent.grafted(branch)
     own_nfe = np.asarray([nfe_by_step[s] for s in branch.steps], dtype=np.int64)  # of the frames it kept

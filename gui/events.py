@@ -101,11 +101,13 @@ class RunFinished:
 @dataclass(frozen=True)
 class SamplingFrame:
     """A throttled live view of a sampler run: step ``step`` of ``total``. ``preview`` is the predicted x0 as uint8
-    (N, H, W, C) for images, the current x_t as float32 (N, 2) for points."""
+    (N, H, W, C) for images, the current x_t as float32 (N, 2) for points. ``request_id``: the branch request it
+    belongs to (-1 for a plain run), so the tab that asked for a branch knows its own."""
 
     step: int
     total: int
     preview: np.ndarray
+    request_id: int = -1
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,11 @@ class SamplingFinished:
 
 @dataclass(frozen=True)
 class SamplingAborted:
-    """A sampler run ended without a trajectory: ``reason`` is ``cancelled`` or ``error``."""
+    """A sampler run ended without a trajectory: ``reason`` is ``cancelled`` or ``error``; ``request_id`` as in
+    :class:`SamplingFrame`."""
 
     reason: str
+    request_id: int = -1
 
 
 @dataclass(frozen=True)

@@ -83,12 +83,12 @@ class CompareBranchingMixin:
         return request
 
     def _on_branch_progress(self, frame: SamplingFrame) -> None:
-        if self._branch is not None:
+        if self._branch is not None and frame.request_id == self._branch[2]:
             self.progress_bar.setRange(0, max(1, frame.total))
             self.progress_bar.setValue(min(frame.step, frame.total))
 
     def _on_branch_aborted(self, aborted: SamplingAborted) -> None:
-        if self._branch is None:
+        if self._branch is None or aborted.request_id != self._branch[2]:
             return
         self._branch, self._running = None, False
         self.progress_bar.setValue(0)
