@@ -203,3 +203,22 @@ def test_branch_with_another_sampler_fills_the_fourth_column(qtbot, main_window,
     assert ts == [100, 90, 80, 70, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10, 5, 0]
     assert list(branch.run.nfe) == [1, 2, 3, 4] + [4 + k for k in range(1, 13)] + [16]
     assert not panel.add_button.isEnabled() and not any(c.branch_button.isEnabled() for c in panel.columns)
+
+
+def test_cancelling_a_branch_leaves_the_columns_as_they_were(qtbot, main_window, small_moons):
+    window = main_window
+    panel = ready(qtbot, window, small_moons)
+    qtbot.mouseClick(panel.columns[1].remove_button, Qt.LeftButton)
+    panel.columns[1].steps_spin.setValue(T)
+    panel.n_spin.setValue(256)
+    with qtbot.waitSignal(window.worker.compareFinished, timeout=60000):
+        qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+    window.timeline.set_position(0)  # t = T: the whole run is re-sampled
+    with qtbot.waitSignal(window.worker.samplingAborted, timeout=60000) as aborted:
+        qtbot.mouseClick(panel.columns[1].branch_button, Qt.LeftButton)
+        assert panel.cancel_button.isEnabled() and not panel.columns[0].branch_button.isEnabled()
+        qtbot.mouseClick(panel.cancel_button, Qt.LeftButton)
+    assert aborted.args[0].reason == "cancelled"
+    assert len(panel.columns) == 2 and all(c.run is not None for c in panel.columns)
+    assert "Branch cancelled" in panel.message() and panel.columns[1].branch_button.isEnabled()
+    assert panel.export_button.isEnabled() and panel.run_button.isEnabled()
