@@ -95,7 +95,7 @@ def measure(window, trainer, n: int, columns: list[tuple[str, int]], repeats: in
             raise TimeoutError(f"no frame in the first column within {timeout_s:g} s")
         seconds.append(time.perf_counter() - pressed)
         panel.cancel()
-        _wait(lambda: not panel._running, timeout_s)
+        _wait(panel.run_button.isEnabled, timeout_s)  # the cancelled comparison has ended
     return seconds
 
 
