@@ -55,25 +55,25 @@ def run_branch(thread: EngineThread, command: BranchRequest) -> None:
         return owner.sampling_cancelled(command.request_id) or thread.quit_requested
 
     if should_stop():
-        post(SamplingAborted("cancelled"))
+        post(SamplingAborted("cancelled", command.request_id))
         return
     trainer = thread.trainer
     if trainer is None:
-        post(SamplingAborted("error"))
+        post(SamplingAborted("error", command.request_id))
         raise ValueError("no model yet: train one (Training tab) or open a checkpoint first")
     kind = trainer.dataset.kind
     try:
         frames = branch_frames(trainer, command)
     except Exception:
-        post(SamplingAborted("error"))
+        post(SamplingAborted("error", command.request_id))
         raise
     post(StatusMessage(f"branching from step {command.step}: {cfg.sampler.upper()} {cfg.steps} steps, seed "
                        f"{cfg.seed} …"))
     started = time.perf_counter()
-    last_emit, nfe, point_t = [0.0], [0], [None]
+    last_emit, nfe, point_t, nfe_by_step = [0.0], [0], [None], {}
 
     def on_frame(frame: Frame) -> None:
-        nfe[0] = frame.nfe
+        nfe[0] = nfe_by_step[frame.step] = frame.nfe
         if point_t[0] is None:
             point_t[0] = int(frame.t)  # the branch's first frame is its branch point
         now = time.perf_counter()
@@ -83,18 +83,19 @@ def run_branch(thread: EngineThread, command: BranchRequest) -> None:
                 shown = to_uint8(frame.x0_pred.detach().float().cpu())
             else:
                 shown = frame.x_t.detach().float().cpu().numpy().astype(np.float32)
-            post(SamplingFrame(int(frame.step), int(frame.num_steps), shown))
+            post(SamplingFrame(int(frame.step), int(frame.num_steps), shown, command.request_id))
 
     try:
         branch = record(frames, kind, on_frame=on_frame, should_stop=should_stop)
     except RecordingStopped as stopped:
-        post(SamplingAborted("cancelled"))
+        post(SamplingAborted("cancelled", command.request_id))
         post(StatusMessage(f"branch cancelled at step {stopped.step}"))
         return
     except Exception:
-        post(SamplingAborted("error"))
+        post(SamplingAborted("error", command.request_id))
         raise
     joined = command.parent.grafted(branch)
-    post(BranchFinished(joined, int(command.step), int(point_t[0]), int(nfe[0]), cfg, command.request_id))
+    own_nfe = np.asarray([nfe_by_step[s] for s in branch.steps], dtype=np.int64)  # of the frames it kept
+    post(BranchFinished(joined, int(command.step), int(point_t[0]), int(nfe[0]), cfg, command.request_id, own_nfe))
     post(StatusMessage(f"branched from step {command.step} in {time.perf_counter() - started:.1f} s "
                        f"({len(branch)} new frames, NFE {nfe[0]})"))

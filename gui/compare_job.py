@@ -2,8 +2,10 @@
 :class:`~gui.events.RunPreviewRequest` here).
 
 Runs on the worker thread: every run of the request is recorded in turn with :func:`engine.samplers.record` over the
-worker's current model, and one :class:`~gui.events.CompareFinished` carries all the trajectories back, so the
-Compare tab never shows a half-finished comparison.
+worker's current model, and one :class:`~gui.events.CompareFinished` carries all the trajectories back. While they
+run, :class:`~gui.events.CompareProgress` carries a live view: every run's x_T as soon as the request is served
+(drawn from its seed exactly as the sampler will draw it, before any model evaluation), then each run's frames,
+its first one at once and the rest throttled to a few per second.
 """
 from __future__ import annotations
 
@@ -23,10 +25,36 @@ from gui.events import (
 )
 
 if TYPE_CHECKING:
+    import torch
+
     from engine.samplers import Frame
     from gui.worker_jobs import EngineThread
 
 PROGRESS_INTERVAL_S = 0.2  # CompareProgress at most ~5 per second, like the sampling preview
+
+
+def live_view(x: torch.Tensor, kind: str) -> np.ndarray:
+    """A frame's tensor as the Compare columns draw it: uint8 (N, H, W, C) images, float32 (N, 2) points; exactly
+    what :func:`engine.samplers.record` keeps for the frame."""
+    from engine.imaging import to_uint8
+
+    x = x.detach().float().cpu()
+    return to_uint8(x) if kind == "images" else x.numpy().astype(np.float32, copy=True)
+
+
+def post_initial_frames(post, trainer, runs: tuple) -> None:
+    """Every run's x_T (step 0, paper t of its first timestep), before any of them evaluates the model."""
+    from engine.samplers import initial_noise, sampling_timesteps
+
+    kind, shown = trainer.dataset.kind, {}
+    for index, cfg in enumerate(runs):
+        shape = tuple(trainer.sample_shape(cfg.n))
+        key = (shape, int(cfg.seed))
+        if key not in shown:  # one x_T per seed: the same array for every column that shares it
+            shown[key] = live_view(initial_noise(shape, cfg.seed), kind)
+        steps = min(int(cfg.steps), trainer.schedule.timesteps)
+        first_t = sampling_timesteps(trainer.schedule.timesteps, steps, cfg.timestep_spacing)[0] + 1
+        post(CompareProgress(index, len(runs), 0, steps, int(first_t), shown[key], None))
 
 
 def run_comparison(thread: EngineThread, command: CompareRequest) -> None:
@@ -45,6 +73,11 @@ def run_comparison(thread: EngineThread, command: CompareRequest) -> None:
         raise ValueError("no model yet: train one (Training tab) or open a checkpoint first")
     trainer = thread.trainer
     kind = trainer.dataset.kind
+    try:
+        post_initial_frames(post, trainer, runs)
+    except Exception:
+        post(CompareFinished((), "error"))
+        raise
     finished: list[ComparedRun] = []
     last_emit = [0.0]
     for index, sampling_cfg in enumerate(runs):
@@ -55,9 +88,10 @@ def run_comparison(thread: EngineThread, command: CompareRequest) -> None:
         def on_frame(frame: Frame, index: int = index, nfe_by_step: dict = nfe_by_step) -> None:
             nfe_by_step[frame.step] = frame.nfe
             now = time.perf_counter()
-            if now - last_emit[0] >= PROGRESS_INTERVAL_S or frame.is_final:
+            if frame.step == 0 or frame.is_final or now - last_emit[0] >= PROGRESS_INTERVAL_S:
                 last_emit[0] = now
-                post(CompareProgress(index, len(runs), int(frame.step), int(frame.num_steps)))
+                post(CompareProgress(index, len(runs), int(frame.step), int(frame.num_steps), int(frame.t) + 1,
+                                     live_view(frame.x_t, kind), live_view(frame.x0_pred, kind)))
 
         try:
             trajectory = record(trainer.sample(sampling_cfg), kind, on_frame=on_frame, should_stop=should_stop)

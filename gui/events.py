@@ -101,11 +101,13 @@ class RunFinished:
 @dataclass(frozen=True)
 class SamplingFrame:
     """A throttled live view of a sampler run: step ``step`` of ``total``. ``preview`` is the predicted x0 as uint8
-    (N, H, W, C) for images, the current x_t as float32 (N, 2) for points."""
+    (N, H, W, C) for images, the current x_t as float32 (N, 2) for points. ``request_id``: the branch request it
+    belongs to (-1 for a plain run), so the tab that asked for a branch knows its own."""
 
     step: int
     total: int
     preview: np.ndarray
+    request_id: int = -1
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,11 @@ class SamplingFinished:
 
 @dataclass(frozen=True)
 class SamplingAborted:
-    """A sampler run ended without a trajectory: ``reason`` is ``cancelled`` or ``error``."""
+    """A sampler run ended without a trajectory: ``reason`` is ``cancelled`` or ``error``; ``request_id`` as in
+    :class:`SamplingFrame`."""
 
     reason: str
+    request_id: int = -1
 
 
 @dataclass(frozen=True)
@@ -230,12 +234,18 @@ class ComparedRun:
 
 @dataclass(frozen=True)
 class CompareProgress:
-    """Run ``run`` (0-based) of ``runs`` is at step ``step`` of ``total`` (throttled like SamplingFrame)."""
+    """Run ``run`` (0-based) of ``runs`` is at step ``step`` of ``total`` (throttled like SamplingFrame), with a live
+    view of that frame: ``t`` its paper t, ``x_t`` and ``x0_pred`` uint8 (N, H, W, C) for images, float32 (N, 2) for
+    points. When a comparison starts, every run's x_T comes first (step 0, ``x0_pred`` None: no model evaluation
+    yet); each run's first sampler frame is never held back by the throttle."""
 
     run: int
     runs: int
     step: int
     total: int
+    t: int = -1
+    x_t: np.ndarray | None = None
+    x0_pred: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +283,7 @@ class BranchFinished:
     nfe: int
     sampling: Any  # engine.config.SamplingConfig
     request_id: int
+    nfe_per_frame: np.ndarray | None = None  # int64, the branch's own evaluations at each of its recorded frames
 @dataclass(frozen=True)
 class NfeStudyRequest:
     """Error against NFE of every sampler on the current model (engine.sampler_study.nfe_study): ``n`` samples from

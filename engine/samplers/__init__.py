@@ -16,6 +16,7 @@ from engine.samplers.loop import (
                                   ddim_sample,
                                   ddpm_sample,
                                   final_sample,
+                                  initial_noise,
                                   make_step,
                                   model_denoiser,
                                   run_sampler,
@@ -40,6 +41,6 @@ __all__ = [
     "BranchPoint", "branch_from", "branch_point", "branch_timesteps",
     "TIMESTEP_SPACINGS", "Denoiser", "Frame", "RecordedFrame", "RecordingStopped",
     "StepContext", "StepFunction", "Trajectory", "ddim_sample", "ddim_step", "ddpm_posterior", "ddpm_sample",
-    "ddpm_step", "dpmpp_2m_step", "euler_step", "final_sample", "heun_step", "karras_sigma", "make_step",
-    "model_denoiser", "record", "run_sampler", "sample_loop", "sampling_timesteps",
+    "ddpm_step", "dpmpp_2m_step", "euler_step", "final_sample", "heun_step", "initial_noise", "karras_sigma",
+    "make_step", "model_denoiser", "record", "run_sampler", "sample_loop", "sampling_timesteps",
 ]

@@ -198,10 +198,21 @@ def run_sampler(denoiser: Denoiser, schedule: NoiseSchedule, shape: Sequence[int
     step = make_step(sampler, eta=eta, variance=variance)
     ts = sampling_timesteps(schedule.timesteps, steps, spacing)
     generator = torch.Generator().manual_seed(int(seed))
+    x_T = draw_x_T(generator, shape, repeat).to(device)  # = initial_noise(shape, seed, repeat)
+    return sample_loop(step, denoiser, schedule, x_T, ts, clip_x0=clip_x0, generator=generator)
+
+
+def draw_x_T(generator: torch.Generator, shape: Sequence[int], repeat: int = 1) -> torch.Tensor:
+    """x_T ~ N(0, I) of ``shape`` from ``generator`` (CPU); ``repeat`` > 1 tiles shape[0] / repeat draws."""
     shape = tuple(shape)
     x_T = torch.randn((shape[0] // repeat, *shape[1:]), generator=generator)
-    x_T = x_T.repeat(repeat, *([1] * (len(shape) - 1))).to(device)
-    return sample_loop(step, denoiser, schedule, x_T, ts, clip_x0=clip_x0, generator=generator)
+    return x_T.repeat(repeat, *([1] * (len(shape) - 1))) if repeat > 1 else x_T
+
+
+def initial_noise(shape: Sequence[int], seed: int, repeat: int = 1) -> torch.Tensor:
+    """The x_T that :func:`run_sampler` draws from ``seed`` (CPU, float32), without running a sampler: a caller can
+    show a run's first frame before its first model evaluation."""
+    return draw_x_T(torch.Generator().manual_seed(int(seed)), shape, repeat)
 
 
 def final_sample(frames: Iterator[Frame]) -> torch.Tensor:

@@ -8,6 +8,10 @@ finished samples), and at t each column shows its latest frame whose t is still 
 side by side per t (engine/export/compare.py) as a short job; File › Export offers the same animation with the
 format, speed and size options of the other animations. The "Error vs NFE" sub-view (gui/panels/nfe_view.py)
 charts every sampler's error against its model evaluations.
+
+While Compare runs, every column shows its run live (:class:`~gui.events.CompareProgress`): its x_T at once, then
+its frames as they come; the recorded runs replace the live view when all are finished. "Branch from here" in a
+column re-samples its run from the frame at the timeline's t into a new column (gui/panels/compare_branches.py).
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ from gui import jobs
 from gui import theme as _theme
 from gui.events import CompareFinished, CompareProgress, ModelFacts
 from gui.panels.base import Panel, TimelineSpec
+from gui.panels.compare_branches import CompareBranchingMixin
 from gui.panels.compare_column import CompareColumnView, run_name
 from gui.panels.nfe_view import NfeStudyView
 
@@ -47,7 +52,7 @@ DEFAULT_COLUMNS = (("ddim", 10), ("dpmpp_2m", 10), ("ddpm", 1000))
 DEFAULT_N = {"images": 16, "points": 500}
 
 
-class ComparePanel(Panel):
+class ComparePanel(CompareBranchingMixin, Panel):
     """Sampler columns, one Compare command, one t-aligned timeline, a side-by-side GIF."""
 
     def __init__(self, worker: EngineWorker, get_config: Callable[[], ExperimentConfig],
@@ -134,10 +139,11 @@ class ComparePanel(Panel):
         self.export_button.clicked.connect(lambda: self.export_gif())
         self.same_seed_check.toggled.connect(lambda _on: self._lock_seeds())
         self.seed_spin.valueChanged.connect(lambda _v: self._lock_seeds())
-        self.view_combo.currentIndexChanged.connect(lambda _i: self._show_t(self._t))
+        self.view_combo.currentIndexChanged.connect(lambda _i: self._show_view())
         w = self.worker
         w.compareProgress.connect(self._on_progress)
         w.compareFinished.connect(self._on_finished)
+        self.connect_branching()
         w.modelChanged.connect(self._on_model_changed)
         w.trainingStateChanged.connect(lambda _state: self._sync())
 
@@ -151,6 +157,7 @@ class ComparePanel(Panel):
         if self._model is not None:
             column.set_kind(self._model.kind)
         column.removeRequested.connect(self.remove_column)
+        self.connect_column(column)
         self.columns.append(column)
         self.columns_row.addWidget(column, 1)
         self._lock_seeds()
@@ -225,7 +232,15 @@ class ComparePanel(Panel):
         if self._running or self._model is None:
             return
         base = self.base_sampling()
+        for column in self.columns:  # a branch column runs again as a plain column with its settings
+            column.branch_of = None
+        self._lock_seeds()
         runs = [column.sampling(base) for column in self.columns]
+        for column in self.columns:  # the last comparison goes; each column shows its x_T as soon as it is drawn
+            column.clear_view(self.tr("drawing x_T…"))
+        if self._timesteps:
+            self._timesteps = 0
+            self.timelineSpecChanged.emit()
         self._running = True
         self.progress_bar.setRange(0, len(runs))
         self.progress_bar.setValue(0)
@@ -277,19 +292,24 @@ class ComparePanel(Panel):
         self._sync()
 
     def _on_progress(self, progress: CompareProgress) -> None:
-        if not self._running:
+        if not self._running or self._branch is not None:
             return
+        if progress.runs == len(self.columns):
+            self.columns[progress.run].show_live(progress, self.view_combo.currentData())
         self.progress_bar.setRange(0, progress.runs * max(1, progress.total))
         self.progress_bar.setValue(progress.run * progress.total + progress.step)
         self.progress_bar.setFormat(self.tr("run {run}/{runs}").format(run=progress.run + 1, runs=progress.runs))
 
     def _on_finished(self, finished: CompareFinished) -> None:
-        if not self._running:
+        if not self._running or self._branch is not None:
             return
         self._running = False
         self.progress_bar.setValue(self.progress_bar.maximum() if finished.reason == "finished" else 0)
         if finished.reason != "finished" or len(finished.runs) != len(self.columns):
-            text = self.tr("Comparison cancelled.") if finished.reason == "cancelled" else self.tr(
+            cancelled = finished.reason == "cancelled"
+            for column in self.columns:
+                column.clear_view(self.tr("cancelled: press Compare") if cancelled else self.tr("failed"))
+            text = self.tr("Comparison cancelled: nothing recorded.") if cancelled else self.tr(
                 "Comparison failed (see the message in the status bar).")
             self._show_message(text, "warning" if finished.reason == "cancelled" else "error")
             self._sync()
@@ -316,6 +336,14 @@ class ComparePanel(Panel):
         for column in self.columns:
             column.show_t(self._t, view)
 
+    def _show_view(self) -> None:
+        if self._running:
+            for column in self.columns:
+                if column.live is not None:
+                    column.show_live(column.live, self.view_combo.currentData())
+        else:
+            self._show_t(self._t)
+
     def shown_t(self) -> int:
         return self._t
 
@@ -329,6 +357,7 @@ class ComparePanel(Panel):
         for column in self.columns:
             column.set_editable(idle)
             column.remove_button.setEnabled(idle and len(self.columns) > MIN_COLUMNS)
+            column.branch_button.setEnabled(self.can_branch(column))
         if not has_model and idle:
             self._show_message(self.tr("No model yet: train one in the Training tab or open a checkpoint, then "
                                        "compare samplers here."))

@@ -107,3 +107,13 @@ def test_ddim_is_bit_identical_to_the_reference(kind, eta, clip_x0, spacing, ste
     x_T = torch.randn((6, 1, 3, 3), generator=g)
     old = reference_ddim(den, sch, x_T, steps, eta, clip_x0, spacing, g)
     assert torch.equal(new, old)
+
+
+@pytest.mark.parametrize("sampler", ["ddpm", "dpmpp_2m"])
+def test_initial_noise_is_the_x_T_a_run_starts_from(sampler):
+    """The Compare tab shows x_T before a run starts: it must be exactly the run's first frame."""
+    from engine.samplers import initial_noise
+
+    sch = NoiseSchedule("cosine", 100)
+    first = next(run_sampler(analytic_denoiser(sch), sch, (5, 2), sampler=sampler, steps=10, seed=3))
+    assert first.step == 0 and torch.equal(initial_noise((5, 2), 3), first.x_t)
