@@ -458,10 +458,40 @@ class MarginalsReady:
     floor: np.ndarray  # float64 (frames,): SW between two independent q(x_t) draws
 
 
+@dataclass(frozen=True)
+class GuidanceFieldRequest:
+    """A class-conditional model's three fields on the grid at the paper's ``t``: conditional on ``class_label``,
+    unconditional (the null label) and guided at the lab's scale ``scale`` = 1 + w (Ho & Salimans 2022, Eq. 6)."""
+
+    t: int
+    class_label: int
+    scale: float
+    grid: int = 24
+    extent: float = 3.0
+
+
+@dataclass(frozen=True)
+class GuidanceFieldReady:
+    """A :class:`GuidanceFieldRequest` answered: x̂₀ and ε̂ (float32, (n*n, 2)) of each field on ``grid``."""
+
+    t: int
+    step: int
+    class_label: int
+    scale: float
+    alpha_bar: float
+    grid: np.ndarray
+    cond_x0: np.ndarray
+    cond_eps: np.ndarray
+    uncond_x0: np.ndarray
+    uncond_eps: np.ndarray
+    guided_x0: np.ndarray
+    guided_eps: np.ndarray
+
+
 LAB2D_COMMANDS = (FieldRequest, ErrorCurveRequest, ExactSampleRequest, SwapPoints, FieldExportRequest, PathsRequest,
-                  MarginalsRequest)
+                  MarginalsRequest, GuidanceFieldRequest)
 LAB2D_EVENTS = (FieldReady, ErrorCurveReady, ExactSamplesReady, PointsSwapped, FieldExportReady, PathsReady,
-                MarginalsReady)
+                MarginalsReady, GuidanceFieldReady)
 MID_RUN_COMMANDS = MID_RUN_COMMANDS + LAB2D_COMMANDS + (BranchRequest,)
 
 
