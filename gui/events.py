@@ -311,6 +311,41 @@ class NfeStudyFinished:
     model_step: int = 0
 
 
+@dataclass(frozen=True)
+class GuidanceStudyRequest:
+    """Accuracy / FD / precision / recall against the guidance scale of the current conditional digits model
+    (engine.guidance_study.guidance_curve); shares the sampling counter through ``request_id`` (Cancel stops it)."""
+
+    scales: tuple[float, ...]
+    per_class: int
+    steps: int
+    seed: int
+    request_id: int
+
+
+@dataclass(frozen=True)
+class GuidanceStudyProgress:
+    """``done`` of ``total`` guidance scales measured."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class GuidanceStudyFinished:
+    """A guidance study ended: ``reason`` finished, ``cancelled`` (``points`` so far) or ``error`` (``message``).
+    ``points`` are engine.guidance_study.GuidancePoint, one per measured scale."""
+
+    request: GuidanceStudyRequest
+    reason: str = "finished"
+    points: tuple = ()
+    message: str = ""
+    model_step: int = 0
+
+
+GUIDANCE_STUDY_EVENTS = (GuidanceStudyProgress, GuidanceStudyFinished)
+
+
 # ============================================================================================== 2-D lab
 # The 2-D lab tab (gui/panels/lab2d.py) asks the worker, which holds the model, for fields and samples; all of them
 # are served between two training steps, so the view follows a model while it trains.
