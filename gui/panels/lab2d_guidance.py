@@ -64,12 +64,13 @@ class GuidanceField(QWidget):
         for w in (self.show_check, QLabel(self.tr("class")), self.class_combo, QLabel(self.tr("s")), self.scale_spin):
             row.addWidget(w)
         row.addStretch(1)
-        self.items = {"cond": ArrowFieldItem(color=COND_COLOR, width=1.2),
-                      "uncond": ArrowFieldItem(color=UNCOND_COLOR, width=1.0),
-                      "guided": ArrowFieldItem(color=GUIDED_COLOR, width=1.6)}
-        for z, item in enumerate(self.items.values()):
-            item.setZValue(5 + z)
-            plot.addItem(item)
+        self.items = {"cond": ArrowFieldItem(color=COND_COLOR, width=1.6),
+                      "uncond": ArrowFieldItem(color=UNCOND_COLOR, width=1.4),
+                      "guided": ArrowFieldItem(color=GUIDED_COLOR, width=1.2)}
+        # the guided arrows are the longest at s > 1: under the other two, so those stay visible on top of them
+        for z, name in enumerate(("guided", "uncond", "cond")):
+            self.items[name].setZValue(5 + z)
+            plot.addItem(self.items[name])
         self.legend = pg.LegendItem(offset=(-6, 6), labelTextColor="w", labelTextSize="8pt", verticalSpacing=-4,
                                     brush=pg.mkBrush(0, 0, 0, 150))
         self.legend.setParentItem(plot.getViewBox())
