@@ -84,3 +84,21 @@ def test_2d_conditional_model_is_told_why_it_cannot_be_measured(qtbot, worker, s
     worker.set_trainer(trainer)
     qtbot.waitUntil(lambda: m.isVisible(), timeout=10000)
     assert not m.measure_button.isEnabled() and "digits classifier" in m.message_label.text()
+
+
+def test_cancel_stops_the_measurement_between_scales(qtbot, worker, sampling_panel):
+    trainer = tiny_trainer("digits", 1)
+    panel = sampling_panel(trainer.config)
+    m = panel.measure
+    worker.set_trainer(trainer)
+    qtbot.waitUntil(lambda: m.measure_button.isEnabled(), timeout=10000)
+    panel.guidance.sweep_edit.setText(", ".join(str(s) for s in range(16)))
+    m.per_class_spin.setValue(2)
+    m.steps_spin.setValue(2)
+    with qtbot.waitSignal(worker.guidanceStudy, timeout=60000,
+                          check_params_cb=lambda e: isinstance(e, GuidanceStudyFinished)) as done:
+        qtbot.mouseClick(m.measure_button, Qt.LeftButton)
+        qtbot.mouseClick(m.cancel_button, Qt.LeftButton)
+    event = done.args[0]
+    assert event.reason == "cancelled" and len(event.points) < 16
+    assert "cancelled" in m.message_label.text() and m.measure_button.isEnabled()
