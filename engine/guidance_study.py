@@ -70,8 +70,10 @@ def requested_classes(n: int, num_classes: int) -> np.ndarray:
 
 
 def guidance_curve(trainer, scales: Sequence[float] = DEFAULT_SCALES, per_class: int = 20, steps: int = 20,
-                   seed: int = 0, k: int = 3, should_stop: Callable[[], bool] | None = None) -> list[GuidancePoint]:
-    """Accuracy, FD, precision and recall of ``trainer``'s EMA model against the guidance scale (DDIM, η = 0)."""
+                   seed: int = 0, k: int = 3, should_stop: Callable[[], bool] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> list[GuidancePoint]:
+    """Accuracy, FD, precision and recall of ``trainer``'s EMA model against the guidance scale (DDIM, η = 0).
+    ``progress(done, total)`` after each scale; ``should_stop`` is asked before each (the points so far return)."""
     import torch
 
     from engine.data.images import load_digits
@@ -100,6 +102,8 @@ def guidance_curve(trainer, scales: Sequence[float] = DEFAULT_SCALES, per_class:
             scale=float(s), accuracy=float(hit.mean()),
             per_class_accuracy=tuple(float(hit[wanted == c].mean()) for c in range(trainer.num_classes)),
             fd=frechet_distance(feats, real_features), precision=float(precision), recall=float(recall), n=n))
+        if progress is not None:
+            progress(len(out), len(scales))
     return out
 
 

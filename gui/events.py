@@ -322,6 +322,41 @@ class NfeStudyFinished:
     model_step: int = 0
 
 
+@dataclass(frozen=True)
+class GuidanceStudyRequest:
+    """Accuracy / FD / precision / recall against the guidance scale of the current conditional digits model
+    (engine.guidance_study.guidance_curve); shares the sampling counter through ``request_id`` (Cancel stops it)."""
+
+    scales: tuple[float, ...]
+    per_class: int
+    steps: int
+    seed: int
+    request_id: int
+
+
+@dataclass(frozen=True)
+class GuidanceStudyProgress:
+    """``done`` of ``total`` guidance scales measured."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class GuidanceStudyFinished:
+    """A guidance study ended: ``reason`` finished, ``cancelled`` (``points`` so far) or ``error`` (``message``).
+    ``points`` are engine.guidance_study.GuidancePoint, one per measured scale."""
+
+    request: GuidanceStudyRequest
+    reason: str = "finished"
+    points: tuple = ()
+    message: str = ""
+    model_step: int = 0
+
+
+GUIDANCE_STUDY_EVENTS = (GuidanceStudyProgress, GuidanceStudyFinished)
+
+
 # ============================================================================================== 2-D lab
 # The 2-D lab tab (gui/panels/lab2d.py) asks the worker, which holds the model, for fields and samples; all of them
 # are served between two training steps, so the view follows a model while it trains.
@@ -469,10 +504,40 @@ class MarginalsReady:
     floor: np.ndarray  # float64 (frames,): SW between two independent q(x_t) draws
 
 
+@dataclass(frozen=True)
+class GuidanceFieldRequest:
+    """A class-conditional model's three fields on the grid at the paper's ``t``: conditional on ``class_label``,
+    unconditional (the null label) and guided at the lab's scale ``scale`` = 1 + w (Ho & Salimans 2022, Eq. 6)."""
+
+    t: int
+    class_label: int
+    scale: float
+    grid: int = 24
+    extent: float = 3.0
+
+
+@dataclass(frozen=True)
+class GuidanceFieldReady:
+    """A :class:`GuidanceFieldRequest` answered: x̂₀ and ε̂ (float32, (n*n, 2)) of each field on ``grid``."""
+
+    t: int
+    step: int
+    class_label: int
+    scale: float
+    alpha_bar: float
+    grid: np.ndarray
+    cond_x0: np.ndarray
+    cond_eps: np.ndarray
+    uncond_x0: np.ndarray
+    uncond_eps: np.ndarray
+    guided_x0: np.ndarray
+    guided_eps: np.ndarray
+
+
 LAB2D_COMMANDS = (FieldRequest, ErrorCurveRequest, ExactSampleRequest, SwapPoints, FieldExportRequest, PathsRequest,
-                  MarginalsRequest)
+                  MarginalsRequest, GuidanceFieldRequest)
 LAB2D_EVENTS = (FieldReady, ErrorCurveReady, ExactSamplesReady, PointsSwapped, FieldExportReady, PathsReady,
-                MarginalsReady)
+                MarginalsReady, GuidanceFieldReady)
 MID_RUN_COMMANDS = MID_RUN_COMMANDS + LAB2D_COMMANDS + (BranchRequest,)
 
 

@@ -25,6 +25,8 @@ from gui.events import (
     FieldExportRequest,
     FieldReady,
     FieldRequest,
+    GuidanceFieldReady,
+    GuidanceFieldRequest,
     MarginalsReady,
     MarginalsRequest,
     PathsReady,
@@ -186,6 +188,33 @@ def swap_points(trainer: Trainer, request: SwapPoints) -> PointsSwapped | None:
     return PointsSwapped(step=int(trainer.step_count), points=len(dataset))
 
 
+def guidance_field(trainer: Trainer, request: GuidanceFieldRequest) -> GuidanceFieldReady:
+    """Conditional, unconditional and guided predictions on the grid, all three through Trainer.denoiser (so
+    through engine.samplers.model_denoiser, the one place guidance is computed)."""
+    from engine.exact import grid_points
+
+    T = trainer.schedule.timesteps
+    if not trainer.conditional or not trainer.num_classes:
+        raise UserError("the guidance field needs a class-conditional model (train with Class-conditional on)")
+    if not 1 <= request.t <= T:
+        raise UserError(f"t must be in [1, {T}] for this model, got {request.t}")
+    if not 0 <= request.class_label < trainer.num_classes:
+        raise UserError(f"the class must be in [0, {trainer.num_classes - 1}], got {request.class_label}")
+    index = request.t - 1
+    grid = grid_points(int(request.grid), float(request.extent))
+    n = len(grid)
+    labels = trainer.class_labels(n, int(request.class_label))
+    null = trainer.class_labels(n, -2)  # s = 1 with the null label: the unconditional model
+    out = []
+    for lab, s in ((labels, 1.0), (null, 1.0), (labels, float(request.scale))):
+        denoise = trainer.denoiser(use_ema=True, labels=lab, guidance_scale=s)
+        with torch.no_grad():
+            x0, eps = denoise(grid.to(trainer.device, torch.float32), index)
+        out += [_f32(x0), _f32(eps)]
+    return GuidanceFieldReady(int(request.t), int(trainer.step_count), int(request.class_label), float(request.scale),
+                              float(trainer.schedule.alpha_bar[index]), _f32(grid), *out)
+
+
 def answer(trainer: Trainer | None, command: object, should_stop: Callable[[], bool]) -> object | None:
     """The event that answers one lab command (None: nothing to report)."""
     if isinstance(command, SwapPoints):  # an edit made before its run built a trainer: that run read the file
@@ -206,4 +235,6 @@ def answer(trainer: Trainer | None, command: object, should_stop: Callable[[], b
         return paths(trainer, command, should_stop)
     if isinstance(command, MarginalsRequest):
         return marginals(trainer, command, should_stop)
+    if isinstance(command, GuidanceFieldRequest):
+        return guidance_field(trainer, command)
     raise TypeError(f"not a 2-D lab command: {type(command).__name__}")

@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from gui import jobs
 from gui.events import (
     BOUND_EVENTS,
+    GUIDANCE_STUDY_EVENTS,
     LAB2D_EVENTS,
     BoundRequest,
     BranchFinished,
@@ -38,6 +39,7 @@ from gui.events import (
     CompareProgress,
     CompareRequest,
     DeviceChanged,
+    GuidanceStudyRequest,
     InversionFinished,
     InversionProgress,
     InversionRequest,
@@ -141,6 +143,7 @@ class EngineWorker(QObject):
     runPreview = Signal(object)  # RunPreviewReady
     nfeStudyProgress = Signal(object)  # NfeStudyProgress
     nfeStudyFinished = Signal(object)  # NfeStudyFinished
+    guidanceStudy = Signal(object)  # GuidanceStudyProgress or GuidanceStudyFinished
     inversionProgress = Signal(object)  # InversionProgress
     inversionFinished = Signal(object)  # InversionFinished
 
@@ -153,7 +156,8 @@ class EngineWorker(QObject):
                  ModelFacts: "modelChanged", JobFailed: "error", CompareProgress: "compareProgress",
                  CompareFinished: "compareFinished", **dict.fromkeys(LAB2D_EVENTS, "lab2dResult"),
                  QualityScored: "qualityScored", BranchFinished: "branchFinished",
-                 **dict.fromkeys(BOUND_EVENTS, "boundResult"), RunPreviewReady: "runPreview",
+                 **dict.fromkeys(BOUND_EVENTS, "boundResult"),
+                 **dict.fromkeys(GUIDANCE_STUDY_EVENTS, "guidanceStudy"), RunPreviewReady: "runPreview",
                  NfeStudyProgress: "nfeStudyProgress", NfeStudyFinished: "nfeStudyFinished",
                  InversionProgress: "inversionProgress", InversionFinished: "inversionFinished"}
 
@@ -298,6 +302,16 @@ class EngineWorker(QObject):
             self._sample_requests += 1
             request = NfeStudyRequest(int(n), int(seed), tuple(int(k) for k in nfe), tuple(samplers),
                                       self._sample_requests, str(reference))
+        self._submit(request)
+        return request
+
+    def study_guidance(self, scales, per_class: int, steps: int, seed: int) -> GuidanceStudyRequest:
+        """The guidance trade-off of the current model (the Sampling tab's Measure guidance; gui/guidance_job.py),
+        answered on ``guidanceStudy``; :meth:`cancel_sampling` cancels it like a sampling request."""
+        with self._lock:
+            self._sample_requests += 1
+            request = GuidanceStudyRequest(tuple(float(s) for s in scales), int(per_class), int(steps), int(seed),
+                                           self._sample_requests)
         self._submit(request)
         return request
 

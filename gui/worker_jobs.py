@@ -31,6 +31,7 @@ from gui.events import (
     CheckpointSaved,
     CompareRequest,
     DeviceChanged,
+    GuidanceStudyRequest,
     InversionRequest,
     JobFailed,
     LoadCheckpoint,
@@ -51,6 +52,7 @@ from gui.events import (
     UseTrainer,
     WorkerState,
 )
+from gui.guidance_job import run_guidance_study
 from gui.inversion_job import run_inversion
 from gui.metrics_batcher import MetricsBatcher, history_batch
 from gui.nfe_job import run_nfe_study
@@ -209,7 +211,8 @@ class EngineThread(QThread):
                     BoundRequest: lambda c: run_bound(self, c),
                     **dict.fromkeys(LAB2D_COMMANDS, self.lab2d),
                     RunPreviewRequest: lambda c: self.post(run_preview(c)), NfeStudyRequest: self.study_nfe,
-                    InversionRequest: lambda c: run_inversion(self, c)}
+                    InversionRequest: lambda c: run_inversion(self, c),
+                    GuidanceStudyRequest: lambda c: run_guidance_study(self, c)}
         try:
             handlers[type(command)](command)
         except Exception as exc:

@@ -57,6 +57,7 @@ from gui.events import (
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.lab2d_drawing import DrawingTools
 from gui.panels.lab2d_export import Lab2DExport
+from gui.panels.lab2d_guidance import GuidanceField
 from gui.panels.lab2d_paths import PathOverlay
 from gui.panels.lab2d_study import SamplerStudy
 from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram, plot_page
@@ -161,6 +162,9 @@ class Lab2DPanel(Panel):
         options.addWidget(self.exporter.button)
         self.paths_overlay = PathOverlay(self.field_view.getPlotItem())
         self.study = SamplerStudy(self.worker, self.paths_overlay, self.t_slider.value)
+        # conditional models only: class c, unconditional and guided arrows (gui/panels/lab2d_guidance.py)
+        self.guidance = GuidanceField(self.worker, self.field_view.getPlotItem(), self.t_slider, self.mode_combo,
+                                      (self.field_view.learned, self.field_view.exact), GRID, EXTENT)
         # the plots under the field share one tab widget: the field stays the main view at any window size
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setDocumentMode(True)
@@ -174,6 +178,7 @@ class Lab2DPanel(Panel):
         field_layout.setContentsMargins(0, 0, 0, 0)
         field_layout.addLayout(field_row)
         field_layout.addLayout(options)
+        field_layout.addWidget(self.guidance)
         field_layout.addWidget(self.field_view, 1)
         field_layout.addWidget(self.study)
         self.right_splitter = QSplitter(Qt.Vertical)  # the user may trade field height for the plots below

@@ -36,6 +36,7 @@ from gui import theme as _theme
 from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFrame
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.guidance_controls import GuidanceControls
+from gui.panels.guidance_measure import GuidanceMeasure
 from gui.panels.sampler_fields import SamplerMenu, frame_label, uses_eta
 from gui.panels.sampling_branches import BranchBox, BranchingMixin, BranchNode
 from gui.panels.sampling_views import SamplingViews
@@ -185,6 +186,8 @@ class SamplingPanel(BranchingMixin, Panel):
         lay.addLayout(form)
         self.guidance = GuidanceControls()  # class, guidance scale, negative class: conditional models only
         lay.addWidget(self.guidance)
+        self.measure = GuidanceMeasure(self.worker, self.guidance.sweep)  # the trade-off vs s (guidance_measure.py)
+        lay.addWidget(self.measure)
         lay.addLayout(info)
         lay.addLayout(views_row, 1)
 
