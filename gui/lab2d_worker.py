@@ -3,7 +3,7 @@
 All tensor work of the lab happens here, next to the model: the learned and the exact denoiser on a grid, the
 error-vs-t curve, exact vs model samples and their nearest-training-point distances, ODE vs SDE paths and the
 sampled clouds against the forward marginals (engine.reverse_paths). Only numpy arrays leave, in
-the frozen events of gui/events.py. No Qt here.
+the frozen events of gui/events/. No Qt here.
 """
 from __future__ import annotations
 

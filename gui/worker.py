@@ -1,9 +1,9 @@
 """The bridge between the window and the engine: one background QThread that owns the current :class:`Trainer`.
 
 Every command (:meth:`EngineWorker.start_training`, :meth:`~EngineWorker.sample`, checkpoints...) is called from
-the GUI thread and only *queues* a typed command (gui/events.py); the worker thread (gui/worker_jobs.py) builds
+the GUI thread and only *queues* a typed command (gui/events/); the worker thread (gui/worker_jobs.py) builds
 trainers, runs the :class:`TrainingSession`, runs samplers and records :class:`Trajectory` objects. Nothing crosses
-back but the frozen event dataclasses of gui/events.py carrying numpy / python data, and never one signal per
+back but the frozen event dataclasses of gui/events/ carrying numpy / python data, and never one signal per
 optimizer step: metrics are batched every ~100 ms, sampler previews go out at most ~5 times a second.
 
 Run control (pause / resume / stop / step-once) uses the session's thread-safe :class:`Control` directly, so it
@@ -357,7 +357,7 @@ class EngineWorker(QObject):
         self._submit(UseTrainer(trainer))
 
     def submit_lab2d(self, command: object) -> None:
-        """Queue a 2-D lab command (gui/events.py: LAB2D_COMMANDS); its answer arrives on ``lab2dResult``."""
+        """Queue a 2-D lab command (gui/events/: LAB2D_COMMANDS); its answer arrives on ``lab2dResult``."""
         self._submit(command)
 
     # -------------------------------------------------------------- delivery (GUI thread)

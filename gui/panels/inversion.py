@@ -163,7 +163,7 @@ class InversionPanel(Panel):
         self._running = True
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        # served between two training steps (gui/events.py MID_RUN_COMMANDS): the model as it is now
+        # served between two training steps (gui/events/ MID_RUN_COMMANDS): the model as it is now
         self._show_message(self.tr("Inverting {n} items over K = {k} steps…").format(n=self.n_spin.value(), k=steps))
         self.worker.invert(steps, back, self.n_spin.value(), self.start_spin.value(), study)
         self._sync()

@@ -1,6 +1,6 @@
 """The Inversion tab's views: x0, the inverted latent x_T, the reconstruction and the error map for images; data,
 reconstruction and error-coloured displacements for 2-D points; and the round-trip error against K on log-log
-axes. They only draw what the worker computed (gui/events.py: InversionFinished); the numpy here works on a few
+axes. They only draw what the worker computed (gui/events/: InversionFinished); the numpy here works on a few
 hundred numbers (colours of points, the fitted line's two ends)."""
 from __future__ import annotations
 

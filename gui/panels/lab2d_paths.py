@@ -1,6 +1,6 @@
 """The 2-D lab's reverse-process views: ODE vs SDE paths drawn over the field, and the marginals-over-t plot.
 
-They only draw what the worker computed (gui/events.py: PathsReady, MarginalsReady; engine/reverse_paths.py).
+They only draw what the worker computed (gui/events/: PathsReady, MarginalsReady; engine/reverse_paths.py).
 Each kind of path is one item for all the followed points (NaN rows break the line between points), so an update is
 a few setData calls whatever the number of points.
 """

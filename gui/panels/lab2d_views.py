@@ -1,5 +1,5 @@
 """The 2-D lab's plots: the denoising field over the noised data, the error-vs-t curve and the nearest-distance
-histograms. They only draw what the worker computed (gui/events.py: FieldReady, ErrorCurveReady,
+histograms. They only draw what the worker computed (gui/events/: FieldReady, ErrorCurveReady,
 ExactSamplesReady); the little numpy here (differences, a histogram) is on arrays of a few hundred numbers."""
 from __future__ import annotations
 

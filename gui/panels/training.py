@@ -1,7 +1,7 @@
 """Training tab: run controls, progress readouts, the live plots (gui/panels/training_plots.py) and the EMA preview
 card (gui/panels/training_preview.py).
 
-The panel only views what the :class:`~gui.worker.EngineWorker` reports (gui/events.py): metrics batches go to the
+The panel only views what the :class:`~gui.worker.EngineWorker` reports (gui/events/): metrics batches go to the
 plots, previews to the card. Every preview is also kept in :attr:`TrainingPanel.timelapse_frames` as
 ``(step, uint8 image)`` for a time-lapse export.
 """

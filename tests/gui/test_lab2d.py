@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
 
 from engine.config import DataConfig
 from engine.data import load_dataset
@@ -45,9 +46,11 @@ def stroke(qtbot, canvas, positions: list[QPoint]) -> None:
 
 def drawn_pixels(canvas) -> int:
     """How many pixels of the canvas show the points' colour."""
-    image = canvas.grab().toImage()
-    ptr = image.convertToFormat(image.Format.Format_RGB32).constBits()
-    rgb = np.frombuffer(ptr, np.uint8).reshape(image.height(), image.width(), 4)[..., 2::-1].astype(int)
+    # keep the converted QImage alive while numpy reads its buffer: constBits() of a temporary points at freed
+    # memory, which made this count random (a few stray "points" on an empty canvas in CI)
+    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    rgb = rows[:, :image.width() * 4].reshape(image.height(), image.width(), 4)[..., 2::-1].astype(int)
     return int(((rgb[..., 2] > 150) & (rgb[..., 2] - rgb[..., 0] > 60)).sum())
 
 
@@ -85,9 +88,7 @@ def test_brush_strokes_add_density_points_per_step_and_undo_clear_erase(lab, qtb
     assert len(canvas.points()) == 0
     stroke(qtbot, canvas, positions)
     qtbot.mouseClick(lab.drawing.clear_button, Qt.LeftButton)
-    assert len(canvas.points()) == 0
-    # the scene repaints on the event loop: under CI load one grab could still show a few old dots
-    qtbot.waitUntil(lambda: drawn_pixels(canvas) == 0, timeout=3000)
+    assert len(canvas.points()) == 0 and drawn_pixels(canvas) == 0
     qtbot.mouseClick(lab.drawing.undo_button, Qt.LeftButton)
     assert len(canvas.points()) == 20
 
