@@ -69,6 +69,9 @@ def main(argv: Sequence[str] | None = None, frontend_versions: Callable[[], Sequ
     argv = list(sys.argv[1:] if argv is None else argv)
     _make_interruptible()
     try:
+        for arg in argv:  # an OS argv cannot hold one, but main(argv) can be called with anything
+            if "\x00" in str(arg):
+                raise UserError(f"diffusion-lab: error: argument {one_line(arg)!r} contains a NUL byte", code=2)
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.version:
@@ -92,6 +95,11 @@ def main(argv: Sequence[str] | None = None, frontend_versions: Callable[[], Sequ
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return 0
+    except ValueError as exc:
+        if "null byte" not in str(exc):  # a path from a config file holding a NUL byte; anything else is a bug
+            raise
+        sys.stderr.write(f"error: a path contains a NUL byte: {one_line(exc)}\n")
+        return 1
     except OSError as exc:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         sys.stderr.write(f"error: {one_line(f'{exc.strerror or exc}{where}')}\n")
