@@ -211,8 +211,12 @@ def torch_threads() -> int:
     return torch.get_num_threads()
 
 
+# each example runs a command (up to ~1 s): the quick profile's 100 per test becomes 40 here (~25 s in all)
+EXAMPLES = 40 if settings.default.max_examples <= 100 else settings.default.max_examples
+
+
 def _fuzz(command: str):
-    @settings(deadline=None)
+    @settings(deadline=None, max_examples=EXAMPLES)
     @given(argv=argvs(command))
     def test(tiny_run, tmp_path, argv):
         event(f"exit {check_argv(argv, tmp_path, tiny_run)}")  # --hypothesis-show-statistics shows the mix
@@ -243,7 +247,7 @@ test_fuzz_field = _fuzz("field")
 test_fuzz_bound = _fuzz("bound")
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=EXAMPLES)
 @given(argv=st.lists(st.one_of(JUNK, TEXT, st.sampled_from(list(BASE))), max_size=4))
 def test_fuzz_top_level(tiny_run, tmp_path, argv):
     check_argv(argv, tmp_path, tiny_run)
