@@ -1,0 +1,180 @@
+"""A scripted soak of the real window: the same user session over and over, watching for leaks.
+
+One cycle: switch dataset (moons / swissroll / checkerboard in turn) → train a tiny model → pause → resume → wait for
+it to finish → sample (DDIM) → scrub the timeline → export a GIF (the Export dialog, to a temp folder) → save and
+open the checkpoint → visit every tab. After each cycle: RSS, Python objects (gc), threads (Python and OS) and open
+file handles (/proc/self/fd).
+
+After a warm-up (the first third of the run: caches, the job pool's threads, lazily built widgets) a least-squares
+slope is fitted to each series. The test fails on a positive RSS trend beyond noise (slope above
+RSS_LIMIT_MB_PER_10MIN and more than two standard errors above zero), on Python object growth beyond
+OBJECTS_LIMIT_PER_CYCLE, and on any thread or file-handle growth (the last cycles may not hold more than the
+warm-up's maximum).
+
+By default it runs SOAK_S (90 s, ~2 minutes with start-up); ``pytest -m soak tests/robustness/test_soak.py`` runs the
+long version (20 minutes; DL_SOAK_S overrides both). Run with ``-s`` to see the measured slopes.
+"""
+from __future__ import annotations
+
+import gc
+import math
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QCoreApplication, QSettings
+from window_support import (
+    DialogRecorder,
+    close_stray_windows,
+    close_window,
+    make_window,
+    open_fds,
+    os_threads,
+    rss_mb,
+    set_training,
+)
+
+SOAK_S = float(os.environ.get("DL_SOAK_S", 90))
+LONG_SOAK_S = float(os.environ.get("DL_SOAK_S", 20 * 60))
+RSS_LIMIT_MB_PER_10MIN = 5.0
+OBJECTS_LIMIT_PER_CYCLE = 2000
+DATASETS = ("moons", "swissroll", "checkerboard")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _private_qsettings(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("qsettings-soak")
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    for scope in (QSettings.UserScope, QSettings.SystemScope):
+        QSettings.setPath(QSettings.IniFormat, scope, str(folder))
+    QCoreApplication.setOrganizationName("DiffusionLabTests")
+    QCoreApplication.setApplicationName("DiffusionLabTests")
+
+
+def one_cycle(window, qtbot, folder, k: int) -> None:
+    from gui.export_dialog import ExportDialog
+
+    worker, training, sampling = window.worker, window.training_panel, window.sampling_panel
+    # switch dataset, train a tiny model with a pause / resume in the middle
+    set_training(window, qtbot, DATASETS[k % len(DATASETS)], steps=60)
+    window.tabs.setCurrentWidget(training)
+    training.continue_check.setChecked(False)
+    seen = {"step": 0}
+    track = lambda e: seen.__setitem__("step", int(e.step))  # noqa: E731
+    worker.progress.connect(track)
+    try:
+        with qtbot.waitSignal(worker.trainingFinished, timeout=120000) as finished:
+            training.start()
+            qtbot.waitUntil(lambda: seen["step"] >= 5, timeout=60000)
+            training.pause()
+            qtbot.waitUntil(lambda: training.state() == "paused", timeout=10000)
+            training.resume()
+    finally:
+        worker.progress.disconnect(track)
+    assert finished.args[0].reason == "finished", finished.args[0].message
+    qtbot.waitUntil(lambda: training.state() == "idle", timeout=10000)
+    # sample, then scrub the timeline
+    window.tabs.setCurrentWidget(sampling)
+    qtbot.waitUntil(lambda: sampling.run_button.isEnabled(), timeout=30000)
+    sampling.sampler_combo.setCurrentIndex(sampling.sampler_combo.findData("ddim"))
+    sampling.steps_spin.setValue(20)
+    sampling.n_spin.setValue(400)
+    with qtbot.waitSignal(worker.samplingFinished, timeout=60000):
+        sampling.run_button.click()
+    timeline = window.timeline
+    for pos in (0, 5, 13, timeline.count() - 1, 2, 0):
+        timeline.set_position(pos)
+        QCoreApplication.processEvents()
+    # export a GIF through the Export dialog
+    window.export_current()
+    dialog = next(d for d in window.findChildren(ExportDialog) if d.isVisible())
+    gif = folder / f"cycle-{k}.gif"
+    dialog.set_path(gif)
+    assert dialog.start_export(), dialog.last_message
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=60000)
+    assert "Saved" in dialog.last_message, dialog.last_message
+    dialog.shutdown()
+    dialog.close()
+    with Image.open(gif) as im:
+        assert im.n_frames > 1
+    gif.unlink()
+    # save the checkpoint and open it again
+    run = folder / f"run-{k % 2}"
+    with qtbot.waitSignal(worker.checkpointSaved, timeout=30000):
+        worker.save_checkpoint(run)
+    with qtbot.waitSignal(worker.checkpointLoaded, timeout=30000):
+        window.open_checkpoint(str(run / "checkpoint.safetensors"))
+    # every tab, back to the first
+    for i in [*range(window.tabs.count()), 0]:
+        window.tabs.setCurrentIndex(i)
+        qtbot.wait(20)
+    close_stray_windows()
+
+
+def slope(t: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least-squares slope of y over t and its standard error."""
+    if len(t) < 3:
+        return 0.0, math.inf
+    a = np.vstack([t - t.mean(), np.ones_like(t)]).T
+    coef, res, *_ = np.linalg.lstsq(a, y, rcond=None)
+    resid = y - a @ coef
+    se = math.sqrt(float(resid @ resid) / (len(t) - 2) / float(((t - t.mean()) ** 2).sum()))
+    return float(coef[0]), se
+
+
+def soak(qtbot, tmp_path, monkeypatch, seconds: float) -> dict:
+    DialogRecorder(monkeypatch)  # nothing here should open a blocking dialog; if one does, it is answered
+    window = make_window(tmp_path / "settings.ini")
+    qtbot.waitExposed(window)
+    samples = []  # (time, rss MB, gc objects, python threads, OS threads, fds)
+    t0 = time.monotonic()
+    k = 0
+    try:
+        while time.monotonic() - t0 < seconds or k < 6:
+            one_cycle(window, qtbot, tmp_path, k)
+            k += 1
+            gc.collect()
+            samples.append((time.monotonic() - t0, rss_mb(), len(gc.get_objects()), threading.active_count(),
+                            os_threads(), open_fds()))
+    finally:
+        close_window(window, qtbot)
+    arr = np.array(samples, dtype=float)
+    warm = max(2, len(arr) // 3)
+    t, rss, objs = arr[warm:, 0], arr[warm:, 1], arr[warm:, 2]
+    rss_slope, rss_se = slope(t, rss)
+    obj_slope, _ = slope(np.arange(len(objs), dtype=float), objs)
+    thr_slope, _ = slope(t, arr[warm:, 4])
+    fd_slope, _ = slope(t, arr[warm:, 5])
+    report = {
+        "cycles": k, "seconds": round(float(arr[-1, 0]), 1), "warmup_cycles": warm,
+        "rss_mb": (round(float(arr[0, 1]), 1), round(float(arr[warm, 1]), 1), round(float(arr[-1, 1]), 1)),
+        "rss_mb_per_10min": round(rss_slope * 600, 2), "rss_se_mb_per_10min": round(rss_se * 600, 2),
+        "objects_per_cycle": round(obj_slope, 1),
+        "os_threads": (int(arr[0, 4]), int(arr[warm:, 4].max()), int(arr[-1, 4])),
+        "py_threads": (int(arr[0, 3]), int(arr[-1, 3])),
+        "threads_per_10min": round(thr_slope * 600, 2),
+        "fds": (int(arr[0, 5]), int(arr[warm:, 5].max()), int(arr[-1, 5])), "fds_per_10min": round(fd_slope * 600, 2),
+    }
+    print(f"\nsoak: {report}\nrss per cycle: {[round(float(x), 1) for x in arr[:, 1]]}")
+    assert not (rss_slope * 600 > RSS_LIMIT_MB_PER_10MIN and rss_slope - 2 * rss_se > 0), report
+    assert obj_slope < OBJECTS_LIMIT_PER_CYCLE, report
+    tail = arr[-max(2, len(arr) // 4):]
+    warm_part = arr[:warm + 1]
+    assert tail[:, 4].max() <= warm_part[:, 4].max(), f"OS threads grew: {report}"
+    assert tail[:, 3].max() <= warm_part[:, 3].max(), f"Python threads grew: {report}"
+    assert tail[:, 5].max() <= warm_part[:, 5].max(), f"open file handles grew: {report}"
+    return report
+
+
+@pytest.mark.timeout(int(SOAK_S) + 240)
+def test_soak_short(qtbot, tmp_path, monkeypatch):
+    soak(qtbot, tmp_path, monkeypatch, SOAK_S)
+
+
+@pytest.mark.soak
+@pytest.mark.timeout(int(LONG_SOAK_S) + 600)
+def test_soak_long(qtbot, tmp_path, monkeypatch):
+    soak(qtbot, tmp_path, monkeypatch, LONG_SOAK_S)
