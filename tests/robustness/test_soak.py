@@ -40,7 +40,11 @@ from window_support import (
 
 SOAK_S = float(os.environ.get("DL_SOAK_S", 90))
 LONG_SOAK_S = float(os.environ.get("DL_SOAK_S", 20 * 60))
-RSS_LIMIT_MB_PER_10MIN = 5.0
+RSS_LIMIT_MB_PER_10MIN = 5.0  # the long soak (>= 10 minutes of cycles)
+# The short soak's ~30 measured cycles cannot resolve 5 MB per 10 minutes: the allocator still settles there (it
+# measured +0.3 MB per cycle, flattening out after ~30 cycles, with no Python-level growth under tracemalloc). It
+# catches gross leaks: a model, a trajectory or a GIF's frames kept per cycle (>= ~1 MB per ~3 s cycle).
+SHORT_RSS_LIMIT_MB_PER_10MIN = 250.0
 OBJECTS_LIMIT_PER_CYCLE = 2000
 DATASETS = ("moons", "swissroll", "checkerboard")
 
@@ -135,6 +139,12 @@ def robust_slope(t: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(np.median(pair)), float(np.percentile(pair, 25))
 
 
+def growing(t: np.ndarray, y: np.ndarray, limit_per_10min: float) -> bool:
+    """A positive trend beyond noise: the robust slope above the limit, and most pairwise slopes positive."""
+    mid, low = robust_slope(t, y)
+    return mid * 600 > limit_per_10min and low > 0
+
+
 def soak(qtbot, tmp_path, monkeypatch, seconds: float) -> dict:
     DialogRecorder(monkeypatch)  # nothing here should open a blocking dialog; if one does, it is answered
     window = make_window(tmp_path / "settings.ini")
@@ -171,7 +181,8 @@ def soak(qtbot, tmp_path, monkeypatch, seconds: float) -> dict:
         "fds": (int(arr[0, 5]), int(arr[warm:, 5].max()), int(arr[-1, 5])), "fds_per_10min": round(fd_slope * 600, 2),
     }
     print(f"\nsoak: {report}\nrss per cycle: {[round(float(x), 1) for x in arr[:, 1]]}")
-    assert not (rss_slope * 600 > RSS_LIMIT_MB_PER_10MIN and rss_low > 0), report
+    limit = RSS_LIMIT_MB_PER_10MIN if seconds >= 600 else SHORT_RSS_LIMIT_MB_PER_10MIN
+    assert not growing(t, rss, limit), report
     assert obj_slope < OBJECTS_LIMIT_PER_CYCLE, report
     tail = arr[-max(2, len(arr) // 4):]
     warm_part = arr[:warm + 1]
@@ -179,6 +190,23 @@ def soak(qtbot, tmp_path, monkeypatch, seconds: float) -> dict:
     assert tail[:, 3].max() <= warm_part[:, 3].max(), f"Python threads grew: {report}"
     assert tail[:, 5].max() <= warm_part[:, 5].max(), f"open file handles grew: {report}"
     return report
+
+
+# RSS (MB) per cycle of a real 90 s run (load average ~9), after the warm-up third
+MEASURED = [621.1, 621.4, 621.5, 621.6, 622.5, 622.5, 662.3, 621.1, 627.5, 628.0, 628.0, 629.4, 682.6, 630.6, 632.4,
+            632.4, 632.5, 632.6, 632.6, 632.6, 632.8, 632.8, 632.8, 633.3, 633.3, 633.3, 633.3, 634.9]
+
+
+def test_trend_detector():
+    """The leak detector itself: it passes the measured series and fails the same series plus a leak."""
+    t = np.arange(len(MEASURED)) * 2.2
+    y = np.array(MEASURED)
+    assert not growing(t, y, SHORT_RSS_LIMIT_MB_PER_10MIN)
+    assert growing(t, y + 2.0 * np.arange(len(y)), SHORT_RSS_LIMIT_MB_PER_10MIN)  # a 2 MB model kept per cycle
+    flat = 640 + np.random.default_rng(0).normal(0, 1, 300)  # ~1 MB of noise, as measured
+    flat[::17] += 80  # spikes: cycles sampled while a GIF was being encoded
+    assert not growing(np.arange(300) * 4.0, flat, RSS_LIMIT_MB_PER_10MIN)
+    assert growing(np.arange(300) * 4.0, flat + np.arange(300) * 4.0 * 6 / 600, RSS_LIMIT_MB_PER_10MIN)  # 6 MB/10 min
 
 
 @pytest.mark.timeout(int(SOAK_S) + 240)
