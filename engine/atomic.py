@@ -25,7 +25,10 @@ def atomic_path(target: str | Path, suffix: str | None = None) -> Iterator[Path]
     suffix = suffix or (".tmp" + target.suffix)
     remove_stale_temps(target, suffix)
     # the writer's pid is in the name, so a later save can tell a dead process's leftover from a write in flight
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=suffix, dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=suffix, dir=folder)
+    except OSError as exc:  # a read-only folder, a full disk: name the file the user asked for
+        raise _naming(exc, target) from exc
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp creates 0600; a saved file should get the usual permissions (0666 minus the umask)
@@ -39,10 +42,24 @@ def atomic_path(target: str | Path, suffix: str | None = None) -> Iterator[Path]
             os.fsync(fh.fileno())
         os.replace(tmp_path, target)
         _fsync_dir(folder)
+    except OSError as exc:  # disk full while writing / flushing, a rename refused: the previous file is untouched
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise _naming(exc, target, tmp_path) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+
+
+def _naming(exc: OSError, target: Path, tmp: Path | None = None) -> OSError:
+    """``exc`` naming ``target`` (the file the user chose) instead of nothing, its folder or our hidden temp file, so
+    every client's one-line message says which file could not be written (``No space left on device: run/x.png``)."""
+    name = os.fspath(exc.filename) if exc.filename is not None else None
+    ours = name is None or Path(name) == target.parent or Path(name).name.startswith(f".{target.name}.")
+    if not ours:
+        return exc
+    return type(exc)(exc.errno, exc.strerror or str(exc) or type(exc).__name__, str(target))
 
 
 STALE_TEMP_AGE_S = 24 * 3600  # where liveness cannot be checked (Windows), older temp files count as leftovers

@@ -116,7 +116,9 @@ class Trainer:
 
         self.config = config.validate().copy()
         tr = self.config.training
-        self.device = torch.device(device) if device is not None else resolve_device(tr.device)
+        # a device named by the caller (CLI --device) is checked like the config's: 'cuda' without CUDA is a
+        # ConfigError, not an AssertionError from torch (found by tests/fuzz/test_fuzz_cli.py)
+        self.device = device if isinstance(device, torch.device) else resolve_device(device or tr.device)
         self.device_name = device_description(self.device)
         torch.manual_seed(tr.seed)  # model init
         self.dataset = dataset if dataset is not None else load_dataset(self.config.data, seed=tr.seed)

@@ -310,6 +310,9 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Train", f"The Training tab is unavailable: {panel.reason}")
             return
         self.tabs.setCurrentWidget(panel)
+        if panel.state() != "idle":  # Ctrl+Enter / Run > Train during a run: say why nothing starts
+            self.statusBar().showMessage(self.tr("Already training: pause or stop the current run first"), 5000)
+            return
         panel.start()
 
     # ================================================================== view

@@ -209,6 +209,9 @@ def test_actions_forward_to_panels(main_window, monkeypatch):
     calls = []
 
     class FakeTraining:
+        def state(self):  # the window asks before starting (Train during a run says why nothing starts)
+            return "idle"
+
         def start(self):
             calls.append("start")
 
