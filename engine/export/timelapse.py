@@ -12,6 +12,15 @@ from engine.export.options import ExportError
 TIMELAPSE_NAME = "timelapse.npz"
 
 
+def thin_older(captures: list, max_captures: int) -> list:
+    """Keep a growing list of captures bounded: past ``max_captures``, drop every other older one (the newest is
+    always kept), so a long run keeps its whole span at a coarser step."""
+    if len(captures) <= max_captures:
+        return captures
+    keep = list(range(0, len(captures) - 1, 2)) + [len(captures) - 1]
+    return [captures[i] for i in keep]
+
+
 class TimelapseRecorder:
     """Collects preview captures during training for :func:`export_timelapse`.
 
@@ -41,10 +50,8 @@ class TimelapseRecorder:
             return
         self.steps.append(int(step))
         self.frames.append(np.ascontiguousarray(frame))
-        if len(self.frames) > self.max_frames:  # keep memory bounded: drop every other older capture
-            keep = list(range(0, len(self.frames) - 1, 2)) + [len(self.frames) - 1]
-            self.steps = [self.steps[i] for i in keep]
-            self.frames = [self.frames[i] for i in keep]
+        pairs = thin_older(list(zip(self.steps, self.frames)), self.max_frames)
+        self.steps, self.frames = [s for s, _ in pairs], [f for _, f in pairs]
 
     def __len__(self) -> int:
         return len(self.steps)

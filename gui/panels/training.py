@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.config import ExperimentConfig
+from engine.export.timelapse import thin_older
 from gui import theme as _theme
 from gui.events import (
     CheckpointLoaded,
@@ -51,6 +52,9 @@ from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duratio
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
+
+
+TIMELAPSE_MAX_FRAMES = 300  # time-lapse frames the window keeps; past that, older ones are thinned (as the CLI does)
 
 
 class TrainingPanel(Panel):
@@ -363,6 +367,7 @@ class TrainingPanel(Panel):
         self.preview_count += 1
         frame = self.preview.show_preview(preview.step, preview.samples, len(self.timelapse_frames) + 1)
         self.timelapse_frames.append((int(preview.step), frame))
+        self.timelapse_frames = thin_older(self.timelapse_frames, TIMELAPSE_MAX_FRAMES)
 
     def _on_quality(self, scored: QualityScored) -> None:
         self.quality_count += 1

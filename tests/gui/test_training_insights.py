@@ -126,3 +126,19 @@ def test_the_heatmap_is_saved_with_the_run_and_comes_back_when_it_is_opened(qtbo
         win.worker.load_checkpoint(tmp_path / "run")
     heatmap.redraw()
     np.testing.assert_allclose(heatmap.shown_values(), record.means(), rtol=1e-8)
+
+
+def test_the_windows_time_lapse_stays_bounded(main_window, monkeypatch):
+    """A long session's previews: the Training tab keeps at most TIMELAPSE_MAX_FRAMES, the latest always last."""
+    import numpy as np
+
+    from gui.events import PreviewReady
+    from gui.panels import training as training_module
+
+    monkeypatch.setattr(training_module, "TIMELAPSE_MAX_FRAMES", 6)
+    panel = main_window.training_panel
+    points = np.random.default_rng(0).standard_normal((64, 2)).astype(np.float32)
+    for step in range(1, 41):
+        panel._on_preview(PreviewReady(step * 10, points))
+    steps = [s for s, _ in panel.timelapse_frames]
+    assert len(steps) <= 6 and steps[-1] == 400 and steps[0] == 10 and steps == sorted(steps)
