@@ -113,3 +113,12 @@ def test_type_checking_and_function_imports_do_not_count(tmp_path: Path) -> None
     names = [name for _, name in _top_level_imports(probe, text)]
     assert "engine.schedules" in names
     assert "engine.cli" not in names and "engine.export" not in names
+
+
+def test_test_files_have_unique_names():
+    """tests/ has no __init__.py: two test files with one basename stop pytest's collection of the whole suite."""
+    from collections import Counter
+    from pathlib import Path
+
+    names = Counter(p.name for p in (Path(__file__).resolve().parents[1]).rglob("test_*.py"))
+    assert [n for n, k in names.items() if k > 1] == []
