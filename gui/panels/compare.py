@@ -25,9 +25,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -42,6 +40,7 @@ from gui.panels.base import Panel, TimelineSpec
 from gui.panels.compare_branches import CompareBranchingMixin
 from gui.panels.compare_column import CompareColumnView, run_name
 from gui.panels.nfe_view import NfeStudyView
+from gui.widgets.job_controls import run_controls
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -92,20 +91,10 @@ class ComparePanel(CompareBranchingMixin, Panel):
         self.view_combo.setToolTip(self.tr("What each column shows"))
         self.add_button = QPushButton(self.tr("Add column"))
         self.add_button.setToolTip(self.tr("Compare one more sampler (at most four)"))
-        self.run_button = QPushButton(_theme.icon("play"), self.tr("Compare"))
-        self.run_button.setProperty("role", "primary")
-        self.run_button.setToolTip(self.tr("Run every column's sampler on the current model and record each run"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        run_controls(self, self.tr("Compare"),
+                     self.tr("Run every column's sampler on the current model and record each run"))
         self.export_button = QPushButton(self.tr("Export GIF…"))
         self.export_button.setToolTip(self.tr("The columns side by side, one frame per t, as an animated GIF"))
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setMinimumWidth(140)
-        self.message_label = QLabel("")
-        self.message_label.setProperty("role", "dim")
-        self.message_label.setWordWrap(True)
-        self.message_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
 
         bar = QHBoxLayout()
         bar.setSpacing(6)

@@ -17,9 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -33,6 +30,7 @@ from gui import theme as _theme
 from gui.events import InversionFinished, InversionProgress, ModelFacts
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.inversion_views import ErrorVsStepsPlot, InversionImages, InversionPoints
+from gui.widgets.job_controls import run_controls
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -83,18 +81,9 @@ class InversionPanel(Panel):
         self.study_edit.setMaximumWidth(140)
         self.study_edit.setToolTip(self.tr("The round trip is repeated for each K here, for the error-vs-K chart "
                                            "(empty: skip)"))
-        self.run_button = QPushButton(_theme.icon("play"), self.tr("Invert"))
-        self.run_button.setProperty("role", "primary")
-        self.run_button.setToolTip(self.tr("Take the items to x_T with DDIM inversion and back, and measure the error"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setMinimumWidth(120)
-        self.message_label = QLabel("")
-        self.message_label.setProperty("role", "dim")
-        self.message_label.setWordWrap(True)
-        self.message_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        run_controls(self, self.tr("Invert"),
+                     self.tr("Take the items to x_T with DDIM inversion and back, and measure the error"),
+                     progress_width=120)
 
         bar = QHBoxLayout()
         bar.setSpacing(6)

@@ -20,9 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,6 +30,7 @@ from engine.quality import METRIC_LABELS
 from gui import theme as _theme
 from gui.events import ModelFacts, NfeStudyFinished, NfeStudyProgress
 from gui.panels.sampler_fields import sampler_name
+from gui.widgets.job_controls import run_controls
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -76,19 +74,8 @@ class NfeStudyView(QWidget):
             "What the RMSE is measured against. Exact answer (2-D sets): the training points' own probability-flow "
             "ODE solved finely, so the error includes the model's own (the curves flatten onto it). The model's "
             "T-step run from the same x_T: the sampler's discretization error alone, whose slope is its order."))
-        self.run_button = QPushButton(_theme.icon("play"), self.tr("Compute"))
-        self.run_button.setProperty("role", "primary")
-        self.run_button.setToolTip(self.tr("Run every sampler at each NFE on the current model (off the window's "
-                                           "thread; cached per model and settings)"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setMinimumWidth(140)
-        self.message_label = QLabel("")
-        self.message_label.setProperty("role", "dim")
-        self.message_label.setWordWrap(True)
-        self.message_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        run_controls(self, self.tr("Compute"), self.tr("Run every sampler at each NFE on the current model (off the "
+                                                       "window's thread; cached per model and settings)"))
         self.message_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
         bar = QHBoxLayout()
