@@ -27,28 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.machine import loadavg, wait_until
+
 RESULTS = Path(__file__).resolve().parent / "results" / "compare_latency.md"
 TARGET_S = 0.5
 DEFAULT_COLUMNS = "ddim:10,dpmpp_2m:10,ddpm:1000"
-
-
-def loadavg() -> list[float] | None:
-    try:
-        return [round(v, 2) for v in os.getloadavg()]
-    except (OSError, AttributeError):
-        return None
-
-
-def _wait(predicate, timeout_s: float) -> bool:
-    """Run the event loop until ``predicate()`` or the timeout; True when the predicate came true."""
-    from PySide6.QtCore import QCoreApplication, QEventLoop
-
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 5)
-    return True
 
 
 def make_trainer(dataset: str, train_steps: int, preset: str | None):
@@ -71,8 +54,8 @@ def measure(window, trainer, n: int, columns: list[tuple[str, int]], repeats: in
     worker, panel = window.worker, window.compare_panel
     window.tabs.setCurrentWidget(panel)
     worker.set_trainer(trainer)
-    if not _wait(lambda: panel.run_button.isEnabled() and worker.model() is not None
-                 and worker.model().dataset == trainer.config.data.dataset, 120.0):
+    if not wait_until(lambda: panel.run_button.isEnabled() and worker.model() is not None
+                      and worker.model().dataset == trainer.config.data.dataset, 120.0, slice_ms=5):
         raise TimeoutError("the model did not reach the Compare tab")
     while len(panel.columns) > len(columns):
         panel.remove_column(panel.columns[-1])
@@ -87,15 +70,15 @@ def measure(window, trainer, n: int, columns: list[tuple[str, int]], repeats: in
     for k in range(repeats):
         first = panel.columns[0]
         first.steps_spin.setValue(columns[0][1] + (k % 2))  # switching steps: a new run every time
-        if not _wait(panel.run_button.isEnabled, timeout_s):
+        if not wait_until(panel.run_button.isEnabled, timeout_s, slice_ms=5):
             raise TimeoutError("the Compare button did not come back")
         pressed = time.perf_counter()
         panel.run_button.click()
-        if not _wait(lambda first=first: first.shown_points() == n, timeout_s):
+        if not wait_until(lambda first=first: first.shown_points() == n, timeout_s, slice_ms=5):
             raise TimeoutError(f"no frame in the first column within {timeout_s:g} s")
         seconds.append(time.perf_counter() - pressed)
         panel.cancel()
-        _wait(panel.run_button.isEnabled, timeout_s)  # the cancelled comparison has ended
+        wait_until(panel.run_button.isEnabled, timeout_s, slice_ms=5)  # the cancelled comparison has ended
     return seconds
 
 

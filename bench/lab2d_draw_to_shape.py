@@ -31,16 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.machine import loadavg
+
 RESULTS = Path(__file__).resolve().parent / "results" / "lab2d_draw_to_shape.md"
 DRAWING_POINTS = 600  # what the Starter menu draws (starter_points' default)
 FLOOR_DRAWS = 5
-
-
-def loadavg() -> list[float] | None:
-    try:
-        return [round(v, 2) for v in os.getloadavg()]
-    except (OSError, AttributeError):
-        return None
 
 
 def window_threads() -> int:

@@ -23,28 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.machine import loadavg, wait_until
+
 RESULTS = Path(__file__).resolve().parent / "results" / "lab2d_latency.md"
 TARGET_P99_MS = 20.0
-
-
-def loadavg() -> list[float] | None:
-    try:
-        return [round(v, 2) for v in os.getloadavg()]
-    except (OSError, AttributeError):
-        return None
-
-
-def _wait(predicate, timeout_s: float) -> bool:
-    """Run the event loop until ``predicate()`` or the timeout; True when the predicate came true."""
-    from PySide6.QtCore import QCoreApplication, QEventLoop
-
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 20)
-        time.sleep(0.005)
-    return True
 
 
 def _spin(seconds: float) -> None:
@@ -101,8 +83,9 @@ def run(seconds: float = 20.0, starter: str = "smiley", interval_ms: int = 10, o
     try:
         pressed = time.perf_counter()
         lab.train_button.click()
-        training = _wait(lambda: worker.state() == "running" and seen["step"] > 0 and worker.model() is not None
-                         and Path(worker.model().dataset) == drawing_path(), start_timeout_s)
+        training = wait_until(lambda: worker.state() == "running" and seen["step"] > 0 and worker.model() is not None
+                              and Path(worker.model().dataset) == drawing_path(), start_timeout_s,
+                              slice_ms=20, sleep_s=0.005)
         if not training:
             raise TimeoutError(f"training on the drawing did not start within {start_timeout_s:g} s")
         started_s = time.perf_counter() - pressed
@@ -114,7 +97,7 @@ def run(seconds: float = 20.0, starter: str = "smiley", interval_ms: int = 10, o
         fields, steps = seen["fields"] - fields0, seen["step"] - step0
         still_training = not seen["finished"]
         worker.stop()
-        _wait(lambda: seen["finished"], 60.0)
+        wait_until(lambda: seen["finished"], 60.0, slice_ms=20, sleep_s=0.005)
     finally:
         probe.stop()
         window.close()

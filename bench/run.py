@@ -21,18 +21,12 @@ import numpy as np
 import torch
 
 from bench import peers
+from bench.machine import loadavg
 from engine import metrics
 
 SECTIONS = ("digits", "points", "throughput", "sampling", "window", "gpu")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 EVAL_SEED = 7
-
-
-def loadavg() -> list[float] | None:
-    try:
-        return [round(v, 2) for v in os.getloadavg()]
-    except (OSError, AttributeError):
-        return None
 
 
 def _clean(obj):
