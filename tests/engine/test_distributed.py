@@ -86,7 +86,8 @@ def test_two_rank_run_loads_and_samples_in_one_process(two_rank_run):
     out, proc = two_rank_run
     assert proc.stderr.count("finished 30 steps") == 1  # only rank 0 talks
     assert "2 processes (gloo)" in proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.safetensors", "config.json", "loss.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.safetensors", "config.json", "loss.csv",
+                                                         "loss_by_t.csv"]
     ckpt = load_checkpoint(out)
     assert ckpt.step == STEPS and ckpt.history.step == list(range(1, STEPS + 1))
     single = Trainer(ckpt.config)

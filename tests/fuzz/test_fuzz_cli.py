@@ -46,6 +46,7 @@ BASE = {
     "export": ["export", "--run", RUN, "--what", "grid", "--n", "4", "--steps", "2", "--out", "g.png"],
     "field": ["field", "--run", RUN, "--t", "3", "--grid", "4", "--out", "f.npz"],
     "bound": ["bound", "--run", RUN, "--n", "4", "--timesteps", "2", "--out", "b.csv"],
+    "invert": ["invert", "--run", RUN, "--n", "4", "--steps", "2", "--out", "r.npz"],
 }
 
 
@@ -248,6 +249,7 @@ test_fuzz_forward = _fuzz("forward")
 test_fuzz_export = _fuzz("export")
 test_fuzz_field = _fuzz("field")
 test_fuzz_bound = _fuzz("bound")
+test_fuzz_invert = _fuzz("invert")
 
 
 @settings(deadline=None, max_examples=EXAMPLES)
