@@ -66,6 +66,8 @@ def measure(window, trainer, n: int, columns: list[tuple[str, int]], repeats: in
         column.sampler_menu.set_sampler(sampler)
         column.steps_spin.setValue(min(steps, T))
     panel.n_spin.setValue(n)
+    if panel.n_spin.value() != n:
+        raise ValueError(f"the Compare tab takes at most {panel.n_spin.maximum()} samples, not {n}")
     seconds = []
     for k in range(repeats):
         first = panel.columns[0]

@@ -1,7 +1,7 @@
 """A 2-D vector field as arrows, drawn by one pyqtgraph item, coloured by magnitude.
 
 pyqtgraph's line items take one pen per item, so arrows coloured by length would need one item per arrow (slow) or
-per colour. :class:`ArrowFieldItem` instead records all arrows into one ``QPicture``, one ``drawLines`` call per
+per colour. :class:`ArrowFieldItem` instead records all arrows into one ``QPicture``, one path per
 colour bin, and replays it on paint: one item and one cheap paint per update however many arrows there are.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPointF, QRectF
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter, QPen, QPicture
 
 COLOUR_BINS = 16
@@ -73,7 +73,10 @@ class ArrowFieldItem(pg.GraphicsObject):
             pen = QPen(color, self._width)
             pen.setCosmetic(True)  # width in pixels, whatever the zoom
             painter.setPen(pen)
-            painter.drawLines([QLineF(QPointF(*a), QPointF(*z)) for a, z in self.segments[bins == b]])
+            # one path per colour built from the numpy array in C (pyqtgraph's arrayToQPath, "pairs": segment per two
+            # points): a Python QLineF per stroke cost ~3 µs each, 12 ms for two 24x24 fields on the GUI thread
+            ends = self.segments[bins == b].reshape(-1, 2)
+            painter.drawPath(pg.arrayToQPath(ends[:, 0], ends[:, 1], connect="pairs"))
         painter.end()
         if len(self.segments):
             lo, hi = self.segments.reshape(-1, 2).min(axis=0), self.segments.reshape(-1, 2).max(axis=0)
