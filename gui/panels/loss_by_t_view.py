@@ -43,6 +43,7 @@ class LossByTView(QWidget):
         self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(COLOR_MAP), interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=item)
         self.colorbar.axis.setLabel(self.tr("mean loss"))  # the tick axis: one label beside the numbers
+        self.colorbar.axis.enableAutoSIPrefix(False)  # "mean loss (x0.001)" over 100..800 read as a wrong scale
         _theme.style_plot(self.plot)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 

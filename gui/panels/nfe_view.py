@@ -97,6 +97,7 @@ class NfeStudyView(QWidget):
             item.setLabel("left", left)
             # error falls to the right and the metric towards its floor: the lower left / upper right stay free
             item.addLegend(offset=(10, -10) if plot is self.error_plot else (-10, 10))
+            item.legend.setVisible(False)  # an empty legend draws an empty box: shown once it has curves
             _theme.set_plot_title(item, title)
             _theme.style_plot(plot)
         self.floor_line = pg.InfiniteLine(pos=0.0, angle=0, movable=False,
@@ -243,6 +244,9 @@ class NfeStudyView(QWidget):
             if np.isfinite(metric).any():
                 self.metric_curves[sampler] = self.metric_plot.getPlotItem().plot(
                     nfe, metric, name=sampler_name(sampler), **style)
+        for plot in (self.error_plot, self.metric_plot):
+            legend = plot.getPlotItem().legend
+            legend.setVisible(bool(legend.items))
         label = METRIC_LABELS.get(study.metric or "", study.metric or "")
         self.metric_plot.getPlotItem().setLabel("left", label or self.tr("metric"))
         floor = study.floor
