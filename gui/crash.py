@@ -120,24 +120,24 @@ class CrashDialog(QDialog):
     def __init__(self, summary: str, where: str, details: str, log_path: Path | None, parent=None):
         super().__init__(parent)
         self.setObjectName("crashDialog")
-        self.setWindowTitle("Diffusion Lab: unexpected error")
+        self.setWindowTitle(self.tr("Diffusion Lab: unexpected error"))
         self.setAttribute(Qt.WA_DeleteOnClose, False)
         self.details = details
         self.log_path = log_path
         self.more = 0
 
-        headline = QLabel("<b>Something went wrong.</b> Diffusion Lab is still running: the action you were doing "
+        headline = QLabel(self.tr("<b>Something went wrong.</b> Diffusion Lab is still running: the action you were doing "
                           "did not finish, but your window and data are still open. Saving your work now is a "
-                          "good idea.")
+                          "good idea."))
         headline.setWordWrap(True)
         self.summary_label = QLabel(summary)
         self.summary_label.setObjectName("crashSummary")
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.where_label = QLabel(f"where: {where}" if where else "")
+        self.where_label = QLabel(self.tr("where: {0}").format(where) if where else "")
         self.where_label.setVisible(bool(where))
-        where_text = str(log_path) if log_path else "(the log file could not be written)"
-        self.log_label = QLabel(f"details were saved to: {where_text}")
+        where_text = str(log_path) if log_path else self.tr("(the log file could not be written)")
+        self.log_label = QLabel(self.tr("details were saved to: {0}").format(where_text))
         self.log_label.setObjectName("crashLogPath")
         self.log_label.setWordWrap(True)
         self.log_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -150,7 +150,7 @@ class CrashDialog(QDialog):
         self.details_view.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
         self.details_view.setMinimumHeight(160)
 
-        self.copy_button = QPushButton("Copy details")
+        self.copy_button = QPushButton(self.tr("Copy details"))
         self.copy_button.setObjectName("crashCopy")
         self.copy_button.clicked.connect(self.copy_details)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
@@ -173,13 +173,14 @@ class CrashDialog(QDialog):
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None:
             clipboard.setText(self.details)
-            self.copy_button.setText("Copied")
+            self.copy_button.setText(self.tr("Copied"))
 
     def add_more(self, count: int = 1) -> None:
         """Another exception happened while this dialog was open; it is in the same log file."""
         self.more += count
-        plural = "s" if self.more != 1 else ""
-        self.more_label.setText(f"{self.more} more error{plural} happened after this one; see the log file.")
+        text = (self.tr("{0} more error happened after this one; see the log file.") if self.more == 1 else
+                self.tr("{0} more errors happened after this one; see the log file."))
+        self.more_label.setText(text.format(self.more))
         self.more_label.setVisible(True)
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from engine import export as E
@@ -41,7 +41,9 @@ def _writing(job: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return job(progress, cancel)
         except OSError as exc:
-            raise E.ExportError(f"cannot write the file: {exc.strerror or exc}") from exc
+            # a job thread: QCoreApplication.translate is thread-safe
+            raise E.ExportError(QCoreApplication.translate("ExportDialog", "cannot write the file: {0}")
+                                .format(exc.strerror or exc)) from exc
     return run
 
 
@@ -67,7 +69,7 @@ class ExportDialog(ExportForm):
         super().__init__(sources, parent, directory)
         self._build_run_controls()
         if not self._fill_whats(initial):
-            self.status_label.setText("Nothing to export yet: train a model or sample first.")
+            self.status_label.setText(self.tr("Nothing to export yet: train a model or sample first."))
             self.export_button.setEnabled(False)
 
     def _build_run_controls(self) -> None:
@@ -82,13 +84,13 @@ class ExportDialog(ExportForm):
         outer.addWidget(self.status_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.export_button = QPushButton("Export")
+        self.export_button = QPushButton(self.tr("Export"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start_export)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_export)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(self.tr("Close"))
         self.close_button.clicked.connect(self.reject)
         for b in (self.export_button, self.cancel_button, self.close_button):
             buttons.addWidget(b)
@@ -112,7 +114,7 @@ class ExportDialog(ExportForm):
             return True
         self._target = (path, _mtime(path))
         self._set_busy(True)
-        self.status_label.setText(f"Exporting {path.name}…")
+        self.status_label.setText(self.tr("Exporting {0}…").format(path.name))
         # cooperative: the engine's export functions report progress and poll cancel between frames
         self._job = jobs.run("export", _writing(call), owner=self, cooperative=True, on_progress=self._on_progress,
                              on_done=self._on_finished, on_error=self._on_failed, on_cancelled=self._on_cancelled)
@@ -121,7 +123,7 @@ class ExportDialog(ExportForm):
     def cancel_export(self) -> None:
         if self._job is not None:
             self._job.cancel()
-            self.status_label.setText("Cancelling…")
+            self.status_label.setText(self.tr("Cancelling…"))
 
     def _export_call(self, path: Path) -> Callable[..., Any] | None:
         """``call(progress, cancel)`` that writes the chosen export, or None after exporting a plot right here."""
@@ -136,8 +138,9 @@ class ExportDialog(ExportForm):
             except E.ExportError:
                 raise
             except Exception as exc:  # noqa: BLE001 - pyqtgraph failures become a message, not a crash
-                raise E.ExportError(f"cannot export the plot: {type(exc).__name__}: {exc}") from None
-            self._done_message(f"Saved {path}")
+                raise E.ExportError(self.tr("cannot export the plot: {0}: {1}").format(type(exc).__name__,
+                                                                                      exc)) from None
+            self._done_message(self.tr("Saved {0}").format(path))
             self.exported.emit(str(path))
             return None
         opts = self.options().validate()
@@ -214,7 +217,7 @@ class ExportDialog(ExportForm):
         self.last_result = result
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(1)
-        self._done_message(f"Saved {result.summary()}")
+        self._done_message(self.tr("Saved {0}").format(result.summary()))
         self.exported.emit(str(result.path))
 
     def _on_failed(self, message: str) -> None:
@@ -229,10 +232,10 @@ class ExportDialog(ExportForm):
         self.progress_bar.setValue(0)
         if self._target is not None and _mtime(self._target[0]) != self._target[1]:
             path = self._target[0]  # the export finished writing just before Cancel took effect
-            self._done_message(f"Saved {path} (it was finished before Cancel)")
+            self._done_message(self.tr("Saved {0} (it was finished before Cancel)").format(path))
             self.exported.emit(str(path))
             return
-        self.last_message = "Export cancelled; nothing was written."
+        self.last_message = self.tr("Export cancelled; nothing was written.")
         self.status_label.setText(self.last_message)
 
     def _done_message(self, text: str) -> None:
@@ -245,7 +248,7 @@ class ExportDialog(ExportForm):
         self.status_label.setText(message)
         if self._message_box is not None:
             self._message_box.close()
-        box = QMessageBox(QMessageBox.Warning, "Export", message, QMessageBox.Ok, self)
+        box = QMessageBox(QMessageBox.Warning, self.tr("Export"), message, QMessageBox.Ok, self)
         box.setTextInteractionFlags(Qt.TextSelectableByMouse)
         box.open()
         self._message_box = box

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,22 +28,35 @@ from PySide6.QtWidgets import (
 
 from engine import export as E
 
-# what -> (label, [(format label, extension), ...])
-ANIMATION_FORMATS = [("GIF", ".gif"), ("WebP (animated)", ".webp"), ("APNG (animated PNG)", ".apng"),
-                     ("MP4 (H.264)", ".mp4")]
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls like the long form
+
+# what -> (label, [(format label, extension), ...]); the labels are translated where shown (_label)
+ANIMATION_FORMATS = [("GIF", ".gif"),
+                     (QT_TRANSLATE_NOOP("ExportForm", "WebP (animated)"), ".webp"),
+                     (QT_TRANSLATE_NOOP("ExportForm", "APNG (animated PNG)"), ".apng"),
+                     (QT_TRANSLATE_NOOP("ExportForm", "MP4 (H.264)"), ".mp4")]
+PNG_IMAGE = QT_TRANSLATE_NOOP("ExportForm", "PNG image")
+SVG_DRAWING = QT_TRANSLATE_NOOP("ExportForm", "SVG drawing")
 WHATS: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "reverse": ("Reverse process animation (denoising)", ANIMATION_FORMATS),
-    "forward": ("Forward process animation (noising)", ANIMATION_FORMATS),
-    "timelapse": ("Training time-lapse", ANIMATION_FORMATS),
-    "compare": ("Sampler comparison, side by side (Compare tab)", ANIMATION_FORMATS),
-    "grid": ("Samples: PNG grid or .npy", [("PNG image", ".png"), ("NumPy array", ".npy")]),
-    "strip": ("Process strip at chosen t (PNG)", [("PNG image", ".png")]),
-    "loss": ("Loss history", [("CSV table", ".csv"), ("PNG image", ".png"), ("SVG drawing", ".svg")]),
+    "reverse": (QT_TRANSLATE_NOOP("ExportForm", "Reverse process animation (denoising)"), ANIMATION_FORMATS),
+    "forward": (QT_TRANSLATE_NOOP("ExportForm", "Forward process animation (noising)"), ANIMATION_FORMATS),
+    "timelapse": (QT_TRANSLATE_NOOP("ExportForm", "Training time-lapse"), ANIMATION_FORMATS),
+    "compare": (QT_TRANSLATE_NOOP("ExportForm", "Sampler comparison, side by side (Compare tab)"), ANIMATION_FORMATS),
+    "grid": (QT_TRANSLATE_NOOP("ExportForm", "Samples: PNG grid or .npy"),
+             [(PNG_IMAGE, ".png"), (QT_TRANSLATE_NOOP("ExportForm", "NumPy array"), ".npy")]),
+    "strip": (QT_TRANSLATE_NOOP("ExportForm", "Process strip at chosen t (PNG)"), [(PNG_IMAGE, ".png")]),
+    "loss": (QT_TRANSLATE_NOOP("ExportForm", "Loss history"),
+             [(QT_TRANSLATE_NOOP("ExportForm", "CSV table"), ".csv"), (PNG_IMAGE, ".png"), (SVG_DRAWING, ".svg")]),
 }
 ANIMATED = ("reverse", "forward", "timelapse", "compare")  # the exports with the Animation box
-PLOT_FORMATS = [("PNG image", ".png"), ("SVG drawing", ".svg")]
-MP4_MISSING_TEXT = ('MP4 needs the optional imageio-ffmpeg package: pip install "diffusion-lab[mp4]" '
-                    "(GIF, WebP and APNG work without it).")
+PLOT_FORMATS = [(PNG_IMAGE, ".png"), (SVG_DRAWING, ".svg")]
+MP4_MISSING_TEXT = QT_TRANSLATE_NOOP("ExportForm", 'MP4 needs the optional imageio-ffmpeg package: pip install '
+                                                   '"diffusion-lab[mp4]" (GIF, WebP and APNG work without it).')
+
+
+def _label(text: str) -> str:
+    """A label marked above (QT_TRANSLATE_NOOP), in the current language."""
+    return translate("ExportForm", text)
 
 
 
@@ -56,7 +69,7 @@ class ExportForm(QDialog):
     def __init__(self, sources: dict | None = None, parent: QWidget | None = None,
                  directory: str | Path | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Export")
+        self.setWindowTitle(translate("ExportForm", "Export"))
         self.setMinimumWidth(520)
         self.sources = dict(sources or {})
         self.directory = Path(directory) if directory else Path.home()
@@ -69,127 +82,131 @@ class ExportForm(QDialog):
         top = QFormLayout()
         self.what_combo = QComboBox()
         self.what_combo.currentIndexChanged.connect(self._what_changed)
-        top.addRow("Export", self.what_combo)
+        top.addRow(translate("ExportForm", "Export"), self.what_combo)
         self.format_combo = QComboBox()
         self.format_combo.currentIndexChanged.connect(self._format_changed)
-        top.addRow("Format", self.format_combo)
-        self.mp4_hint = QLabel(MP4_MISSING_TEXT)
+        top.addRow(translate("ExportForm", "Format"), self.format_combo)
+        self.mp4_hint = QLabel(_label(MP4_MISSING_TEXT))
         self.mp4_hint.setWordWrap(True)
         self.mp4_hint.setTextInteractionFlags(Qt.TextSelectableByMouse)
         top.addRow("", self.mp4_hint)
         row = QHBoxLayout()
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("file to write; the extension picks the format")
+        self.path_edit.setPlaceholderText(translate("ExportForm", "file to write; the extension picks the format"))
         self.path_edit.editingFinished.connect(self._path_edited)
-        self.browse_button = QPushButton("Browse…")
+        self.browse_button = QPushButton(translate("ExportForm", "Browse…"))
         self.browse_button.clicked.connect(self._browse)
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
-        top.addRow("File", row)
+        top.addRow(translate("ExportForm", "File"), row)
         outer.addLayout(top)
 
-        self.anim_box = QGroupBox("Animation")
+        self.anim_box = QGroupBox(translate("ExportForm", "Animation"))
         form = QFormLayout(self.anim_box)
         timing = QHBoxLayout()
         self.fps_spin = QDoubleSpinBox()
         self.fps_spin.setRange(1.0, 120.0)
         self.fps_spin.setValue(20.0)
-        self.fps_spin.setSuffix(" fps")
-        self.duration_check = QCheckBox("fixed length")
+        self.fps_spin.setSuffix(translate("ExportForm", " fps"))
+        self.duration_check = QCheckBox(translate("ExportForm", "fixed length"))
         self.duration_spin = QDoubleSpinBox()
         self.duration_spin.setRange(0.5, 600.0)
         self.duration_spin.setValue(5.0)
-        self.duration_spin.setSuffix(" s")
+        self.duration_spin.setSuffix(translate("ExportForm", " s"))
         self.duration_spin.setEnabled(False)
         self.duration_check.toggled.connect(self._timing_mode)
         timing.addWidget(self.fps_spin)
         timing.addWidget(self.duration_check)
         timing.addWidget(self.duration_spin)
-        form.addRow("Speed", timing)
+        form.addRow(translate("ExportForm", "Speed"), timing)
         frames = QHBoxLayout()
         self.select_combo = QComboBox()
-        for label, key in (("all", "all"), ("every k-th", "every_k"), ("denser where it changes fast", "end_dense")):
+        for label, key in ((translate("ExportForm", "all"), "all"), (translate("ExportForm", "every k-th"), "every_k"),
+                           (translate("ExportForm", "denser where it changes fast"), "end_dense")):
             self.select_combo.addItem(label, key)
         self.k_spin = QSpinBox()
         self.k_spin.setRange(1, 1000)
-        self.k_spin.setPrefix("k = ")
+        self.k_spin.setPrefix(translate("ExportForm", "k = "))
         self.max_frames_spin = QSpinBox()
         self.max_frames_spin.setRange(0, 5000)
         self.max_frames_spin.setValue(300)
-        self.max_frames_spin.setPrefix("at most ")
-        self.max_frames_spin.setSpecialValueText("no limit")
+        self.max_frames_spin.setPrefix(translate("ExportForm", "at most "))
+        self.max_frames_spin.setSpecialValueText(translate("ExportForm", "no limit"))
         self.select_combo.currentIndexChanged.connect(
             lambda: self.k_spin.setEnabled(self.select_combo.currentData() != "all"))
         self.k_spin.setEnabled(False)
-        self.k_spin.setToolTip("every k-th frame; with 'denser…' the same number of frames, spaced unevenly")
+        self.k_spin.setToolTip(translate("ExportForm", "every k-th frame; with 'denser…' the same number of frames, "
+                                                           "spaced unevenly"))
         frames.addWidget(self.select_combo, 1)
         frames.addWidget(self.k_spin)
         frames.addWidget(self.max_frames_spin)
-        form.addRow("Frames", frames)
+        form.addRow(translate("ExportForm", "Frames"), frames)
         self.hold_spin = QDoubleSpinBox()
         self.hold_spin.setRange(0.0, 60.0)
         self.hold_spin.setValue(1.0)
-        self.hold_spin.setSuffix(" s")
-        form.addRow("Hold final frame", self.hold_spin)
+        self.hold_spin.setSuffix(translate("ExportForm", " s"))
+        form.addRow(translate("ExportForm", "Hold final frame"), self.hold_spin)
         self.trails_spin = QSpinBox()
         self.trails_spin.setRange(0, 2000)
-        self.trails_spin.setSpecialValueText("none")
-        form.addRow("2-D point paths", self.trails_spin)
+        self.trails_spin.setSpecialValueText(translate("ExportForm", "none"))
+        form.addRow(translate("ExportForm", "2-D point paths"), self.trails_spin)
         self.quality_spin = QSpinBox()
         self.quality_spin.setRange(0, 100)
-        self.quality_spin.setSpecialValueText("default")
-        self.quality_spin.setToolTip("WebP: 1-100 lossy (default: lossless). MP4: 1-10 (default 8).")
-        form.addRow("Quality", self.quality_spin)
+        self.quality_spin.setSpecialValueText(translate("ExportForm", "default"))
+        self.quality_spin.setToolTip(translate("ExportForm", "WebP: 1-100 lossy (default: lossless). "
+                                                                 "MP4: 1-10 (default 8)."))
+        form.addRow(translate("ExportForm", "Quality"), self.quality_spin)
         outer.addWidget(self.anim_box)
 
-        self.look_box = QGroupBox("Look")
+        self.look_box = QGroupBox(translate("ExportForm", "Look"))
         look = QFormLayout(self.look_box)
         self.view_combo = QComboBox()
-        for label, key in (("x_t (the noisy state)", "x_t"), ("predicted x0", "x0_pred"),
-                           ("both, side by side", "both")):
+        for label, key in ((translate("ExportForm", "x_t (the noisy state)"), "x_t"),
+                           (translate("ExportForm", "predicted x0"), "x0_pred"),
+                           (translate("ExportForm", "both, side by side"), "both")):
             self.view_combo.addItem(label, key)
-        look.addRow("Show", self.view_combo)
+        look.addRow(translate("ExportForm", "Show"), self.view_combo)
         self.sample_spin = QSpinBox()
         self.sample_spin.setRange(-1, 100000)
         self.sample_spin.setValue(-1)
-        self.sample_spin.setSpecialValueText("whole grid")
-        look.addRow("Sample", self.sample_spin)
+        self.sample_spin.setSpecialValueText(translate("ExportForm", "whole grid"))
+        look.addRow(translate("ExportForm", "Sample"), self.sample_spin)
         self.scale_spin = QSpinBox()
         self.scale_spin.setRange(0, 64)
-        self.scale_spin.setSpecialValueText("automatic")
+        self.scale_spin.setSpecialValueText(translate("ExportForm", "automatic"))
         self.scale_spin.setSuffix("×")
-        look.addRow("Upscale (nearest)", self.scale_spin)
+        look.addRow(translate("ExportForm", "Upscale (nearest)"), self.scale_spin)
         self.padding_spin = QSpinBox()
         self.padding_spin.setRange(0, 64)
         self.padding_spin.setValue(2)
-        self.padding_spin.setSuffix(" px")
-        look.addRow("Grid padding", self.padding_spin)
+        self.padding_spin.setSuffix(translate("ExportForm", " px"))
+        look.addRow(translate("ExportForm", "Grid padding"), self.padding_spin)
         self.background_button = QPushButton()
         self.background_button.clicked.connect(self._pick_background)
         self._show_background()
-        look.addRow("Background", self.background_button)
-        self.caption_check = QCheckBox("caption with step / t")
+        look.addRow(translate("ExportForm", "Background"), self.background_button)
+        self.caption_check = QCheckBox(translate("ExportForm", "caption with step / t"))
         look.addRow("", self.caption_check)
         self.t_edit = QLineEdit()
-        self.t_edit.setPlaceholderText("e.g. 1000, 500, 250, 0 (empty: automatic)")
-        look.addRow("Strip at t", self.t_edit)
+        self.t_edit.setPlaceholderText(translate("ExportForm", "e.g. 1000, 500, 250, 0 (empty: automatic)"))
+        look.addRow(translate("ExportForm", "Strip at t"), self.t_edit)
         self.source_combo = QComboBox()
-        self.source_combo.addItem("reverse (sampling)", "reverse")
-        self.source_combo.addItem("forward (noising)", "forward")
+        self.source_combo.addItem(translate("ExportForm", "reverse (sampling)"), "reverse")
+        self.source_combo.addItem(translate("ExportForm", "forward (noising)"), "forward")
         self.source_combo.currentIndexChanged.connect(self._update_enabled)
-        look.addRow("Strip of", self.source_combo)
+        look.addRow(translate("ExportForm", "Strip of"), self.source_combo)
         size = QHBoxLayout()
         self.width_spin = QSpinBox()
         self.width_spin.setRange(200, 8000)
         self.width_spin.setValue(1200)
-        self.width_spin.setSuffix(" px wide")
+        self.width_spin.setSuffix(translate("ExportForm", " px wide"))
         self.height_spin = QSpinBox()
         self.height_spin.setRange(0, 8000)
-        self.height_spin.setSpecialValueText("auto height")
-        self.height_spin.setSuffix(" px high")
+        self.height_spin.setSpecialValueText(translate("ExportForm", "auto height"))
+        self.height_spin.setSuffix(translate("ExportForm", " px high"))
         size.addWidget(self.width_spin)
         size.addWidget(self.height_spin)
-        self.size_label = QLabel("Plot size")
+        self.size_label = QLabel(translate("ExportForm", "Plot size"))
         look.addRow(self.size_label, size)
         outer.addWidget(self.look_box)
 
@@ -222,7 +239,8 @@ class ExportForm(QDialog):
         self.what_combo.blockSignals(True)
         self.what_combo.clear()
         for key in self.available():
-            label = f"Plot: {key[5:]} (PNG / SVG)" if key.startswith("plot:") else WHATS[key][0]
+            label = (translate("ExportForm", "Plot: {0} (PNG / SVG)").format(key[5:]) if key.startswith("plot:")
+                     else _label(WHATS[key][0]))
             self.what_combo.addItem(label, key)
         self.what_combo.blockSignals(False)
         if self.what_combo.count() == 0:
@@ -245,11 +263,13 @@ class ExportForm(QDialog):
         self.format_combo.blockSignals(True)
         self.format_combo.clear()
         for label, ext in self.formats():
-            self.format_combo.addItem(label if ext != ".mp4" or mp4 else f"{label} — needs imageio-ffmpeg", ext)
+            shown = (_label(label) if ext != ".mp4" or mp4
+                     else translate("ExportForm", "{0} — needs imageio-ffmpeg").format(_label(label)))
+            self.format_combo.addItem(shown, ext)
             if ext == ".mp4" and not mp4:
                 item = self.format_combo.model().item(self.format_combo.count() - 1)
                 item.setEnabled(False)
-                item.setToolTip(MP4_MISSING_TEXT)
+                item.setToolTip(_label(MP4_MISSING_TEXT))
         self.format_combo.blockSignals(False)
         animated = what in ANIMATED
         self.anim_box.setVisible(animated)
@@ -329,8 +349,9 @@ class ExportForm(QDialog):
         self._path_edited()
 
     def _browse(self) -> None:
-        filters = ";;".join(f"{label} (*{ext})" for label, ext in self.formats())
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text(), filters,
+        filters = ";;".join(f"{_label(label)} (*{ext})" for label, ext in self.formats())
+        path, _ = QFileDialog.getSaveFileName(self, translate("ExportForm", "Export to"), self.path_edit.text(),
+                                              filters,
                                               options=QFileDialog.DontUseNativeDialog)
         if path:
             self.set_path(path)
@@ -340,7 +361,7 @@ class ExportForm(QDialog):
         self.fps_spin.setEnabled(not by_duration)
 
     def _pick_background(self) -> None:
-        colour = QColorDialog.getColor(QColor(*self._background), self, "Background colour",
+        colour = QColorDialog.getColor(QColor(*self._background), self, translate("ExportForm", "Background colour"),
                                        QColorDialog.DontUseNativeDialog)
         if colour.isValid():
             self.set_background((colour.red(), colour.green(), colour.blue()))
@@ -373,13 +394,14 @@ class ExportForm(QDialog):
         try:
             return [int(v) for v in text.replace(",", " ").split()]
         except ValueError:
-            raise E.ExportError(f"Strip at t: use whole numbers separated by commas, got {text!r}") from None
+            raise E.ExportError(translate("ExportForm", "Strip at t: use whole numbers separated by commas, got {0}")
+                                .format(repr(text))) from None
 
     def target_path(self) -> Path:
         """The path to write, with the format taken from its extension; raises ExportError when unusable."""
         text = self.path_edit.text().strip()
         if not text:
-            raise E.ExportError("Choose a file to export to.")
+            raise E.ExportError(translate("ExportForm", "Choose a file to export to."))
         path = Path(text).expanduser()
         allowed = [ext for _, ext in self.formats()]
         if self._animated():
@@ -388,8 +410,8 @@ class ExportForm(QDialog):
             path = path.with_suffix(self.format_combo.currentData() or allowed[0])
             self.path_edit.setText(str(path))
         if path.suffix.lower() not in allowed:
-            raise E.ExportError(f"Unknown extension {path.suffix!r} for this export; use "
-                                f"{', '.join(sorted(set(allowed)))}.")
+            raise E.ExportError(translate("ExportForm", "Unknown extension {0} for this export; use {1}.")
+                                .format(repr(path.suffix), ", ".join(sorted(set(allowed)))))
         if self._animated():
             E.animation_format(path)  # MP4 without imageio-ffmpeg says how to enable it
         return E.check_target(path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from engine import export as E
 
 
@@ -42,7 +44,8 @@ def export_plot(plot: Any, path: str | Path, width: int = 1200, height: int | No
     with E.AtomicExport(path, ".tmp.png") as tmp:
         exporter.export(str(tmp))
         if not tmp.exists() or tmp.stat().st_size == 0:
-            raise E.ExportError(f"cannot write {path}: the plot could not be rendered")
+            raise E.ExportError(QCoreApplication.translate("ExportDialog", "cannot write {0}: the plot could not be "
+                                                             "rendered").format(path))
     return path
 
 
@@ -68,7 +71,8 @@ def _export_svg(item: Any, tmp: Path, width: int | None, height: int | None) -> 
 
     scene = item.scene()
     if scene is None:
-        raise E.ExportError("cannot export the plot as SVG: it is not shown in a window")
+        raise E.ExportError(QCoreApplication.translate("ExportDialog", "cannot export the plot as SVG: it is not "
+                                                         "shown in a window"))
     source = item.sceneBoundingRect() if hasattr(item, "sceneBoundingRect") else scene.sceneRect()
     sw, sh = max(1.0, source.width()), max(1.0, source.height())
     w = int(width or sw)
@@ -88,7 +92,8 @@ def _export_svg(item: Any, tmp: Path, width: int | None, height: int | None) -> 
     finally:
         painter.end()
     if not tmp.exists() or tmp.stat().st_size == 0:
-        raise E.ExportError("cannot export the plot as SVG: nothing was rendered")
+        raise E.ExportError(QCoreApplication.translate("ExportDialog", "cannot export the plot as SVG: nothing was "
+                                                         "rendered"))
     # QSvgGenerator states the size in millimetres; say pixels, like the PNG export and pyqtgraph do
     import re
 

@@ -2,6 +2,7 @@
 and the dim message line under them (the Compare, Error vs NFE and Inversion views)."""
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizePolicy
 
 from gui import theme as _theme
@@ -13,7 +14,7 @@ def run_controls(owner, run_text: str, run_tip: str, *, progress_width: int = 14
     owner.run_button = QPushButton(_theme.icon("play"), run_text)
     owner.run_button.setProperty("role", "primary")
     owner.run_button.setToolTip(run_tip)
-    owner.cancel_button = QPushButton(owner.tr("Cancel"))
+    owner.cancel_button = QPushButton(QCoreApplication.translate("JobControls", "Cancel"))
     owner.progress_bar = QProgressBar()
     owner.progress_bar.setRange(0, 1)
     owner.progress_bar.setValue(0)
