@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -41,7 +41,8 @@ class ImageView(QWidget):
 
     clicked = Signal()
 
-    def __init__(self, title: str = "", parent: QWidget | None = None, *, placeholder: str = "no image",
+    def __init__(self, title: str = "", parent: QWidget | None = None, *,
+                 placeholder: str = QT_TRANSLATE_NOOP("ImageView", "no image"),
                  min_side: int = 64):
         super().__init__(parent)
         self._title = title
@@ -139,7 +140,9 @@ class ImageView(QWidget):
             p.setBrush(Qt.NoBrush)
             p.drawRect(area.adjusted(0, 0, -1, -1))
             p.setPen(QColor(t.text_dim))
-            p.drawText(area, Qt.AlignCenter | Qt.TextWordWrap, self._placeholder)
+            # the defaults are marked above; a caller's own text is already translated and passes through unchanged
+            p.drawText(area, Qt.AlignCenter | Qt.TextWordWrap, QCoreApplication.translate("ImageView",
+                                                                                          self._placeholder))
         else:
             smooth = target.width() < self._qimage.width()
             p.setRenderHint(QPainter.SmoothPixmapTransform, smooth)
@@ -168,7 +171,7 @@ class ImageGridView(ImageView):
     cellClicked = Signal(int)
 
     def __init__(self, title: str = "", parent: QWidget | None = None, *, padding: int = 1,
-                 placeholder: str = "no images"):
+                 placeholder: str = QT_TRANSLATE_NOOP("ImageView", "no images")):
         super().__init__(title, parent, placeholder=placeholder)
         self._padding = int(padding)
         self._layout: tuple[int, int, int, int, int] | None = None  # n, h, w, ncol, nrows

@@ -68,12 +68,12 @@ class TimelineWidget(QWidget):
             b.setFocusPolicy(Qt.NoFocus)
             return b
 
-        self.start_button = tool("to_start", "Go to the first position (Home)")
-        self.back_button = tool("step_back", "Step back (Left)")
-        self.play_button = tool("play", "Play / pause (Space)")
+        self.start_button = tool("to_start", self.tr("Go to the first position (Home)"))
+        self.back_button = tool("step_back", self.tr("Step back (Left)"))
+        self.play_button = tool("play", self.tr("Play / pause (Space)"))
         self.play_button.setCheckable(True)
-        self.forward_button = tool("step_forward", "Step forward (Right)")
-        self.end_button = tool("to_end", "Go to the last position (End)")
+        self.forward_button = tool("step_forward", self.tr("Step forward (Right)"))
+        self.end_button = tool("to_end", self.tr("Go to the last position (End)"))
         self.start_button.clicked.connect(lambda: self.set_position(0))
         self.back_button.clicked.connect(lambda: self.step(-1))
         self.forward_button.clicked.connect(lambda: self.step(1))
@@ -91,14 +91,14 @@ class TimelineWidget(QWidget):
         self.spin.setRange(0, self._spec.count - 1)
         self.spin.setPrefix("t = ")
         self.spin.setMinimumWidth(110)
-        self.spin.setToolTip("Timeline position: type a value to jump")
+        self.spin.setToolTip(self.tr("Timeline position: type a value to jump"))
         self.spin.valueChanged.connect(self.set_position)
 
         self.speed_combo = QComboBox(self)
         for s in SPEEDS:
             self.speed_combo.addItem(f"{s:g}×", s)
         self.speed_combo.setCurrentIndex(SPEEDS.index(1.0))
-        self.speed_combo.setToolTip("Playback speed (1× sweeps the whole timeline in about six seconds)")
+        self.speed_combo.setToolTip(self.tr("Playback speed (1× sweeps the whole timeline in about six seconds)"))
         self.speed_combo.setFocusPolicy(Qt.NoFocus)
 
         self.readout = QLabel(self)
@@ -116,7 +116,7 @@ class TimelineWidget(QWidget):
         top.addWidget(self.slider, 1)
         top.addSpacing(8)
         top.addWidget(self.spin)
-        speed_label = QLabel("Speed", self)
+        speed_label = QLabel(self.tr("Speed"), self)
         speed_label.setProperty("role", "dim")
         top.addSpacing(6)
         top.addWidget(speed_label)
@@ -143,7 +143,7 @@ class TimelineWidget(QWidget):
             self.slider.setRange(0, count - 1)
             self.slider.setPageStep(max(1, (count - 1) // 20))
             self.spin.setRange(0, count - 1)
-            self.spin.setPrefix("t = " if spec.kind == "t" else "frame ")
+            self.spin.setPrefix("t = " if spec.kind == "t" else self.tr("frame "))
             self.slider.setValue(pos)
             self.spin.setValue(pos)
         self._update_readout()
@@ -257,12 +257,12 @@ class TimelineWidget(QWidget):
         spec = self._spec
         if spec.kind == "steps":
             if spec.labels and 0 <= p < len(spec.labels):
-                return f"frame {p} / {spec.count - 1}  ·  {spec.labels[p]}"
-            return f"frame {p} / {spec.count - 1}"
+                return self.tr("frame {0} / {1}  ·  {2}").format(p, spec.count - 1, spec.labels[p])
+            return self.tr("frame {0} / {1}").format(p, spec.count - 1)
         c = self._curves
         T = spec.count - 1
         if p == 0:
-            return f"t = 0 / {T}  ·  x₀, the clean data  ·  ᾱ = 1  ·  SNR = ∞"
+            return self.tr("t = 0 / {0}  ·  x₀, the clean data  ·  ᾱ = 1  ·  SNR = ∞").format(T)
         if c is None or p - 1 >= len(c["beta"]):
             return f"t = {p} / {T}"
         i = p - 1
