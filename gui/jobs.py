@@ -36,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
+from PySide6.QtCore import QCoreApplication
 
 from engine.errors import UserError
 
@@ -90,7 +91,8 @@ def error_message(exc: BaseException, expected: tuple[type[BaseException], ...] 
         return " ".join((str(exc) or type(exc).__name__).split()), False
     from gui.crash import summarize
 
-    return f"unexpected error ({summarize(type(exc), exc)}); the details are in the crash log", True
+    return QCoreApplication.translate("Jobs", "unexpected error ({0}); the details are in the crash log").format(
+        summarize(type(exc), exc)), True
 
 
 def report_bug(exc: BaseException) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
+from PySide6.QtCore import QCoreApplication
 
 from engine.errors import UserError
 from gui.events import (
@@ -38,15 +39,20 @@ from gui.events import (
 if TYPE_CHECKING:
     from engine.training import Trainer
 
+# the messages below are made on the worker thread; QCoreApplication.translate is thread-safe
+translate = QCoreApplication.translate
+
 NOISED_POINTS = 800  # training points shown noised to t under the field
 NOISED_SEED = 7  # one fixed draw, so moving t moves the same points
 
 
 def points_trainer(trainer: Trainer | None) -> Trainer:
     if trainer is None:
-        raise UserError("no model yet: train one on a drawing (2-D lab) or on a 2-D set first")
+        raise UserError(translate("Lab2DWorker", "no model yet: train one on a drawing (2-D lab) or on a 2-D set "
+                                                "first"))
     if trainer.dataset.kind != "points":
-        raise UserError("the 2-D lab needs a model trained on 2-D points; this one was trained on images")
+        raise UserError(translate("Lab2DWorker", "the 2-D lab needs a model trained on 2-D points; this one was "
+                                                "trained on images"))
     return trainer
 
 
@@ -75,7 +81,8 @@ def field(trainer: Trainer, request: FieldRequest) -> FieldReady:
 
     T = trainer.schedule.timesteps
     if not 1 <= request.t <= T:
-        raise UserError(f"t must be in [1, {T}] for this model, got {request.t}")
+        raise UserError(translate("Lab2DWorker", "t must be in [1, {0}] for this model, got {1}").format(
+            T, request.t))
     index = request.t - 1  # the engine's schedule index of the paper's t
     alpha_bar = float(trainer.schedule.alpha_bar[index])
     grid = grid_points(int(request.grid), float(request.extent))
@@ -142,7 +149,7 @@ def _denoiser(trainer: Trainer, name: str) -> Callable:
         return empirical_denoiser(_training_points(trainer), trainer.schedule)
     if name == "model":
         return _learned(trainer)
-    raise UserError(f"the denoiser must be model or exact, got {name!r}")
+    raise UserError(translate("Lab2DWorker", "the denoiser must be model or exact, got {0}").format(repr(name)))
 
 
 def paths(trainer: Trainer, request: PathsRequest, should_stop: Callable[[], bool]) -> PathsReady | None:
@@ -195,11 +202,14 @@ def guidance_field(trainer: Trainer, request: GuidanceFieldRequest) -> GuidanceF
 
     T = trainer.schedule.timesteps
     if not trainer.conditional or not trainer.num_classes:
-        raise UserError("the guidance field needs a class-conditional model (train with Class-conditional on)")
+        raise UserError(translate("Lab2DWorker", "the guidance field needs a class-conditional model (train with "
+                                                "Class-conditional on)"))
     if not 1 <= request.t <= T:
-        raise UserError(f"t must be in [1, {T}] for this model, got {request.t}")
+        raise UserError(translate("Lab2DWorker", "t must be in [1, {0}] for this model, got {1}").format(
+            T, request.t))
     if not 0 <= request.class_label < trainer.num_classes:
-        raise UserError(f"the class must be in [0, {trainer.num_classes - 1}], got {request.class_label}")
+        raise UserError(translate("Lab2DWorker", "the class must be in [0, {0}], got {1}").format(
+            trainer.num_classes - 1, request.class_label))
     index = request.t - 1
     grid = grid_points(int(request.grid), float(request.extent))
     n = len(grid)

@@ -23,7 +23,7 @@ import os
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 from gui import jobs
 from gui.events import (
@@ -230,7 +230,8 @@ class EngineWorker(QObject):
         """Train ``cfg`` in the worker thread; with ``resume`` keep the current model when its architecture
         matches (continuing to ``cfg.training.steps``, or that many more steps when already past it)."""
         if self._state in ("running", "paused", "stopping"):
-            self.error.emit(JobFailed("training is already running; stop it first"))
+            self.error.emit(JobFailed(QCoreApplication.translate("EngineWorker",
+                                                                 "training is already running; stop it first")))
             return
         self._control = RunControl()
         self._set_state("running")
@@ -339,7 +340,8 @@ class EngineWorker(QObject):
 
     def load_checkpoint(self, path: str | Path) -> None:
         if self._state != "idle":
-            self.error.emit(JobFailed("stop training before opening a checkpoint"))
+            self.error.emit(JobFailed(QCoreApplication.translate("EngineWorker",
+                                                                 "stop training before opening a checkpoint")))
             return
         # reading and checking the file is a short job (gui/jobs.py); building the model from it is the worker's
         jobs.run("checkpoint", _read_checkpoint, str(path), owner=self,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QCoreApplication, QThread
 
 from engine.errors import TrainingStopped, UserError
 from engine.live_quality import LiveQuality
@@ -69,6 +69,8 @@ SAMPLING_PREVIEW_INTERVAL_S = 0.2  # SamplingFrame at most ~5 per second
 PREVIEW_STEPS = 20  # DDIM steps of the in-training preview (Trainer.preview's default)
 PREVIEW_SEED = 1234
 
+# the messages below are made on the worker thread; QCoreApplication.translate is thread-safe
+translate = QCoreApplication.translate
 running_threads: set = set()  # strong references: a running QThread must never be garbage-collected
 
 
@@ -77,15 +79,16 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, (UserError, TrainingStopped)):
         return str(exc)
     if isinstance(exc, FileNotFoundError):
-        return f"file not found: {exc.filename or exc}"
+        return translate("EngineWorker", "file not found: {0}").format(exc.filename or exc)
     if isinstance(exc, PermissionError):
-        return f"permission denied: {exc.filename or exc}"
+        return translate("EngineWorker", "permission denied: {0}").format(exc.filename or exc)
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
     if isinstance(exc, ValueError):
         return str(exc)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"internal error ({type(exc).__name__}{': ' + text if text else ''}); see the log for details"
+    return translate("EngineWorker", "internal error ({0}); see the log for details").format(
+        type(exc).__name__ + (": " + text if text else ""))
 
 
 def is_user_error(exc: BaseException) -> bool:
@@ -113,9 +116,15 @@ def model_facts(trainer: Trainer) -> ModelFacts:
 
 def status_line(reason: str, message: str, step: int) -> str:
     """The status bar's line for the end of a run; the engine's message is kept as it wrote it."""
-    return {"finished": f"training finished: {message}", "stopped": f"training stopped at step {step}",
-            "time_budget": message, "diverged": f"training diverged: {message}",
-            "oom": message, "error": f"training failed: {message}"}.get(reason, message)
+    if reason == "finished":
+        return translate("EngineWorker", "training finished: {0}").format(message)
+    if reason == "stopped":
+        return translate("EngineWorker", "training stopped at step {0}").format(step)
+    if reason == "diverged":
+        return translate("EngineWorker", "training diverged: {0}").format(message)
+    if reason == "error":
+        return translate("EngineWorker", "training failed: {0}").format(message)
+    return message  # time_budget, oom and the rest: the message says it all
 
 
 class RunControl(Control):
@@ -247,20 +256,22 @@ class EngineThread(QThread):
         self.trainer = trainer
         self.post(DeviceChanged(trainer.device_name))
         self.post(model_facts(trainer))
-        self.post(StatusMessage(f"model ready: {trainer.config.data.dataset}, step {trainer.step_count}"))
+        self.post(StatusMessage(translate("EngineWorker", "model ready: {0}, step {1}").format(
+            trainer.config.data.dataset, trainer.step_count)))
 
     def load_checkpoint(self, command: LoadCheckpoint) -> None:
         from engine.checkpoint import trainer_from_checkpoint
 
         ckpt = command.checkpoint  # read and checked by a short job (gui/worker.py)
-        self.post(StatusMessage(f"building the model of {ckpt.path} …"))
+        self.post(StatusMessage(translate("EngineWorker", "building the model of {0} …").format(ckpt.path)))
         trainer = trainer_from_checkpoint(ckpt)
         self.trainer = trainer
         self.post(DeviceChanged(trainer.device_name))
         self.post(history_batch(trainer))
         self.post(model_facts(trainer))
         self.post(CheckpointLoaded(trainer.config.copy()))
-        self.post(StatusMessage(f"opened checkpoint {ckpt.path} (step {trainer.step_count})"))
+        self.post(StatusMessage(translate("EngineWorker", "opened checkpoint {0} (step {1})").format(
+            ckpt.path, trainer.step_count)))
         if trainer.step_count and trainer.dataset.kind in ("images", "points"):
             grid = self.preview(trainer, Control())  # what the opened model draws, for the Training tab
             if grid is not None:
@@ -270,10 +281,11 @@ class EngineThread(QThread):
         from engine.checkpoint import save_checkpoint
 
         if self.trainer is None:
-            raise ValueError("nothing to save yet: train a model or open a checkpoint first")
+            raise ValueError(translate("EngineWorker", "nothing to save yet: train a model or open a checkpoint first"))
         written = save_checkpoint(self.trainer, command.path)
         self.post(CheckpointSaved(str(written)))
-        self.post(StatusMessage(f"checkpoint saved: {written} (step {self.trainer.step_count})"))
+        self.post(StatusMessage(translate("EngineWorker", "checkpoint saved: {0} (step {1})").format(
+            written, self.trainer.step_count)))
 
     # -------------------------------------------------------------- training
     def _end_run(self, reason: str, message: str) -> None:
@@ -292,13 +304,16 @@ class EngineThread(QThread):
                 group["weight_decay"] = cfg.training.weight_decay
             done = trainer.step_count
             total = cfg.training.steps if done < cfg.training.steps else done + cfg.training.steps
-            self.post(StatusMessage(f"continuing from step {trainer.step_count} to {total}"))
+            self.post(StatusMessage(translate("EngineWorker", "continuing from step {0} to {1}").format(
+                trainer.step_count, total)))
             return trainer, total
-        self.post(StatusMessage(f"preparing {cfg.data.dataset} and a {cfg.model.preset} model …"))
+        self.post(StatusMessage(translate("EngineWorker", "preparing {0} and a {1} model …").format(
+            cfg.data.dataset, cfg.model.preset)))
         trainer = Trainer(cfg)
         self.trainer = trainer
         self.post(history_batch(trainer))  # clears the plots
-        self.post(StatusMessage(f"training {cfg.data.dataset} on {trainer.device_name}"))
+        self.post(StatusMessage(translate("EngineWorker", "training {0} on {1}").format(
+            cfg.data.dataset, trainer.device_name)))
         return trainer, cfg.training.steps
 
     def _autosave(self) -> Callable | None:
@@ -340,10 +355,11 @@ class EngineThread(QThread):
             event = quality_event(score, time.perf_counter() - started) if score is not None else None
         except Exception as exc:
             log.warning("live quality score failed at step %s", step, exc_info=True)
-            self.post(StatusMessage(f"quality score failed at step {step}: {user_message(exc)}"))
+            self.post(StatusMessage(translate("EngineWorker", "quality score failed at step {0}: {1}").format(
+                step, user_message(exc))))
             event = None
         if quality.off_reason is not None:  # said once: due() is False from now on
-            self.post(StatusMessage(f"live quality off: {quality.off_reason}"))
+            self.post(StatusMessage(translate("EngineWorker", "live quality off: {0}").format(quality.off_reason)))
         if event is not None:
             self.post(event)
         batcher.skip_time()
@@ -413,7 +429,8 @@ class EngineThread(QThread):
             reason, message, step = result.reason, result.message, result.step
         except Exception as exc:
             if is_out_of_memory(exc):
-                reason, message = "oom", f"out of memory at step {trainer.step_count + 1}: {exc}"
+                reason, message = "oom", translate("EngineWorker", "out of memory at step {0}: {1}").format(
+                    trainer.step_count + 1, exc)
             else:
                 log.exception("training failed")
                 reason, message = "error", user_message(exc)
@@ -437,11 +454,12 @@ class EngineThread(QThread):
             return
         if self.trainer is None:
             self.post(SamplingAborted("error"))
-            raise ValueError("no model yet: train one (Training tab) or open a checkpoint first")
+            raise ValueError(translate("EngineWorker", "no model yet: train one (Training tab) or open a "
+                                                       "checkpoint first"))
         trainer = self.trainer
         kind = trainer.dataset.kind
-        self.post(StatusMessage(f"sampling {sampling_cfg.n} × {sampling_cfg.sampler.upper()} "
-                                f"{sampling_cfg.steps} steps …"))
+        self.post(StatusMessage(translate("EngineWorker", "sampling {0} × {1} {2} steps …").format(
+            sampling_cfg.n, sampling_cfg.sampler.upper(), sampling_cfg.steps)))
         started = time.perf_counter()
         last_emit, nfe = [0.0], [0]  # nfe: the last frame's model evaluations, for SamplingFinished
 
@@ -464,15 +482,17 @@ class EngineThread(QThread):
         except RecordingStopped as stopped:
             total = stopped.trajectory.num_steps if stopped.trajectory is not None else sampling_cfg.steps
             self.post(SamplingAborted("cancelled"))
-            self.post(StatusMessage(f"sampling cancelled at step {stopped.step}/{total}"))
+            self.post(StatusMessage(translate("EngineWorker", "sampling cancelled at step {0}/{1}").format(
+                stopped.step, total)))
             return
         except Exception:
             self.post(SamplingAborted("error"))
             raise
         elapsed = time.perf_counter() - started
         self.post(SamplingFinished(trajectory, int(nfe[0])))
-        self.post(StatusMessage(f"sampled {sampling_cfg.n} in {elapsed:.1f} s ({len(trajectory)} frames recorded, "
-                                f"{trajectory.nbytes / 2**20:.1f} MB)"))
+        self.post(StatusMessage(translate("EngineWorker", "sampled {0} in {1:.1f} s ({2} frames recorded, "
+                                                          "{3:.1f} MB)").format(
+            sampling_cfg.n, elapsed, len(trajectory), trajectory.nbytes / 2**20)))
 
     def compare(self, command: CompareRequest) -> None:  # the job lives in gui/compare_job.py
         run_comparison(self, command)
