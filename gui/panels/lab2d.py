@@ -358,9 +358,7 @@ class Lab2DPanel(Panel):
         elif isinstance(event, ExactSamplesReady):
             self.last_samples = event
             self.histogram.show_distances(event)
-            self.samples_label.setText(self.tr("median distance to the nearest of {0} training points: exact "
-                                               "{1:.3f}, model {2:.3f}").format(
-                event.train_points, float(np.median(event.exact_nearest)), float(np.median(event.model_nearest))))
+            self._show_samples_label()
         elif self.study.on_result(event):
             if isinstance(event, MarginalsReady):
                 self.bottom_tabs.setCurrentWidget(self.study.marginals_page)
@@ -368,6 +366,23 @@ class Lab2DPanel(Panel):
             self._mark_dirty()
             self._show_message(self.tr("Now training on the edited drawing ({0} points) from step {1}.")
                                .format(event.points, event.step))
+
+    def _show_samples_label(self) -> None:
+        event = self.last_samples
+        if event is None:
+            return
+        self.samples_label.setText(self.tr("median distance to the nearest of {0} training points: exact "
+                                           "{1:.3f}, model {2:.3f}").format(
+            event.train_points, float(np.median(event.exact_nearest)), float(np.median(event.model_nearest))))
+
+    def retranslate(self) -> None:
+        """After a language switch (the Panel hook): re-render the readouts now, not at their next update."""
+        self._sync()
+        self._update_t_label()
+        self._redraw_field()
+        self._show_samples_label()
+        self.study.retranslate()
+        self.guidance.redraw()  # its legend
 
     def _on_sample_clicked(self) -> None:
         self.samples_label.setText(self.tr("sampling …"))

@@ -38,7 +38,6 @@ class PathOverlay:
     ``plot`` (the field view's PlotItem) with a legend of its own entries."""
 
     def __init__(self, plot: pg.PlotItem):
-        tr = lambda text: QCoreApplication.translate("Lab2D", text)  # noqa: E731 - one short alias
         self.ode = pg.PlotDataItem(pen=pg.mkPen(ODE_COLOR, width=2.5), connect="finite")
         # the SDE's big early jumps would hide everything under an opaque line: thin and half transparent
         self.sde = pg.PlotDataItem(pen=pg.mkPen(SDE_COLOR, width=1.0), connect="finite")
@@ -54,9 +53,9 @@ class PathOverlay:
         self.legend = pg.LegendItem(offset=(6, 6), labelTextColor="w", labelTextSize="8pt", verticalSpacing=-4,
                                     brush=pg.mkBrush(0, 0, 0, 150))
         self.legend.setParentItem(plot.getViewBox())
-        self.legend.addItem(self.ode, tr("ODE · DDIM η=0"))
-        self.legend.addItem(self.sde, tr("SDE · DDPM"))
-        self.legend.addItem(self.start, tr("shared x_T"))
+        self.legend.addItem(self.ode, QCoreApplication.translate("Lab2D", "ODE · DDIM η=0"))
+        self.legend.addItem(self.sde, QCoreApplication.translate("Lab2D", "SDE · DDPM"))
+        self.legend.addItem(self.start, QCoreApplication.translate("Lab2D", "shared x_T"))
         self.paths: PathsReady | None = None
         self.frame = 0  # the frame the markers show
         self.set_visible(False)

@@ -126,9 +126,18 @@ class SamplerStudy(QWidget):
             self.last_marginals = event
             self.marginals_plot.show_marginals(event)
             self.marginals_plot.set_t(self._current_t())
-            who = (self.tr("exact denoiser") if event.denoiser == "exact"
-                   else self.tr("model at step {0}").format(event.step))
-            self.marginals_label.setText(self.tr("{0}, at t = 0 against the data: {1}").format(who,
-                                                                                           legend_html(event)))
+            self._show_marginals_label()
             return True
         return False
+
+    def _show_marginals_label(self) -> None:
+        event = self.last_marginals
+        if event is None:
+            return
+        who = (self.tr("exact denoiser") if event.denoiser == "exact"
+               else self.tr("model at step {0}").format(event.step))
+        self.marginals_label.setText(self.tr("{0}, at t = 0 against the data: {1}").format(who, legend_html(event)))
+
+    def retranslate(self) -> None:
+        """After a language switch: the marginals' result line in the new language (the lab panel calls it)."""
+        self._show_marginals_label()

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -382,6 +382,16 @@ class RunsPanel(Panel):
             return {}, None
         return {"plots": {f"runs_{k}": p for k, p in self.curves.plots.items()}}, "plot:runs_loss"
 
+    def retranslate(self) -> None:
+        """After a language switch (the Panel hook): the list's labels, the step readouts and the axis label now."""
+        for i in range(self.run_list.count()):
+            item = self.run_list.item(i)
+            entry = self._entries.get(item.data(PATH_ROLE))
+            if entry is not None:
+                self._label(item, entry)
+        self.curves.retranslate()
+        self.samples.retranslate()
+
     def shutdown(self) -> None:
         jobs.shutdown(self)
 
@@ -391,8 +401,9 @@ def compare_runs(window) -> None:
     panel = getattr(window, "runs_panel", None)
     if not isinstance(panel, RunsPanel):
         reason = getattr(panel, "reason", "")
-        QMessageBox.information(window, window.tr("Compare runs"),
-                                window.tr("The Runs tab is unavailable: {0}").format(reason))
+        QMessageBox.information(window, QCoreApplication.translate("RunsPanel", "Compare runs"),
+                                QCoreApplication.translate("RunsPanel", "The Runs tab is unavailable: {0}")
+                                .format(reason))
         return
     window.tabs.setCurrentWidget(panel)
     panel.open_dialog()

@@ -119,9 +119,7 @@ class RunCurves(QWidget):
                 item.removeItem(curve)
             self.items[name] = []
         wall = self.by_wall_time()
-        xlabel = self.tr("seconds since the run started") if wall else self.tr("optimizer step")
-        for plot in self.plots.values():
-            plot.getPlotItem().setLabel("bottom", xlabel)
+        self.retranslate()
         for run, color in zip(self._runs, self._colors):
             x = run.wall_time if wall else run.step.astype(np.float64)
             qx = run.quality_wall_time() if wall else run.quality_step.astype(np.float64)
@@ -139,6 +137,12 @@ class RunCurves(QWidget):
         self.set_marker(self._step)
         for plot in self.plots.values():
             plot.getPlotItem().enableAutoRange()
+
+    def retranslate(self) -> None:
+        """The x axis label (it follows the alignment), in the current language."""
+        xlabel = self.tr("seconds since the run started") if self.by_wall_time() else self.tr("optimizer step")
+        for plot in self.plots.values():
+            plot.getPlotItem().setLabel("bottom", xlabel)
 
     def apply_theme(self, theme: _theme.Theme) -> None:
         for plot in self.plots.values():
@@ -204,6 +208,10 @@ class SampleStrip(QWidget):
 
     def step(self) -> int:
         return self.slider.value()
+
+    def retranslate(self) -> None:
+        """The step readout and captions in the current language."""
+        self._show(self.slider.value())
 
     def set_step(self, step: int) -> None:
         self.slider.setValue(int(step))
