@@ -126,9 +126,9 @@ class CrashDialog(QDialog):
         self.log_path = log_path
         self.more = 0
 
-        headline = QLabel(self.tr("<b>Something went wrong.</b> Diffusion Lab is still running: the action you were doing "
-                          "did not finish, but your window and data are still open. Saving your work now is a "
-                          "good idea."))
+        headline = QLabel(self.tr("<b>Something went wrong.</b> Diffusion Lab is still running: the action you "
+                                  "were doing did not finish, but your window and data are still open. Saving your "
+                                  "work now is a good idea."))
         headline.setWordWrap(True)
         self.summary_label = QLabel(summary)
         self.summary_label.setObjectName("crashSummary")

@@ -105,14 +105,13 @@ class Lab2DPanel(Panel):
 
     # ================================================================== construction
     def _build(self) -> None:
-        tr = self.tr
         self.drawing = DrawingTools()
         self.canvas = self.drawing.canvas
-        self.train_button = QPushButton(tr("Train on drawing"))
+        self.train_button = QPushButton(self.tr("Train on drawing"))
         self.train_button.setProperty("role", "primary")
-        self.train_button.setToolTip(tr("Train a model on the drawn points with the Experiment dock's settings; "
-                                        "edits made while it trains continue the same run on the new points"))
-        self.stop_button = QPushButton(tr("Stop"))
+        self.train_button.setToolTip(self.tr("Train a model on the drawn points with the Experiment dock's settings; "
+                                             "edits made while it trains continue the same run on the new points"))
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.count_label = QLabel()
 
         run_row = QHBoxLayout()
@@ -129,28 +128,28 @@ class Lab2DPanel(Panel):
         self.t_slider.setRange(1, self._timesteps())
         self.t_label = QLabel()
         self.mode_combo = QComboBox()
-        self.mode_combo.addItem(tr("x̂₀ − x_t (denoising direction)"), "x0")
-        self.mode_combo.addItem(tr("score −ε̂/σ_t"), "score")
-        self.exact_check = QCheckBox(tr("Exact field"))
+        self.mode_combo.addItem(self.tr("x̂₀ − x_t (denoising direction)"), "x0")
+        self.mode_combo.addItem(self.tr("score −ε̂/σ_t"), "score")
+        self.exact_check = QCheckBox(self.tr("Exact field"))
         self.exact_check.setChecked(True)
-        self.exact_check.setToolTip(tr("Orange arrows: the exact denoiser of the training points (engine.exact)"))
-        self.heatmap_check = QCheckBox(tr("Error heatmap"))
+        self.exact_check.setToolTip(self.tr("Orange arrows: the exact denoiser of the training points (engine.exact)"))
+        self.heatmap_check = QCheckBox(self.tr("Error heatmap"))
         self.heatmap_check.setChecked(True)
         self.error_label = QLabel()
         self.field_view = FieldView()
-        self.curve_button = QPushButton(tr("Error vs t"))
+        self.curve_button = QPushButton(self.tr("Error vs t"))
         self.curve_plot = ErrorCurvePlot()
-        self.sample_button = QPushButton(tr("Sample exact vs model"))
+        self.sample_button = QPushButton(self.tr("Sample exact vs model"))
         self.histogram = NearestHistogram()
         self.samples_label = QLabel()
         self.samples_label.setWordWrap(True)
-        self.message_label = QLabel(tr("Draw points (or pick a starter), then press Train on drawing."))
+        self.message_label = QLabel(self.tr("Draw points (or pick a starter), then press Train on drawing."))
         self.message_label.setProperty("role", "dim")
         self.message_label.setWordWrap(True)
         self.message_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
 
         field_row = QHBoxLayout()
-        field_row.addWidget(QLabel(tr("t")))
+        field_row.addWidget(QLabel(self.tr("t")))
         field_row.addWidget(self.t_slider, 1)
         field_row.addWidget(self.t_label)
         options = QHBoxLayout()
@@ -168,10 +167,10 @@ class Lab2DPanel(Panel):
         # the plots under the field share one tab widget: the field stays the main view at any window size
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setDocumentMode(True)
-        self.bottom_tabs.addTab(plot_page(self.curve_button, None, self.curve_plot), tr("Error vs t"))
+        self.bottom_tabs.addTab(plot_page(self.curve_button, None, self.curve_plot), self.tr("Error vs t"))
         self.bottom_tabs.addTab(plot_page(self.sample_button, self.samples_label, self.histogram),
-                                tr("Memorization"))
-        self.bottom_tabs.addTab(self.study.marginals_page, tr("Marginals over t"))
+                                self.tr("Memorization"))
+        self.bottom_tabs.addTab(self.study.marginals_page, self.tr("Marginals over t"))
         self.bottom_tabs.setMinimumHeight(240)
         field_block = QWidget()
         field_layout = QVBoxLayout(field_block)

@@ -37,10 +37,9 @@ class DrawingTools(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        tr = self.tr
         self.canvas = DrawCanvas()
-        self.draw_button = QPushButton(tr("Draw"))
-        self.erase_button = QPushButton(tr("Erase"))
+        self.draw_button = QPushButton(self.tr("Draw"))
+        self.erase_button = QPushButton(self.tr("Erase"))
         self.tool_group = QButtonGroup(self)
         for b in (self.draw_button, self.erase_button):
             b.setCheckable(True)
@@ -50,26 +49,26 @@ class DrawingTools(QWidget):
         self.brush_spin.setRange(0.05, 1.5)
         self.brush_spin.setSingleStep(0.05)
         self.brush_spin.setValue(self.canvas.brush_size)
-        self.brush_spin.setToolTip(tr("Brush radius, in the canvas's units"))
+        self.brush_spin.setToolTip(self.tr("Brush radius, in the canvas's units"))
         self.density_spin = QSpinBox()
         self.density_spin.setRange(1, 100)
         self.density_spin.setValue(self.canvas.density)
-        self.density_spin.setToolTip(tr("Points added per stroke step (each mouse move while drawing)"))
-        self.undo_button = QPushButton(tr("Undo"))
-        self.clear_button = QPushButton(tr("Clear"))
-        self.standardize_button = QPushButton(tr("Standardize"))
-        self.standardize_button.setToolTip(tr("Move the drawing to the coordinates the model sees: each axis zero "
-                                              "mean and unit std, as training on the points file does"))
+        self.density_spin.setToolTip(self.tr("Points added per stroke step (each mouse move while drawing)"))
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.standardize_button = QPushButton(self.tr("Standardize"))
+        self.standardize_button.setToolTip(self.tr("Move the drawing to the coordinates the model sees: each axis zero "
+                                                   "mean and unit std, as training on the points file does"))
         self.starter_combo = QComboBox()
-        self.starter_combo.addItem(tr("Starter…"), "")
-        for name, label in zip(STARTERS, (tr("smiley"), tr("letter A"), tr("ring")), strict=True):
+        self.starter_combo.addItem(self.tr("Starter…"), "")
+        for name, label in zip(STARTERS, (self.tr("smiley"), self.tr("letter A"), self.tr("ring")), strict=True):
             self.starter_combo.addItem(label, name)
-        self.save_button = QPushButton(tr("Save…"))
-        self.open_button = QPushButton(tr("Open…"))
+        self.save_button = QPushButton(self.tr("Save…"))
+        self.open_button = QPushButton(self.tr("Open…"))
 
         tools = QGridLayout()
-        row0 = (self.draw_button, self.erase_button, QLabel(tr("Size")), self.brush_spin, QLabel(tr("Density")),
-                self.density_spin)
+        row0 = (self.draw_button, self.erase_button, QLabel(self.tr("Size")), self.brush_spin,
+                QLabel(self.tr("Density")), self.density_spin)
         row1 = (self.undo_button, self.clear_button, self.standardize_button, self.starter_combo, self.save_button,
                 self.open_button)
         for row, widgets in enumerate((row0, row1)):

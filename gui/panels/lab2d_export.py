@@ -62,15 +62,14 @@ class Lab2DExport(QObject):
         self.last_result = None
         self._pending: dict[int, tuple] = {}  # request id -> (kind, path, mode, show_exact, heatmap)
         self._job: jobs.Job | None = None
-        tr = self.tr
-        self.button = QPushButton(tr("Export…"))
-        self.button.setToolTip(tr("Save what the field view shows: a PNG figure, the arrays as field.npz (as the "
-                                  "command line's field command writes), or an animation over t"))
+        self.button = QPushButton(self.tr("Export…"))
+        self.button.setToolTip(self.tr("Save what the field view shows: a PNG figure, the arrays as field.npz (as the "
+                                       "command line's field command writes), or an animation over t"))
         menu = QMenu(self.button)
         self.actions = {
-            "png": menu.addAction(tr("Field and error heatmap at this t (PNG)…")),
-            "npz": menu.addAction(tr("Field arrays at this t (field.npz)…")),
-            "gif": menu.addAction(tr("Field over t (GIF)…")),
+            "png": menu.addAction(self.tr("Field and error heatmap at this t (PNG)…")),
+            "npz": menu.addAction(self.tr("Field arrays at this t (field.npz)…")),
+            "gif": menu.addAction(self.tr("Field over t (GIF)…")),
         }
         for kind, action in self.actions.items():
             action.triggered.connect(lambda _checked=False, k=kind: self.ask_and_export(k))
@@ -82,11 +81,10 @@ class Lab2DExport(QObject):
         return bool(self._pending) or (self._job is not None and self._job.is_running())
 
     def ask_and_export(self, kind: str) -> None:
-        tr = self.tr
-        name, pattern = {"png": ("field.png", tr("PNG image (*.png)")),
-                         "npz": ("field.npz", tr("NumPy arrays (*.npz)")),
-                         "gif": ("field_over_t.gif", tr("GIF animation (*.gif)"))}[kind]
-        path, _ = QFileDialog.getSaveFileName(self.panel, tr("Export field"), name, pattern,
+        name, pattern = {"png": ("field.png", self.tr("PNG image (*.png)")),
+                         "npz": ("field.npz", self.tr("NumPy arrays (*.npz)")),
+                         "gif": ("field_over_t.gif", self.tr("GIF animation (*.gif)"))}[kind]
+        path, _ = QFileDialog.getSaveFileName(self.panel, self.tr("Export field"), name, pattern,
                                               options=QFileDialog.DontUseNativeDialog)
         if path:
             self.export(kind, path)
@@ -95,12 +93,12 @@ class Lab2DExport(QObject):
         """Start an export of ``kind`` (png | npz | gif) to ``path``; False (with a message) when it cannot."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-        panel, tr = self.panel, self.tr
+        panel = self.panel
         if not panel._has_points_model():
-            panel._show_message(tr("Nothing to export yet: train a model on the drawing first."), "warning")
+            panel._show_message(self.tr("Nothing to export yet: train a model on the drawing first."), "warning")
             return False
         if self.busy():
-            panel._show_message(tr("An export is still being written."), "warning")
+            panel._show_message(self.tr("An export is still being written."), "warning")
             return False
         t = int(panel.t_slider.value())
         ts = animation_ts(panel.t_slider.maximum()) if kind == "gif" else (t,)
@@ -110,7 +108,7 @@ class Lab2DExport(QObject):
         self._pending[request_id] = (kind, Path(path), panel.mode_combo.currentData() or "x0",
                                      panel.exact_check.isChecked(), panel.heatmap_check.isChecked())
         self.worker.submit_lab2d(FieldExportRequest(ts=ts, grid=GRID, extent=EXTENT, request_id=request_id))
-        panel._show_message(tr("Computing the field for {0}…").format(Path(path).name))
+        panel._show_message(self.tr("Computing the field for {0}…").format(Path(path).name))
         return True
 
     def _on_result(self, event: object) -> None:

@@ -32,7 +32,6 @@ class SamplerStudy(QWidget):
     def __init__(self, worker: EngineWorker, overlay: PathOverlay, current_t: Callable[[], int],
                  parent: QWidget | None = None):
         super().__init__(parent)
-        tr = self.tr
         self.worker = worker
         self.overlay = overlay
         self._current_t = current_t
@@ -40,32 +39,33 @@ class SamplerStudy(QWidget):
         self.last_marginals: MarginalsReady | None = None
 
         self.denoiser_combo = QComboBox()
-        self.denoiser_combo.addItem(tr("model"), "model")
-        self.denoiser_combo.addItem(tr("exact denoiser"), "exact")
-        self.denoiser_combo.setToolTip(tr("Sample with the trained network, or with the exact denoiser of its "
-                                          "training points (engine.exact)"))
+        self.denoiser_combo.addItem(self.tr("model"), "model")
+        self.denoiser_combo.addItem(self.tr("exact denoiser"), "exact")
+        self.denoiser_combo.setToolTip(self.tr("Sample with the trained network, or with the exact denoiser of its "
+                                               "training points (engine.exact)"))
         self.points_spin = QSpinBox()
         self.points_spin.setRange(1, 30)
         self.points_spin.setValue(8)
-        self.points_spin.setToolTip(tr("How many points to follow from the same x_T"))
-        self.paths_button = QPushButton(tr("ODE vs SDE paths"))
-        self.paths_button.setToolTip(tr("Follow the points from one x_T with DDIM η=0 (deterministic, the "
-                                        "probability-flow ODE) and with DDPM (stochastic, the reverse SDE)"))
-        self.paths_check = QCheckBox(tr("Show paths"))
+        self.points_spin.setToolTip(self.tr("How many points to follow from the same x_T"))
+        self.paths_button = QPushButton(self.tr("ODE vs SDE paths"))
+        self.paths_button.setToolTip(self.tr("Follow the points from one x_T with DDIM η=0 (deterministic, the "
+                                             "probability-flow ODE) and with DDPM (stochastic, the reverse SDE)"))
+        self.paths_check = QCheckBox(self.tr("Show paths"))
         self.paths_check.setChecked(True)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        for w in (QLabel(tr("Sample with")), self.denoiser_combo, self.paths_button, QLabel(tr("points")),
+        for w in (QLabel(self.tr("Sample with")), self.denoiser_combo, self.paths_button, QLabel(self.tr("points")),
                   self.points_spin, self.paths_check):
             row.addWidget(w)
         row.addStretch(1)
 
-        self.marginals_button = QPushButton(tr("Compute marginals"))
-        self.marginals_button.setToolTip(tr("Sample {0} points with DDPM, DDIM and DPM++(2M) and measure, at each t, "
-                                            "how far the x_t cloud is from the forward marginal q(x_t)")
+        self.marginals_button = QPushButton(self.tr("Compute marginals"))
+        self.marginals_button.setToolTip(self.tr("Sample {0} points with DDPM, DDIM and DPM++(2M) and measure, at "
+                                                 "each t, how far the x_t cloud is from the forward marginal q(x_t)")
                                          .format(MARGINAL_POINTS))
-        self.marginals_label = QLabel(tr("How far each sampler's x_t cloud is from q(x_t) (training points noised "
-                                         "to t), at every t; the dashed floor is what two q(x_t) draws differ by."))
+        self.marginals_label = QLabel(self.tr("How far each sampler's x_t cloud is from q(x_t) (training points "
+                                              "noised to t), at every t; the dashed floor is what two q(x_t) draws "
+                                              "differ by."))
         self.marginals_label.setWordWrap(True)
         self.marginals_label.setTextFormat(Qt.RichText)  # the result line is the plot's legend, with colour swatches
         self.marginals_label.setProperty("role", "dim")
