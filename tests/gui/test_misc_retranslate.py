@@ -1,0 +1,62 @@
+"""A language switch re-renders the 2-D lab's and the Runs tab's readouts at once (their ``retranslate`` hook),
+through a real QTranslator installed on the application."""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+from gui.panels.lab2d import Lab2DPanel
+from gui.panels.runs import RunsPanel
+
+
+class _Translator(QTranslator):
+    """A translator from a dict (context, source) -> text; everything else stays untranslated."""
+
+    def __init__(self, table: dict[tuple[str, str], str]):
+        super().__init__()
+        self.table = table
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # Qt's signature
+        return self.table.get((context, source), "")
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def _switch(table: dict[tuple[str, str], str]) -> _Translator:
+    translator = _Translator(table)
+    assert QCoreApplication.installTranslator(translator)
+    return translator
+
+
+def test_lab_readouts_follow_a_language_switch(main_window):
+    lab = main_window.lab2d_panel
+    assert isinstance(lab, Lab2DPanel)
+    lab.canvas.load_starter("ring")
+    n = len(lab.canvas.points())
+    assert lab.count_label.text() == f"{n} points"
+    translator = _switch({("Lab2DPanel", "{0} points"): "{0} 个点"})
+    try:
+        assert lab.count_label.text() == f"{n} points"  # nothing re-rendered yet
+        lab.retranslate()
+        assert lab.count_label.text() == f"{n} 个点"
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    lab.retranslate()
+    assert lab.count_label.text() == f"{n} points"
+
+
+def test_runs_step_readout_follows_a_language_switch(main_window):
+    panel = main_window.runs_panel
+    assert isinstance(panel, RunsPanel)
+    panel.retranslate()
+    assert panel.samples.step_label.text() == "step 0"
+    translator = _switch({("SampleStrip", "step {0:,}"): "第 {0:,} 步",
+                          ("RunCurves", "optimizer step"): "优化器步数"})
+    try:
+        panel.retranslate()
+        assert panel.samples.step_label.text() == "第 0 步"
+        assert panel.curves.loss_plot.getPlotItem().getAxis("bottom").labelText == "优化器步数"
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    panel.retranslate()
+    assert panel.samples.step_label.text() == "step 0"
