@@ -136,7 +136,7 @@ class ExportForm(QDialog):
             lambda: self.k_spin.setEnabled(self.select_combo.currentData() != "all"))
         self.k_spin.setEnabled(False)
         self.k_spin.setToolTip(translate("ExportForm", "every k-th frame; with 'denser…' the same number of frames, "
-                                                           "spaced unevenly"))
+                                                       "spaced unevenly"))
         frames.addWidget(self.select_combo, 1)
         frames.addWidget(self.k_spin)
         frames.addWidget(self.max_frames_spin)
@@ -154,7 +154,7 @@ class ExportForm(QDialog):
         self.quality_spin.setRange(0, 100)
         self.quality_spin.setSpecialValueText(translate("ExportForm", "default"))
         self.quality_spin.setToolTip(translate("ExportForm", "WebP: 1-100 lossy (default: lossless). "
-                                                                 "MP4: 1-10 (default 8)."))
+                                                             "MP4: 1-10 (default 8)."))
         form.addRow(translate("ExportForm", "Quality"), self.quality_spin)
         outer.addWidget(self.anim_box)
 
