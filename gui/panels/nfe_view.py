@@ -286,6 +286,14 @@ class NfeStudyView(QWidget):
     def message(self) -> str:
         return self.message_label.text()
 
+    def retranslate(self) -> None:
+        """The legends and the message again through tr(), after a language switch."""
+        if self.shown is not None and self._pending is None:
+            self._show(self.shown)
+        elif self._model is not None and self._pending is None:
+            self._on_model_changed(self._model)
+        self._sync()
+
     def _show_message(self, text: str, role: str = "dim") -> None:
         self.message_label.setText(text)
         self.message_label.setProperty("role", role)
