@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication  # translate() is thread-safe: texts for the window
 
 from gui.events import BoundFinished, BoundProgress, BoundRequest, StatusMessage
 
@@ -37,7 +38,8 @@ def run_bound(thread: EngineThread, command: BoundRequest) -> None:
         post(_empty(rid, "cancelled"))
         return
     if thread.trainer is None:
-        post(_empty(rid, "error", "no model yet: train one or open a checkpoint first"))
+        post(_empty(rid, "error", QCoreApplication.translate("BoundJob", "no model yet: train one or open a checkpoint "
+                                                                          "first")))
         return
     last = [0.0]
 
@@ -47,13 +49,15 @@ def run_bound(thread: EngineThread, command: BoundRequest) -> None:
             last[0] = now
             post(BoundProgress(rid, int(done), int(total)))
 
-    post(StatusMessage(f"computing the variational bound on {command.n} items …"))
+    post(StatusMessage(QCoreApplication.translate("BoundJob", "computing the variational bound on {n} items …").format(
+        n=command.n)))
     try:
         result = model_bound(thread.trainer, n=command.n, seed=command.seed, timesteps=command.timesteps,
                              on_progress=on_progress, should_stop=should_stop)
     except BoundStopped as stopped:
         post(_empty(rid, "cancelled"))
-        post(StatusMessage(f"bound cancelled after {stopped.done} of {stopped.total} timesteps"))
+        post(StatusMessage(QCoreApplication.translate("BoundJob", "bound cancelled after {done} of {total} timesteps")
+                           .format(done=stopped.done, total=stopped.total)))
         return
     except Exception as exc:
         post(_empty(rid, "error", str(exc)))

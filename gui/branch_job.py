@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication  # translate() is thread-safe: texts for the window
 
 from engine.errors import UserError
 from gui.events import BranchFinished, BranchRequest, SamplingAborted, SamplingFrame, StatusMessage
@@ -29,13 +30,18 @@ def branch_frames(trainer, command: BranchRequest):
     parent, cfg = command.parent, command.sampling
     n = parent.sample_shape[0]
     if tuple(parent.sample_shape) != trainer.sample_shape(n):
-        raise UserError(f"this trajectory's samples have shape {parent.sample_shape}, the current model makes "
-                        f"{trainer.sample_shape(n)}: sample the current model again to branch it")
+        raise UserError(QCoreApplication.translate("BranchJob", "this trajectory's samples have shape {shape}, the "
+                                                                "current model makes {model_shape}: sample the current "
+                                                                "model again to branch it").format(
+            shape=parent.sample_shape, model_shape=trainer.sample_shape(n)))
     if max(parent.timesteps) >= trainer.schedule.timesteps:
-        raise UserError(f"this trajectory visits timestep {max(parent.timesteps) + 1} but the current model has "
-                        f"T = {trainer.schedule.timesteps}: sample the current model again to branch it")
+        raise UserError(QCoreApplication.translate("BranchJob", "this trajectory visits timestep {t} but the current "
+                                                                "model has T = {T}: sample the current model again to "
+                                                                "branch it").format(
+            t=max(parent.timesteps) + 1, T=trainer.schedule.timesteps))
     if cfg.steps > trainer.schedule.timesteps:
-        raise UserError(f"steps must be ≤ the model's T = {trainer.schedule.timesteps}, got {cfg.steps}")
+        raise UserError(QCoreApplication.translate("BranchJob", "steps must be ≤ the model's T = {T}, got {steps}")
+                        .format(T=trainer.schedule.timesteps, steps=cfg.steps))
     # the parent's samples keep their classes (same labels); only the guidance strength is the branch's own
     denoiser = trainer.denoiser(use_ema=cfg.use_ema, labels=trainer.class_labels(n, cfg.class_label),
                                 guidance_scale=cfg.guidance_scale)
@@ -60,15 +66,17 @@ def run_branch(thread: EngineThread, command: BranchRequest) -> None:
     trainer = thread.trainer
     if trainer is None:
         post(SamplingAborted("error", command.request_id))
-        raise ValueError("no model yet: train one (Training tab) or open a checkpoint first")
+        raise ValueError(QCoreApplication.translate(
+            "BranchJob", "no model yet: train one (Training tab) or open a checkpoint first"))
     kind = trainer.dataset.kind
     try:
         frames = branch_frames(trainer, command)
     except Exception:
         post(SamplingAborted("error", command.request_id))
         raise
-    post(StatusMessage(f"branching from step {command.step}: {cfg.sampler.upper()} {cfg.steps} steps, seed "
-                       f"{cfg.seed} …"))
+    post(StatusMessage(QCoreApplication.translate("BranchJob", "branching from step {step}: {sampler} {steps} steps, "
+                                                               "seed {seed} …").format(
+        step=command.step, sampler=cfg.sampler.upper(), steps=cfg.steps, seed=cfg.seed)))
     started = time.perf_counter()
     last_emit, nfe, point_t, nfe_by_step = [0.0], [0], [None], {}
 
@@ -89,7 +97,8 @@ def run_branch(thread: EngineThread, command: BranchRequest) -> None:
         branch = record(frames, kind, on_frame=on_frame, should_stop=should_stop)
     except RecordingStopped as stopped:
         post(SamplingAborted("cancelled", command.request_id))
-        post(StatusMessage(f"branch cancelled at step {stopped.step}"))
+        post(StatusMessage(QCoreApplication.translate("BranchJob", "branch cancelled at step {step}").format(
+            step=stopped.step)))
         return
     except Exception:
         post(SamplingAborted("error", command.request_id))
@@ -97,5 +106,6 @@ def run_branch(thread: EngineThread, command: BranchRequest) -> None:
     joined = command.parent.grafted(branch)
     own_nfe = np.asarray([nfe_by_step[s] for s in branch.steps], dtype=np.int64)  # of the frames it kept
     post(BranchFinished(joined, int(command.step), int(point_t[0]), int(nfe[0]), cfg, command.request_id, own_nfe))
-    post(StatusMessage(f"branched from step {command.step} in {time.perf_counter() - started:.1f} s "
-                       f"({len(branch)} new frames, NFE {nfe[0]})"))
+    post(StatusMessage(QCoreApplication.translate("BranchJob", "branched from step {step} in {seconds:.1f} s ({frames} "
+                                                               "new frames, NFE {nfe})").format(
+        step=command.step, seconds=time.perf_counter() - started, frames=len(branch), nfe=nfe[0])))

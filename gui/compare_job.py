@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication  # translate() is thread-safe: status texts for the window
 
 from gui.events import (
     ComparedRun,
@@ -70,7 +71,8 @@ def run_comparison(thread: EngineThread, command: CompareRequest) -> None:
         return
     if thread.trainer is None:
         post(CompareFinished((), "error"))
-        raise ValueError("no model yet: train one (Training tab) or open a checkpoint first")
+        raise ValueError(QCoreApplication.translate(
+            "CompareJob", "no model yet: train one (Training tab) or open a checkpoint first"))
     trainer = thread.trainer
     kind = trainer.dataset.kind
     try:
@@ -81,8 +83,9 @@ def run_comparison(thread: EngineThread, command: CompareRequest) -> None:
     finished: list[ComparedRun] = []
     last_emit = [0.0]
     for index, sampling_cfg in enumerate(runs):
-        post(StatusMessage(f"comparing samplers: run {index + 1}/{len(runs)}, {sampling_cfg.sampler} "
-                           f"{sampling_cfg.steps} steps …"))
+        post(StatusMessage(QCoreApplication.translate("CompareJob", "comparing samplers: run {run}/{runs}, {sampler} "
+                                                                    "{steps} steps …").format(
+            run=index + 1, runs=len(runs), sampler=sampling_cfg.sampler, steps=sampling_cfg.steps)))
         nfe_by_step: dict[int, int] = {}
 
         def on_frame(frame: Frame, index: int = index, nfe_by_step: dict = nfe_by_step) -> None:
@@ -97,7 +100,8 @@ def run_comparison(thread: EngineThread, command: CompareRequest) -> None:
             trajectory = record(trainer.sample(sampling_cfg), kind, on_frame=on_frame, should_stop=should_stop)
         except RecordingStopped:
             post(CompareFinished((), "cancelled"))
-            post(StatusMessage(f"comparison cancelled during run {index + 1}/{len(runs)}"))
+            post(StatusMessage(QCoreApplication.translate("CompareJob", "comparison cancelled during run {run}/{runs}")
+                               .format(run=index + 1, runs=len(runs))))
             return
         except Exception:
             post(CompareFinished((), "error"))
@@ -106,7 +110,7 @@ def run_comparison(thread: EngineThread, command: CompareRequest) -> None:
         nfe = np.asarray([nfe_by_step[s] for s in trajectory.steps], dtype=np.int64)
         finished.append(ComparedRun(sampling_cfg, trajectory, nfe))
     post(CompareFinished(tuple(finished)))
-    post(StatusMessage(f"compared {len(finished)} samplers"))
+    post(StatusMessage(QCoreApplication.translate("CompareJob", "compared {n} samplers").format(n=len(finished))))
 
 
 def run_preview(command: RunPreviewRequest) -> RunPreviewReady:

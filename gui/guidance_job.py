@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication  # translate() is thread-safe: texts for the window
+
 from engine.errors import UserError
 from gui.events import GuidanceStudyFinished, GuidanceStudyProgress, GuidanceStudyRequest, StatusMessage
 
@@ -28,10 +30,11 @@ def run_guidance_study(thread: EngineThread, command: GuidanceStudyRequest) -> N
         return
     trainer = thread.trainer
     if trainer is None:
-        post(GuidanceStudyFinished(command, "error", message="no model yet: train one (Training tab) or open a "
-                                                             "checkpoint first"))
+        post(GuidanceStudyFinished(command, "error", message=QCoreApplication.translate(
+            "GuidanceJob", "no model yet: train one (Training tab) or open a checkpoint first")))
         return
-    post(StatusMessage(f"measuring guidance at s = {', '.join(f'{s:g}' for s in command.scales)} …"))
+    post(StatusMessage(QCoreApplication.translate("GuidanceJob", "measuring guidance at s = {scales} …").format(
+        scales=", ".join(f"{s:g}" for s in command.scales))))
     try:
         points = guidance_curve(trainer, command.scales, per_class=command.per_class, steps=command.steps,
                                 seed=command.seed, should_stop=should_stop,
@@ -40,9 +43,13 @@ def run_guidance_study(thread: EngineThread, command: GuidanceStudyRequest) -> N
         post(GuidanceStudyFinished(command, "error", message=str(exc)))
         return
     except Exception:
-        post(GuidanceStudyFinished(command, "error", message="the measurement failed (see the crash log)"))
+        post(GuidanceStudyFinished(command, "error", message=QCoreApplication.translate(
+            "GuidanceJob", "the measurement failed (see the crash log)")))
         raise
     reason = "finished" if len(points) == len(command.scales) else "cancelled"
     post(GuidanceStudyFinished(command, reason, tuple(points), model_step=int(trainer.step_count)))
-    post(StatusMessage(f"guidance measured at {len(points)} scales" if reason == "finished"
-                       else "guidance measurement cancelled"))
+    if reason == "finished":
+        post(StatusMessage(QCoreApplication.translate("GuidanceJob", "guidance measured at {n} scales").format(
+            n=len(points))))
+    else:
+        post(StatusMessage(QCoreApplication.translate("GuidanceJob", "guidance measurement cancelled")))

@@ -2,7 +2,8 @@
 
 Runs on the worker thread, next to the model: the round trip of the requested training items
 (engine.samplers.inversion.round_trip), then the error-vs-K study, and one :class:`~gui.events.InversionFinished`
-with uint8 pictures (images) or float32 points, so the Inversion tab only draws. No Qt here.
+with uint8 pictures (images) or float32 points, so the Inversion tab only draws. No widgets here (texts go through
+the thread-safe QCoreApplication.translate).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication
 
 from engine.errors import UserError
 from gui.events import InversionFinished, InversionProgress, InversionRequest, StatusMessage
@@ -74,14 +76,16 @@ def run_inversion(thread: EngineThread, command: InversionRequest) -> None:
     trainer = thread.trainer
     try:
         if trainer is None:
-            raise UserError("no model yet: train one (Training tab) or open a checkpoint first")
+            raise UserError(QCoreApplication.translate(
+            "InversionJob", "no model yet: train one (Training tab) or open a checkpoint first"))
         T = trainer.schedule.timesteps
         steps = check_steps(command.steps, T, "K")
         back = check_steps(command.reconstruct_steps, T, "steps back")
         ks = sorted({check_steps(k, T, "error vs K") for k in command.study_steps})
         data = trainer.dataset.x
         if not 0 <= command.start < len(data):
-            raise UserError(f"first item must be in [0, {len(data) - 1}], got {command.start}")
+            raise UserError(QCoreApplication.translate("InversionJob", "first item must be in [0, {last}], got {start}")
+                            .format(last=len(data) - 1, start=command.start))
         x0 = data[command.start:command.start + max(1, command.n)].to(trainer.device, torch.float32)
     except Exception:
         post(InversionFinished("error"))
@@ -98,7 +102,8 @@ def run_inversion(thread: EngineThread, command: InversionRequest) -> None:
             last[0] = now
             post(InversionProgress(offset[0] + done, total))
 
-    post(StatusMessage(f"inverting {len(x0)} items over {steps} DDIM steps …"))
+    post(StatusMessage(QCoreApplication.translate("InversionJob", "inverting {n} items over {k} DDIM steps …").format(
+        n=len(x0), k=steps)))
     started = time.perf_counter()
     try:
         trip = round_trip(denoiser, trainer.schedule, x0, steps, reconstruct_steps=back, spacing=spacing,
@@ -120,5 +125,6 @@ def run_inversion(thread: EngineThread, command: InversionRequest) -> None:
         raise
     post(InversionProgress(total, total))
     post(_finished(trip, kind, study))
-    post(StatusMessage(f"round trip of {len(x0)} items, K = {steps}: RMSE {trip.rmse:.3g} "
-                       f"({time.perf_counter() - started:.1f} s)"))
+    post(StatusMessage(QCoreApplication.translate("InversionJob", "round trip of {n} items, K = {k}: RMSE {rmse:.3g} "
+                                                                  "({seconds:.1f} s)").format(
+        n=len(x0), k=steps, rmse=trip.rmse, seconds=time.perf_counter() - started)))

@@ -11,6 +11,8 @@ import math
 import time
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication  # translate() is thread-safe: status texts for the window
+
 from gui.events import NfeStudyFinished, NfeStudyProgress, NfeStudyRequest, StatusMessage
 
 if TYPE_CHECKING:
@@ -51,7 +53,8 @@ def run_nfe_study(thread: EngineThread, command: NfeStudyRequest) -> None:
         return
     if thread.trainer is None:
         post(NfeStudyFinished(command, "error"))
-        raise ValueError("no model yet: train one (Training tab) or open a checkpoint first")
+        raise ValueError(QCoreApplication.translate(
+            "NfeJob", "no model yet: train one (Training tab) or open a checkpoint first"))
     trainer = thread.trainer
     last_emit = [0.0]
 
@@ -61,8 +64,8 @@ def run_nfe_study(thread: EngineThread, command: NfeStudyRequest) -> None:
             last_emit[0] = now
             post(NfeStudyProgress(int(done), int(total)))
 
-    post(StatusMessage(f"error against NFE: {len(command.samplers)} samplers at NFE "
-                       f"{', '.join(map(str, command.nfe))} …"))
+    post(StatusMessage(QCoreApplication.translate("NfeJob", "error against NFE: {count} samplers at NFE {nfe} …")
+                       .format(count=len(command.samplers), nfe=", ".join(map(str, command.nfe)))))
     try:
         denoiser, points, scorer = study_inputs(trainer, command.n, command.reference)
         study = nfe_study(denoiser, trainer.schedule, trainer.sample_shape(command.n), samplers=command.samplers,
@@ -70,7 +73,7 @@ def run_nfe_study(thread: EngineThread, command: NfeStudyRequest) -> None:
                           device=trainer.device, progress=progress, should_stop=should_stop)
     except StudyCancelled:
         post(NfeStudyFinished(command, "cancelled"))
-        post(StatusMessage("error against NFE cancelled"))
+        post(StatusMessage(QCoreApplication.translate("NfeJob", "error against NFE cancelled")))
         return
     except Exception:
         post(NfeStudyFinished(command, "error"))
@@ -79,4 +82,5 @@ def run_nfe_study(thread: EngineThread, command: NfeStudyRequest) -> None:
     rows = tuple((r.sampler, r.steps, r.nfe, r.rmse, float(v)) for r, v in zip(study.rows, values))
     post(NfeStudyFinished(command, "finished", rows, tuple(study.orders.items()), study.reference, study.metric,
                           study.floor, int(trainer.step_count)))
-    post(StatusMessage(f"error against NFE: {len(rows)} runs measured"))
+    post(StatusMessage(QCoreApplication.translate("NfeJob", "error against NFE: {n} runs measured").format(
+        n=len(rows))))

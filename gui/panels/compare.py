@@ -205,6 +205,20 @@ class ComparePanel(CompareBranchingMixin, Panel):
             column.apply_theme(theme)
         self.nfe_view.apply_theme(theme)
 
+    def retranslate(self) -> None:
+        """After a language switch: the columns' readouts, the timeline's t labels and the Error vs NFE view are
+        rendered again through tr() (a run's one-off message keeps its words until the next one)."""
+        for column in self.columns:
+            column.retranslate()
+        if self._model is not None and not self._running:
+            self._on_model_changed(self._model)  # before a comparison: the Ready message
+        self.timelineSpecChanged.emit()
+        if self._timesteps and not self._running:
+            self._show_t(self._t)
+            self.seekRequested.emit(self.position_of(self._t))
+        self.nfe_view.retranslate()
+        self._sync()
+
     def shutdown(self) -> None:
         self.cancel()
         self.nfe_view.shutdown()

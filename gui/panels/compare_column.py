@@ -326,6 +326,12 @@ class CompareColumnView(QFrame):
     def _show_header(self) -> None:
         self.header_label.setText(self.header_text())
 
+    def retranslate(self) -> None:
+        """The readout (and a 2-D run's title) again through tr(), after a language switch."""
+        if self.run is not None:
+            self.show_t(int(self._frame_ts[self._index]), self._view)
+        self._show_header()
+
     def set_kind(self, kind: str) -> None:
         self.views.setCurrentWidget(self.points if kind == "points" else self.images)
 

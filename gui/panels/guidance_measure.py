@@ -30,23 +30,22 @@ class GuidanceMeasure(QWidget):
 
     def __init__(self, worker, get_scales: Callable[[], tuple[float, ...]], parent: QWidget | None = None):
         super().__init__(parent)
-        tr = self.tr
         self.worker = worker
         self._get_scales = get_scales
         self.request: GuidanceStudyRequest | None = None
         self.result: GuidanceStudyFinished | None = None
-        self.measure_button = QPushButton(tr("Measure guidance"))
-        self.measure_button.setToolTip(tr("Classifier accuracy, Fréchet distance, precision and recall against the "
-                                          "guidance scale s (the sweep's scales, or 0, 1, 2, 4, 8)"))
-        self.cancel_button = QPushButton(tr("Cancel"))
+        self.measure_button = QPushButton(self.tr("Measure guidance"))
+        self.measure_button.setToolTip(self.tr("Classifier accuracy, Fréchet distance, precision and recall against "
+                                               "the guidance scale s (the sweep's scales, or 0, 1, 2, 4, 8)"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.per_class_spin = QSpinBox()
         self.per_class_spin.setRange(2, 500)
         self.per_class_spin.setValue(20)
-        self.per_class_spin.setToolTip(tr("Samples per class at each scale"))
+        self.per_class_spin.setToolTip(self.tr("Samples per class at each scale"))
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, 1000)
         self.steps_spin.setValue(20)
-        self.steps_spin.setToolTip(tr("DDIM steps (η = 0) per sample"))
+        self.steps_spin.setToolTip(self.tr("DDIM steps (η = 0) per sample"))
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(120)
         self.message_label = QLabel()
@@ -54,16 +53,17 @@ class GuidanceMeasure(QWidget):
         self.message_label.setWordWrap(True)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        for w in (self.measure_button, self.cancel_button, QLabel(tr("per class")), self.per_class_spin,
-                  QLabel(tr("steps")), self.steps_spin, self.progress_bar):
+        for w in (self.measure_button, self.cancel_button, QLabel(self.tr("per class")), self.per_class_spin,
+                  QLabel(self.tr("steps")), self.steps_spin, self.progress_bar):
             row.addWidget(w)
         row.addWidget(self.message_label, 1)
-        self.quality_plot = self._plot(tr("share"))
+        self.quality_plot = self._plot(self.tr("share"))
         self.quality_plot.addLegend(offset=(-10, 10))
-        names = {"accuracy": tr("classifier accuracy"), "precision": tr("precision"), "recall": tr("recall")}
+        names = {"accuracy": self.tr("classifier accuracy"), "precision": self.tr("precision"),
+                 "recall": self.tr("recall")}
         self.curves = {k: self.quality_plot.plot([], [], pen=pg.mkPen(c, width=2), symbol="o", symbolSize=6,
                                                  symbolBrush=c, name=names[k]) for k, c in CURVES}
-        self.fd_plot = self._plot(tr("Fréchet distance"))
+        self.fd_plot = self._plot(self.tr("Fréchet distance"))
         self.curves["fd"] = self.fd_plot.plot([], [], pen=pg.mkPen(FD_COLOR, width=2), symbol="o", symbolSize=6,
                                               symbolBrush=FD_COLOR)
         self.plots = QWidget()
@@ -127,10 +127,21 @@ class GuidanceMeasure(QWidget):
             self.message_label.setText(event.message)
             return
         self.show_points(event.points)
-        said = self.tr("cancelled after {0} scales").format(len(event.points)) if event.reason == "cancelled" \
-            else self.tr("{0} samples per scale, model step {1}").format(event.points[0].n if event.points else 0,
-                                                                          event.model_step)
-        self.message_label.setText(said)
+        self.message_label.setText(self._result_text(event))
+
+    def _result_text(self, event: GuidanceStudyFinished) -> str:
+        if event.reason == "cancelled":
+            return self.tr("cancelled after {0} scales").format(len(event.points))
+        return self.tr("{0} samples per scale, model step {1}").format(event.points[0].n if event.points else 0,
+                                                                       event.model_step)
+
+    def retranslate(self) -> None:
+        """The message again through tr(), after a language switch."""
+        self.set_model(self.worker.model())
+        if self.request is not None:
+            self.message_label.setText(self.tr("measuring {0} scales …").format(self.progress_bar.maximum()))
+        elif self.result is not None and self.result.reason != "error":
+            self.message_label.setText(self._result_text(self.result))
 
     def show_points(self, points) -> None:
         s = np.array([p.scale for p in points], dtype=np.float64)

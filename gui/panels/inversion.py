@@ -196,12 +196,29 @@ class InversionPanel(Panel):
         self.views.setCurrentWidget(self.images if event.kind == "images" else self.points)
         (self.images if event.kind == "images" else self.points).show_result(event)
         self.study_plot.show_result(event)
+        self._show_result_message(event)
+        self._sync()
+
+    def _show_result_message(self, event: InversionFinished) -> None:
         back = "" if event.reconstruct_steps == event.steps else self.tr(", {b} back").format(
             b=event.reconstruct_steps)
         worst = float(event.sample_error.max()) if event.sample_error.size else math.nan
         self._show_message(self.tr("K = {k}{back}: round-trip RMSE {rmse:.3g}, worst item {worst:.3g}. Fewer steps "
                                    "give a larger error (see Error vs K).").format(
             k=event.steps, back=back, rmse=event.rmse, worst=worst), "success")
+
+    def retranslate(self) -> None:
+        """After a language switch: the result's message and captions (or the Ready note) again through tr()."""
+        self.timelineSpecChanged.emit()
+        if self._running:
+            return
+        if self.result is not None:
+            if self.result.kind == "images":
+                self.images.show_result(self.result)
+            self.study_plot.show_result(self.result)
+            self._show_result_message(self.result)
+        elif self._model is not None:
+            self._on_model_changed(self._model)
         self._sync()
 
     def _sync(self) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 
 DEFAULT_NFE = (10, 20, 50)
 DEFAULT_N = {"images": 64, "points": 500}
+#: engine.quality.METRIC_LABELS, spelled out for lupdate; the chart's axis label translates the engine's text
+#: (tests/gui/test_sampler_menu_texts.py checks that they still match)
+METRIC_TEXTS = (QT_TRANSLATE_NOOP("NfeStudyView", "sliced Wasserstein"),
+                QT_TRANSLATE_NOOP("NfeStudyView", "Frechet distance (digits)"),
+                QT_TRANSLATE_NOOP("NfeStudyView", "pixel sliced Wasserstein"))
 
 
 class NfeStudyView(QWidget):
@@ -248,7 +253,8 @@ class NfeStudyView(QWidget):
             legend = plot.getPlotItem().legend
             legend.setVisible(bool(legend.items))
         label = METRIC_LABELS.get(study.metric or "", study.metric or "")
-        self.metric_plot.getPlotItem().setLabel("left", label or self.tr("metric"))
+        label = QCoreApplication.translate("NfeStudyView", label) if label else self.tr("metric")
+        self.metric_plot.getPlotItem().setLabel("left", label)
         floor = study.floor
         self.floor_line.setVisible(floor is not None and floor > 0)
         if floor is not None and floor > 0:
@@ -285,6 +291,14 @@ class NfeStudyView(QWidget):
 
     def message(self) -> str:
         return self.message_label.text()
+
+    def retranslate(self) -> None:
+        """The legends and the message again through tr(), after a language switch."""
+        if self.shown is not None and self._pending is None:
+            self._show(self.shown)
+        elif self._model is not None and self._pending is None:
+            self._on_model_changed(self._model)
+        self._sync()
 
     def _show_message(self, text: str, role: str = "dim") -> None:
         self.message_label.setText(text)

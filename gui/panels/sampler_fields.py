@@ -7,13 +7,31 @@ without touching the window.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from engine.config_fields import field_spec
 
+#: the sampler field's help texts (engine/config.py, SamplingConfig.sampler), spelled out here so lupdate puts them in
+#: the catalogue: the menu translates them from the metadata at run time (tests/gui/test_sampler_menu_texts.py checks
+#: that this list still matches the engine's texts)
+HELP_TEXTS = (
+    QT_TRANSLATE_NOOP("SamplerMenu", "How the reverse process steps from x_T to x_0"),
+    QT_TRANSLATE_NOOP("SamplerMenu", "Ancestral sampling (Ho et al. 2020, Algorithm 2): stochastic, one evaluation "
+                                     "per step"),
+    QT_TRANSLATE_NOOP("SamplerMenu", "DDIM (Song et al. 2021, Eq. 12): deterministic at η = 0, stochastic up to "
+                                     "η = 1"),
+    QT_TRANSLATE_NOOP("SamplerMenu", "DPM-Solver++(2M) (Lu et al. 2022): deterministic, second order, one "
+                                     "evaluation per step"),
+    QT_TRANSLATE_NOOP("SamplerMenu", "Euler on the probability-flow ODE in σ (Karras et al. 2022): equals DDIM at "
+                                     "η = 0"),
+    QT_TRANSLATE_NOOP("SamplerMenu", "Heun (Karras et al. 2022, Algorithm 1): second order, two evaluations per step "
+                                     "but the last"),
+)
+
 
 def _tr(text: str) -> str:
+    """A help text of :data:`HELP_TEXTS` (a variable: lupdate finds it there) in the current language."""
     return QCoreApplication.translate("SamplerMenu", text)
 
 
@@ -65,12 +83,14 @@ def frame_label(step: int, num_steps: int, t_index: int) -> str:
     index ``t_index`` is the paper's t = t_index + 1, as in the exported GIF captions) and t = 0 for the finished
     sample (``t_index`` is -1)."""
     if t_index < 0:
-        return _tr("step {step}/{total} · t = 0 · final sample").format(step=step, total=num_steps)
-    return _tr("step {step}/{total} · t = {t}").format(step=step, total=num_steps, t=t_index + 1)
+        return QCoreApplication.translate("SamplerMenu", "step {step}/{total} · t = 0 · final sample").format(
+            step=step, total=num_steps)
+    return QCoreApplication.translate("SamplerMenu", "step {step}/{total} · t = {t}").format(
+        step=step, total=num_steps, t=t_index + 1)
 
 
 def nfe_text(nfe: int, total: int | None = None) -> str:
     """``NFE 6`` or ``NFE 6 / 19``: model evaluations used (so far, of the run's total)."""
     if total is None:
-        return _tr("NFE {nfe}").format(nfe=int(nfe))
-    return _tr("NFE {nfe} / {total}").format(nfe=int(nfe), total=int(total))
+        return QCoreApplication.translate("SamplerMenu", "NFE {nfe}").format(nfe=int(nfe))
+    return QCoreApplication.translate("SamplerMenu", "NFE {nfe} / {total}").format(nfe=int(nfe), total=int(total))

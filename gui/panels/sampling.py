@@ -37,7 +37,7 @@ from gui.events import ModelFacts, SamplingAborted, SamplingFinished, SamplingFr
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.guidance_controls import GuidanceControls
 from gui.panels.guidance_measure import GuidanceMeasure
-from gui.panels.sampler_fields import SamplerMenu, frame_label, uses_eta
+from gui.panels.sampler_fields import SamplerMenu, frame_label, nfe_text, uses_eta
 from gui.panels.sampling_branches import BranchBox, BranchingMixin, BranchNode
 from gui.panels.sampling_views import SamplingViews
 
@@ -82,30 +82,32 @@ class SamplingPanel(BranchingMixin, Panel):
                                          "Eq. 16); only DDIM uses it"))
         self.n_spin = QSpinBox()
         self.n_spin.setRange(1, MAX_POINTS)
-        self.n_spin.setToolTip("How many samples to draw")
+        self.n_spin.setToolTip(self.tr("How many samples to draw"))
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
         for spin in (self.steps_spin, self.n_spin, self.seed_spin):
             spin.setMinimumWidth(84)
-        self.seed_spin.setToolTip("Seed of the starting noise x_T (and of DDPM's noise): same seed, same samples")
+        self.seed_spin.setToolTip(self.tr("Seed of the starting noise x_T (and of DDPM's noise): same seed, same "
+                                          "samples"))
         self.dice_button = QToolButton()
         self.dice_button.setIcon(_theme.icon("dice"))
         self.dice_button.setProperty("icon_name", "dice")
-        self.dice_button.setToolTip("New random seed")
+        self.dice_button.setToolTip(self.tr("New random seed"))
         self.dice_button.setAutoRaise(True)
-        self.ema_check = QCheckBox("EMA weights")
-        self.ema_check.setToolTip("Sample with the exponential moving average of the weights (usually better)")
+        self.ema_check = QCheckBox(self.tr("EMA weights"))
+        self.ema_check.setToolTip(self.tr("Sample with the exponential moving average of the weights (usually "
+                                           "better)"))
 
-        self.run_button = QPushButton(_theme.icon("play"), "Sample")
+        self.run_button = QPushButton(_theme.icon("play"), self.tr("Sample"))
         self.run_button.setProperty("icon_name", "play")
         self.run_button.setProperty("role", "primary")
-        self.run_button.setToolTip("Run the sampler on the current model and record every step")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the running sampler")
+        self.run_button.setToolTip(self.tr("Run the sampler on the current model and record every step"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the running sampler"))
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("%v / %m steps")
+        self.progress_bar.setFormat(self.tr("%v / %m steps"))
         self.progress_bar.setMinimumWidth(160)
 
         def label(text: str, buddy: QWidget) -> QLabel:
@@ -118,16 +120,16 @@ class SamplingPanel(BranchingMixin, Panel):
         form = QGridLayout()
         form.setHorizontalSpacing(8)
         form.setVerticalSpacing(4)
-        form.addWidget(label("Sampler", self.sampler_combo), 0, 0)
+        form.addWidget(label(self.tr("Sampler"), self.sampler_combo), 0, 0)
         form.addWidget(self.sampler_combo, 0, 1)
-        form.addWidget(label("Steps", self.steps_spin), 0, 2)
+        form.addWidget(label(self.tr("Steps"), self.steps_spin), 0, 2)
         form.addWidget(self.steps_spin, 0, 3)
         self.eta_label = label("η", self.eta_spin)
         form.addWidget(self.eta_label, 0, 4)
         form.addWidget(self.eta_spin, 0, 5)
-        form.addWidget(label("Samples", self.n_spin), 1, 0)
+        form.addWidget(label(self.tr("Samples"), self.n_spin), 1, 0)
         form.addWidget(self.n_spin, 1, 1)
-        form.addWidget(label("Seed", self.seed_spin), 1, 2)
+        form.addWidget(label(self.tr("Seed"), self.seed_spin), 1, 2)
         seed_row = QHBoxLayout()
         seed_row.setSpacing(2)
         seed_row.addWidget(self.seed_spin, 1)
@@ -154,8 +156,8 @@ class SamplingPanel(BranchingMixin, Panel):
         self.nfe_label = QLabel("")
         self.nfe_label.setProperty("role", "readout")
         self.nfe_label.setToolTip(self.tr("Model evaluations (NFE) the run used"))
-        self.show_all_button = QPushButton("Show all")
-        self.show_all_button.setToolTip("Back to the grid of all samples")
+        self.show_all_button = QPushButton(self.tr("Show all"))
+        self.show_all_button.setToolTip(self.tr("Back to the grid of all samples"))
         info = QHBoxLayout()
         info.addWidget(self.message_label, 1)
         info.addWidget(self.follow_label)
@@ -211,7 +213,7 @@ class SamplingPanel(BranchingMixin, Panel):
     def timeline_spec(self) -> TimelineSpec:
         traj = self.trajectory
         if traj is None or len(traj) == 0:
-            return TimelineSpec("steps", 1, ["run the sampler to record a trajectory"])
+            return TimelineSpec("steps", 1, [self.tr("run the sampler to record a trajectory")])
         labels = [frame_label(s, traj.num_steps, t) for s, t in zip(traj.steps, traj.timesteps)]
         return TimelineSpec("steps", len(traj), labels)
 
@@ -248,6 +250,23 @@ class SamplingPanel(BranchingMixin, Panel):
     def shutdown(self) -> None:
         """Called by the main window on close."""
         self.cancel()
+
+    def retranslate(self) -> None:
+        """After a language switch: the readouts, the branch tree, the class menus and the timeline's frame labels
+        are rendered again through tr() (a run's one-off message keeps its words until the next one)."""
+        if self._model is not None:
+            self._on_model_changed(self._model)  # the class menus and, before a run, the Ready message
+        self.branches.tree.retranslate()
+        node = self.branches.tree.current()
+        if node is not None:
+            nfe = self.branches.tree.nodes[node].nfe
+            self.nfe_label.setText(nfe_text(nfe) if nfe else "")
+        self.measure.retranslate()
+        self.timelineSpecChanged.emit()  # the frame labels (or the note before a run)
+        if self.trajectory is not None and len(self.trajectory):
+            self._show_frame(self._position)
+            self.seekRequested.emit(self._position)
+        self._sync()
 
     # ================================================================== form
     def _fill_form(self, s: SamplingConfig) -> None:
@@ -286,15 +305,16 @@ class SamplingPanel(BranchingMixin, Panel):
     def form_errors(self) -> list[str]:
         errors = []
         if self._model is None:
-            errors.append("No model yet: train one in the Training tab or open a checkpoint (File › Open "
-                          "checkpoint).")
+            errors.append(self.tr("No model yet: train one in the Training tab or open a checkpoint (File › Open "
+                                  "checkpoint)."))
             return errors
         T = self._max_steps()
         if self.steps_spin.value() > T:
-            errors.append(f"Steps must be ≤ the model's T = {T}.")
+            errors.append(self.tr("Steps must be ≤ the model's T = {T}.").format(T=T))
         n_max = MAX_IMAGES if self._model.kind == "images" else MAX_POINTS
         if self.n_spin.value() > n_max:
-            errors.append(f"Samples must be ≤ {n_max} for {self._model.kind}.")
+            errors.append(self.tr("Samples must be ≤ {n} for images.").format(n=n_max) if self._model.kind == "images"
+                          else self.tr("Samples must be ≤ {n} for points.").format(n=n_max))
         errors += list(filter(None, [self.guidance.problem()]))
         return errors
 
@@ -312,10 +332,11 @@ class SamplingPanel(BranchingMixin, Panel):
         self.progress_bar.setRange(0, max(1, cfg.steps))
         self.progress_bar.setValue(0)
         model = self._model
-        note = " (queued between two training steps)" if self.worker.state() in ("running", "paused") else ""
-        self._show_message(f"Sampling {cfg.n} × {cfg.sampler.upper()}{self.guidance.describe(cfg)}, {cfg.steps} "
-                           f"steps, seed {cfg.seed} from the {model.dataset} model at step {model.step:,}{note}…",
-                           "dim")
+        note = self.tr(" (queued between two training steps)") if self.worker.state() in ("running", "paused") else ""
+        self._show_message(self.tr("Sampling {n} × {sampler}{guidance}, {steps} steps, seed {seed} from the {dataset} "
+                                   "model at step {step:,}{note}…").format(
+            n=cfg.n, sampler=cfg.sampler.upper(), guidance=self.guidance.describe(cfg), steps=cfg.steps, seed=cfg.seed,
+            dataset=model.dataset, step=model.step, note=note), "dim")
         self.worker.sample(cfg)
         self._sync()
 
@@ -354,8 +375,9 @@ class SamplingPanel(BranchingMixin, Panel):
         self.n_spin.setMaximum(MAX_IMAGES if kind == "images" else MAX_POINTS)
         self.branches.set_conditional(facts.num_classes > 0 and facts.config.model.class_conditional)
         if not self._sampling and self.trajectory is None:
-            self._show_message(f"Ready: {facts.dataset} model ({facts.preset}) at step "
-                               f"{facts.step:,}. Choose a sampler and press Sample.", "dim")
+            self._show_message(self.tr("Ready: {dataset} model ({preset}) at step {step:,}. Choose a sampler and "
+                                       "press Sample.").format(dataset=facts.dataset, preset=facts.preset,
+                                                               step=facts.step), "dim")
         self._sync()
 
     def _on_progress(self, frame: SamplingFrame) -> None:
@@ -372,11 +394,13 @@ class SamplingPanel(BranchingMixin, Panel):
         self.progress_bar.setValue(self.progress_bar.maximum())
         cfg = self._run_cfg
         self.views.columns = self.guidance.grid_columns(cfg) if cfg else None  # a row per class or per scale
-        what = f"{cfg.n} × {cfg.sampler.upper()}{self.guidance.describe(cfg)} {cfg.steps} steps, seed {cfg.seed}" \
-            if cfg else "samples"
-        thinned = "" if trajectory.stride == 1 else f" (every {trajectory.stride}th step kept)"
-        self._show_message(f"Recorded {len(trajectory)} frames of {what}{thinned}. Scrub the timeline; click a sample "
-                           "to follow it, or branch from any frame.", "success")
+        what = self.tr("{n} × {sampler}{guidance} {steps} steps, seed {seed}").format(
+            n=cfg.n, sampler=cfg.sampler.upper(), guidance=self.guidance.describe(cfg), steps=cfg.steps,
+            seed=cfg.seed) if cfg else self.tr("samples")
+        thinned = "" if trajectory.stride == 1 else self.tr(" (every {k}th step kept)").format(k=trajectory.stride)
+        self._show_message(self.tr("Recorded {count} frames of {what}{thinned}. Scrub the timeline; click a sample "
+                                   "to follow it, or branch from any frame.").format(
+            count=len(trajectory), what=what, thinned=thinned), "success")
         with QSignalBlocker(self.branches.tree):  # a new run: the tree starts again from it
             self.branches.tree.set_root(BranchNode(trajectory, cfg or self.sampling_config(), int(finished.nfe)))
         self.show_node(0, len(trajectory) - 1)  # the finished samples
@@ -428,7 +452,7 @@ class SamplingPanel(BranchingMixin, Panel):
         following = self._selected is not None and self.trajectory is not None and self.trajectory.kind == "images"
         self.show_all_button.setVisible(following)
         if following:
-            self.follow_label.setToolTip(f"Following sample #{self._selected}")
+            self.follow_label.setToolTip(self.tr("Following sample #{index}").format(index=self._selected))
         if not has_model and not self._sampling:
-            self._show_message("No model yet: train one in the Training tab or open a checkpoint "
-                               "(File › Open checkpoint), then sample it here.", "dim")
+            self._show_message(self.tr("No model yet: train one in the Training tab or open a checkpoint "
+                                       "(File › Open checkpoint), then sample it here."), "dim")

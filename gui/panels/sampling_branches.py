@@ -98,6 +98,12 @@ class BranchTree(QTreeWidget):
         self.setCurrentItem(item)
         return index
 
+    def retranslate(self) -> None:
+        """The nodes' texts and tooltips again through tr(), after a language switch."""
+        for node, item in zip(self.nodes, self._items):
+            item.setText(0, self.node_text(node))
+            item.setToolTip(0, self.node_tip(node))
+
     def current(self) -> int | None:
         item = self.currentItem()
         return None if item is None else int(item.data(0, Qt.UserRole))

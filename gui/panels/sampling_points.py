@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from gui import theme as _theme
 from gui.panels.training_preview import quantized_brushes
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 N_TRACKS = 12  # points whose paths are drawn
 X0_ALPHA = 170  # opacity of the predicted-x0 cloud
 POINT_RANGE = 3.5
-TITLE = "Reverse process in 2-D"
+TITLE = QT_TRANSLATE_NOOP("ReverseProcessPlot", "Reverse process in 2-D")  # translated where shown
 
 
 class ReverseProcessPlot(pg.PlotWidget):
@@ -30,7 +31,7 @@ class ReverseProcessPlot(pg.PlotWidget):
         t = _theme.current_theme()
         self.setMenuEnabled(False)
         item = self.getPlotItem()
-        _theme.set_plot_title(item, TITLE)
+        _theme.set_plot_title(item, QCoreApplication.translate("ReverseProcessPlot", TITLE))
         item.setLabel("left", "x₂")
         item.setLabel("bottom", "x₁")
         item.getViewBox().setAspectLocked(True)
@@ -40,12 +41,13 @@ class ReverseProcessPlot(pg.PlotWidget):
         # predicted x0 drawn behind x_t but clearly visible: it shows where every point is headed
         self.x0_scatter = pg.ScatterPlotItem(size=3, pen=None,
                                              brush=pg.mkBrush(_theme.with_alpha(t.text_dim, X0_ALPHA)),
-                                             name="predicted x₀")
-        self.xt_scatter = pg.ScatterPlotItem(size=3.5, pen=None, name="x_t (coloured by final position)")
+                                             name=self.tr("predicted x₀"))
+        self.xt_scatter = pg.ScatterPlotItem(size=3.5, pen=None, name=self.tr("x_t (coloured by final position)"))
         item.addItem(self.x0_scatter)
         item.addItem(self.xt_scatter)
         self.track_curves: list[pg.PlotDataItem] = []
-        self.track_heads = pg.ScatterPlotItem(size=8, pen=pg.mkPen(t.text, width=1), name="paths of 12 points")
+        self.track_heads = pg.ScatterPlotItem(size=8, pen=pg.mkPen(t.text, width=1),
+                                            name=self.tr("paths of {n} points").format(n=N_TRACKS))
         item.addItem(self.track_heads)
         for _ in range(N_TRACKS):
             c = pg.PlotDataItem([], [], pen=pg.mkPen(t.text, width=1.4))
@@ -78,7 +80,7 @@ class ReverseProcessPlot(pg.PlotWidget):
         for c in self.track_curves:
             c.setData([], [])
         self.track_heads.setData([])
-        self.set_title(f"Sampling… step {step}/{total}")
+        self.set_title(self.tr("Sampling… step {step}/{total}").format(step=step, total=total))
 
     def prepare(self, traj: Trajectory) -> None:
         """Colour every point by its final position and pick the points whose paths are drawn."""
@@ -112,4 +114,4 @@ class ReverseProcessPlot(pg.PlotWidget):
             for i in range(len(self.track_idx)):
                 self.track_curves[i].setData(upto[:, i, 0], upto[:, i, 1])
             self.track_heads.setData(pos=upto[-1], brush=self._track_brushes)
-        self.set_title(f"{TITLE} · {label}")
+        self.set_title(f"{QCoreApplication.translate('ReverseProcessPlot', TITLE)} · {label}")

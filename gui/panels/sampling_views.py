@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QGridLayout, QStackedWidget, QWidget
 
 from gui.panels.sampling_points import ReverseProcessPlot
@@ -20,12 +20,16 @@ if TYPE_CHECKING:
     from engine.samplers import Trajectory
 
 VIEWS = ("x_t", "x0_pred", "eps_pred")
-VIEW_TITLES = {"x_t": "x_t — current sample", "x0_pred": "predicted clean sample x₀",
-               "eps_pred": "predicted noise ε"}
-VIEW_CAPTIONS = {"x_t": "values over [−1, 1]", "x0_pred": "values over [−1, 1]", "eps_pred": "values over [−3, 3]"}
+VIEW_TITLES = {"x_t": QT_TRANSLATE_NOOP("SamplingViews", "x_t — current sample"),
+               "x0_pred": QT_TRANSLATE_NOOP("SamplingViews", "predicted clean sample x₀"),
+               "eps_pred": QT_TRANSLATE_NOOP("SamplingViews", "predicted noise ε")}
+VIEW_CAPTIONS = {"x_t": QT_TRANSLATE_NOOP("SamplingViews", "values over [−1, 1]"),
+                 "x0_pred": QT_TRANSLATE_NOOP("SamplingViews", "values over [−1, 1]"),
+                 "eps_pred": QT_TRANSLATE_NOOP("SamplingViews", "values over [−3, 3]")}
 
 
 def _tr(text: str) -> str:
+    """A title or caption of the tables above (variables: lupdate finds them there) in the current language."""
     return QCoreApplication.translate("SamplingViews", text)
 
 
@@ -48,11 +52,11 @@ class SamplingViews(QStackedWidget):
             layout.setSpacing(8)
             pages.append((page, layout))
         for col, key in enumerate(VIEWS):
-            grid = ImageGridView(_tr(VIEW_TITLES[key]), placeholder=_tr("run the sampler"))
-            grid.setToolTip(_tr("Click a sample to follow it through the timeline"))
+            grid = ImageGridView(_tr(VIEW_TITLES[key]), placeholder=self.tr("run the sampler"))
+            grid.setToolTip(self.tr("Click a sample to follow it through the timeline"))
             grid.cellClicked.connect(self.cellClicked)
             single = ImageView(_tr(VIEW_TITLES[key]), placeholder="")
-            single.setToolTip(_tr("Click to go back to all samples"))
+            single.setToolTip(self.tr("Click to go back to all samples"))
             single.clicked.connect(self.singleClicked)
             for view, store, (_page, layout) in ((grid, self.grids, pages[0]), (single, self.singles, pages[1])):
                 view.set_caption(_tr(VIEW_CAPTIONS[key]))
@@ -81,8 +85,8 @@ class SamplingViews(QStackedWidget):
             self.grids["x0_pred"].set_images(preview)
             self.grids["x_t"].set_images(None)
             self.grids["eps_pred"].set_images(None)
-            self.grids["x_t"].set_placeholder(_tr("sampling… step {step}/{total}").format(step=step, total=total))
-            self.grids["eps_pred"].set_placeholder(_tr("recording…"))
+            self.grids["x_t"].set_placeholder(self.tr("sampling… step {step}/{total}").format(step=step, total=total))
+            self.grids["eps_pred"].set_placeholder(self.tr("recording…"))
         else:
             self.show_kind("points")
             self.points_plot.show_live(preview, step, total)
@@ -91,7 +95,7 @@ class SamplingViews(QStackedWidget):
         """A new recorded run replaces the live preview."""
         self.points_plot.forget()
         for key in ("x_t", "eps_pred"):
-            self.grids[key].set_placeholder(_tr("run the sampler"))
+            self.grids[key].set_placeholder(self.tr("run the sampler"))
         if trajectory is not None and trajectory.kind == "points":
             self.points_plot.prepare(trajectory)
 
@@ -105,7 +109,7 @@ class SamplingViews(QStackedWidget):
                 shown = {k: v[selected] for k, v in shown.items()}
                 for key in VIEWS:
                     self.singles[key].set_image(shown[key])
-                    self.singles[key].set_title(_tr("{title} · sample #{index}").format(
+                    self.singles[key].set_title(self.tr("{title} · sample #{index}").format(
                         title=_tr(VIEW_TITLES[key]), index=selected))
             else:
                 ncol = self.columns or math.ceil(math.sqrt(len(frame.x_t)))

@@ -15,7 +15,7 @@ class UnavailablePanel(Panel):
         self.title = title
         self.reason = reason
         self.setObjectName(f"{title}Placeholder")
-        self.label = QLabel(f"The {title} tab is unavailable: {reason}")
+        self.label = QLabel(self.tr("The {title} tab is unavailable: {reason}").format(title=title, reason=reason))
         self.label.setAlignment(Qt.AlignCenter)
         self.label.setWordWrap(True)
         self.label.setProperty("role", "dim")
