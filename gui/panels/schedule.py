@@ -98,7 +98,8 @@ class SchedulePanel(Panel):
         grid.setSpacing(8)
         specs = {
             "beta": (self.tr("Noise variance per step"), "β<sub>t</sub>", (0, 0), (10, 10)),
-            "alpha": (self.tr("Signal and noise scales"), "ᾱ<sub>t</sub>, √ᾱ<sub>t</sub>, √(1−ᾱ<sub>t</sub>)", (0, 1), None),
+            "alpha": (self.tr("Signal and noise scales"), "ᾱ<sub>t</sub>, √ᾱ<sub>t</sub>, √(1−ᾱ<sub>t</sub>)", (0, 1),
+                      None),
             "log_snr": (self.tr("Signal-to-noise ratio"), "log SNR(t)", (1, 0), (-10, 10)),
             "weight": (self.tr("Training loss weight"), "w(t)", (1, 1), (-10, 10)),
         }

@@ -97,12 +97,14 @@ class TrainingPanel(Panel):
                                    self.tr("Train the model configured in the Experiment dock (Ctrl+Enter)"))
         self.start_button.setProperty("role", "primary")
         self.pause_button = button(self.tr("Pause"), "pause", self.tr("Pause after the current step; Resume continues"))
-        self.step_button = button(self.tr("Step"), "step_forward", self.tr("Run exactly one optimizer step, then pause"))
+        self.step_button = button(self.tr("Step"), "step_forward",
+                                  self.tr("Run exactly one optimizer step, then pause"))
         self.stop_button = button(self.tr("Stop"), None,
                                   self.tr("Stop training; the model keeps its weights (save or sample it)"))
         self.stop_button.setIcon(_theme.stop_icon(t.text))
-        self.save_button = button(self.tr("Save checkpoint…"), "save", self.tr("Save the model, EMA weights, optimizer "
-                                                                          "and loss history as a safetensors checkpoint"))
+        self.save_button = button(self.tr("Save checkpoint…"), "save",
+                                  self.tr("Save the model, EMA weights, optimizer and loss history as a safetensors "
+                                          "checkpoint"))
         self.continue_check = QCheckBox(self.tr("Continue model"))
         self.continue_check.setToolTip(self.tr("Keep training the model in memory (e.g. an opened checkpoint) "
                                                "instead of starting from scratch. Needs the same data, model and "

@@ -226,7 +226,8 @@ class TrainingPlots(QWidget):
 
     def _build(self) -> None:
         t = _theme.current_theme()
-        self.loss_plot = _plot(self.tr("Training loss"), self.tr("loss"), self.tr("optimizer step"), left_axis=LossAxis("left"))
+        self.loss_plot = _plot(self.tr("Training loss"), self.tr("loss"), self.tr("optimizer step"),
+                               left_axis=LossAxis("left"))
         item = self.loss_plot.getPlotItem()
         item.addLegend(offset=(-10, 10))
         self.raw_curve = item.plot([], [], pen=pg.mkPen(_theme.with_alpha(t.curve(0), 70), width=1),
