@@ -159,3 +159,21 @@ def test_panels_re_render_their_readouts_after_a_language_switch(qtbot, install)
     assert forward.seed_label.text() == "噪声随机种子 0"
     assert forward.points_stats.text().startswith("均值 (")
     assert schedule.info.toolTip().endswith("：最后一步的 ᾱ")
+
+
+def test_the_training_tab_re_renders_its_buttons_and_readouts(main_window, install):
+    from gui.events import QualityScored
+
+    training = main_window.training_panel
+    training.plots.add_quality(QualityScored(step=40, metric="sliced_wasserstein", value=0.05, floor=0.02, ratio=2.5))
+    assert training.start_button.text() in ("Start", "Continue")
+    assert training.plots.quality_label.text() == "step 40: sliced Wasserstein 0.05 = 2.50x real-data floor"
+    install({("TrainingPanel", "Start"): "开始", ("TrainingPanel", "Continue"): "继续训练",
+             ("TrainingPanel", "Pause"): "暂停", ("TrainingPanel", "step {0:,}"): "第 {0:,} 步",
+             ("TrainingPlots", "sliced Wasserstein"): "切片 Wasserstein 距离",
+             ("TrainingPlots", "step {0}: {1} {2:.3g} = {3:.2f}x real-data floor"):
+             "第 {0} 步：{1} {2:.3g} = 真实数据基准下限的 {3:.2f} 倍"})
+    training.retranslate()
+    assert training.start_button.text() in ("开始", "继续训练") and training.pause_button.text() == "暂停"
+    assert training.step_label.text() == "第 0 步"
+    assert training.plots.quality_label.text() == "第 40 步：切片 Wasserstein 距离 0.05 = 真实数据基准下限的 2.50 倍"
