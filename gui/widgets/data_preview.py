@@ -41,6 +41,7 @@ class DatasetPicker(QComboBox):
         self._help = help_text
         self.setMinimumContentsLength(10)
         self.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self._header_rows: list[tuple[int, str]] = []  # (row, which header) for retranslate
         descriptions = {}
         try:
             from engine.data import list_builtin
@@ -48,7 +49,9 @@ class DatasetPicker(QComboBox):
             descriptions = dict(list_builtin())
         except Exception:  # noqa: BLE001 - the picker still works without descriptions
             pass
+        self._descriptions = descriptions
         for header, names in ((self.tr("2-D points"), POINT_DATASETS), (self.tr("Images"), IMAGE_DATASETS)):
+            self._header_rows.append((self.count(), "points" if names is POINT_DATASETS else "images"))
             self._add_header(header)
             for name in names:
                 self.addItem(tr_field(name), name)  # the dataset's name stays the item data
@@ -66,6 +69,21 @@ class DatasetPicker(QComboBox):
             font = item.font()
             font.setBold(True)
             item.setFont(font)
+
+    def retranslate(self, help_text: str) -> None:
+        """After a language switch: headers, built-in names, their descriptions and the open actions again."""
+        self._help = help_text
+        for row, which in self._header_rows:
+            self.setItemText(row, self.tr("2-D points") if which == "points" else self.tr("Images"))
+        for row in range(self.count()):
+            data = self.itemData(row)
+            if data in BUILTIN_DATASETS:
+                self.setItemText(row, tr_field(data))
+                self.setItemData(row, tr_field(self._descriptions.get(data, "")), Qt.ToolTipRole)
+        self.setItemText(self.findData(OPEN_FOLDER), self.tr("Open image folder…"))
+        self.setItemText(self.findData(OPEN_FILE), self.tr("Open image / data file…"))
+        if self.currentData() in BUILTIN_DATASETS:
+            self.setToolTip(self._help)
 
     def chosen(self) -> str | None:
         """The dataset the current item stands for; None on an open action."""
@@ -107,6 +125,7 @@ class DataPreview(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.preview_indices: list[int] = []
+        self._state: tuple[str, object] | None = None  # ("loading", name) / ("loaded", ds) / ("failed", message)
         self.stack = QStackedWidget()
         self.grid = ImageGridView(placeholder=self.tr("loading…"))
         self.grid.setMinimumHeight(150)
@@ -134,6 +153,7 @@ class DataPreview(QWidget):
         box.addWidget(self.warnings)
 
     def show_loading(self, name: str) -> None:
+        self._state = ("loading", name)
         self.status.setText(self.tr("Loading {0}…").format(display_name(name)))
         self.warnings.hide()
         if is_point_dataset(name):
@@ -144,6 +164,7 @@ class DataPreview(QWidget):
             self.grid.set_placeholder(self.tr("loading…"))
 
     def show_loaded(self, ds: Dataset) -> None:
+        self._state = ("loaded", ds)
         n = len(ds)
         classes = self.tr(", {0} classes").format(ds.num_classes) if ds.num_classes else ""
         label = display_name(ds.name)
@@ -157,6 +178,7 @@ class DataPreview(QWidget):
         self.show_warnings(list(ds.warnings or []))
 
     def show_failed(self, message: str) -> None:
+        self._state = ("failed", message)
         self.status.setText("")
         self.grid.set_images(None)
         self.grid.set_placeholder(self.tr("no preview"))
@@ -208,6 +230,22 @@ class DataPreview(QWidget):
             self.warnings.setProperty("role", "warning")
             repolish(self.warnings)
         self.warnings.show()
+
+    def retranslate(self) -> None:
+        """After a language switch: tooltips and the status / warning lines in the new language."""
+        self.grid.setToolTip(self.tr("Real training samples. Click one to show it in the Forward tab."))
+        self.points.setToolTip(self.tr("The training points (standardized), coloured by angle as in the Forward tab"))
+        self.points.set_placeholder(self.tr("loading…"))
+        if self._state is None:
+            return
+        kind, what = self._state
+        if kind == "loading":
+            self.status.setText(self.tr("Loading {0}…").format(display_name(what)))
+            self.grid.set_placeholder(self.tr("loading…"))
+        elif kind == "loaded":
+            self.show_loaded(what)
+        else:
+            self.show_failed(what)
 
     def apply_theme(self, ds: Dataset | None) -> None:
         if ds is not None and ds.kind == "images":

@@ -86,9 +86,14 @@ def help_text(spec: FieldSpec) -> str:
     return tr_field(spec.help)
 
 
+def label_tooltip(spec: FieldSpec) -> str:
+    """The tooltip of a field's label: its help and its dotted path (what config files and errors call it)."""
+    return f"{help_text(spec)}\n({spec.path})"
+
+
 def field_label(spec: FieldSpec) -> QLabel:
     label = QLabel(tr_field(spec.label))
-    label.setToolTip(f"{help_text(spec)}\n({spec.path})")
+    label.setToolTip(label_tooltip(spec))
     return label
 
 
@@ -112,6 +117,27 @@ def choice_combo(spec: FieldSpec) -> QComboBox:
 
 def check_box(spec: FieldSpec) -> QCheckBox:
     return QCheckBox(tr_field(spec.label))
+
+
+def retranslate_field(widget: QWidget, label: QLabel, spec: FieldSpec, placeholder: str | None = None) -> None:
+    """After a language switch: a field widget's texts (label, tooltip, choices, placeholder) built again; combo
+    boxes keep their engine keys as item data, so the value is unchanged."""
+    if isinstance(widget, QComboBox):
+        for i in range(widget.count()):
+            value = widget.itemData(i)
+            if value in spec.choices:
+                widget.setItemText(i, tr_field(spec.choice_label(value)))
+                if value in spec.choice_help:
+                    widget.setItemData(i, tr_field(spec.choice_help[value]), Qt.ToolTipRole)
+    elif isinstance(widget, QCheckBox):
+        widget.setText(tr_field(spec.label))
+    elif isinstance(widget, QLineEdit) and placeholder is not None:
+        widget.setPlaceholderText(placeholder)
+    if not isinstance(widget, QCheckBox):
+        label.setText(tr_field(spec.label))
+        label.setToolTip(label_tooltip(spec))
+    widget.setProperty("help", help_text(spec))
+    widget.setToolTip(help_text(spec))
 
 
 def show_value(widget: QWidget, spec: FieldSpec, value: Any) -> None:

@@ -28,6 +28,7 @@ from gui.widgets.field_texts import tr_field
 from gui.widgets.form_parts import (
     CollapsibleSection,
     KeepKeys,
+    allowed_text,
     check_box,
     choice_combo,
     describe_device,
@@ -37,6 +38,7 @@ from gui.widgets.form_parts import (
     line_edit,
     read_value,
     repolish,
+    retranslate_field,
     show_value,
 )
 
@@ -370,6 +372,18 @@ class ExperimentForm(QWidget):
         """How an error names a field: its label when the form shows it, else the dotted path to look for."""
         return tr_field(field_spec(path).label) if path in self.widgets else path
 
+    def _message(self, err: ConfigError) -> str:
+        """An error's text in the window's language where it is a field's own range or choice problem (the engine
+        words those in English for the CLI: the same words here); other messages as the engine words them."""
+        if err.field in self.widgets and err.field != "data.dataset":
+            spec = field_spec(err.field)
+            value = self._read_value(err.field)
+            if spec.problem(value) == err.message:
+                if spec.range is not None:
+                    return self.tr("must be {0}, got {1}").format(allowed_text(spec), repr(value))
+                return self.tr("must be {0}; got {1}").format(allowed_text(spec), repr(value))
+        return err.message
+
     def _revalidate(self, emit: bool = True) -> None:
         cfg = self._candidate()
         try:
@@ -385,7 +399,7 @@ class ExperimentForm(QWidget):
         by_field: dict[str, list[str]] = {}
         for err in errors:
             if err.field in self.widgets:
-                by_field.setdefault(err.field, []).append(err.message)
+                by_field.setdefault(err.field, []).append(self._message(err))
                 continue
             # an error on a field without a widget here (e.g. sampling.steps > schedule.timesteps): show it on
             # every field its message names, so the user sees what to change
@@ -427,7 +441,8 @@ class ExperimentForm(QWidget):
             self.error_label.hide()
             self.error_label.clear()
             return
-        lines = [f"• <b>{html.escape(self._title(err.field))}</b>: {html.escape(err.message)}" for err in errors[:6]]
+        lines = [f"• <b>{html.escape(self._title(err.field))}</b>: {html.escape(self._message(err))}"
+                 for err in errors[:6]]
         if len(errors) > 6:
             lines.append(self.tr("… and {0} more").format(len(errors) - 6))
         head = (self.tr("1 problem — training can't start until fixed:") if len(errors) == 1
@@ -470,6 +485,26 @@ class ExperimentForm(QWidget):
         self.data_preview.show_loaded(ds)
         self._revalidate()  # class conditioning on data without labels is an error only the data can show
         self._request_model_description()
+
+    # ================================================================== language
+    def retranslate(self) -> None:
+        """After a language switch: section titles, labels, tooltips, choices, notes and errors in the new language
+        (the combo boxes keep their engine keys as item data, so the config is unchanged)."""
+        titles = {"data": self.tr("Data"), "schedule": self.tr("Noise schedule"), "model": self.tr("Model"),
+                  "training": self.tr("Training"), "advanced": self.tr("Advanced training")}
+        for key, section in self.sections.items():
+            section.header.setText(titles[key])
+        placeholders = {"data.image_size": self.tr("0 = native size"), "data.max_items": self.tr("0 = all")}
+        for name, widget in self.widgets.items():
+            spec = field_spec(name)
+            if isinstance(widget, DatasetPicker):
+                widget.retranslate(tr_field(spec.help))
+            retranslate_field(widget, self.labels[name], spec, placeholders.get(name))
+        self._update_enabled_rows()
+        self._revalidate(emit=False)
+        self._update_device_label()
+        self._request_model_description()
+        self.data_preview.retranslate()
 
     # ================================================================== theme
     def apply_theme(self, theme=None) -> None:

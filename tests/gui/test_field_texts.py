@@ -177,3 +177,36 @@ def test_the_training_tab_re_renders_its_buttons_and_readouts(main_window, insta
     assert training.start_button.text() in ("开始", "继续训练") and training.pause_button.text() == "暂停"
     assert training.step_label.text() == "第 0 步"
     assert training.plots.quality_label.text() == "第 40 步：切片 Wasserstein 距离 0.05 = 真实数据基准下限的 2.50 倍"
+
+
+def test_the_dock_retranslates_in_place_and_words_range_errors_in_the_new_language(qtbot, install):
+    from gui.widgets.forms import ExperimentForm
+
+    form = ExperimentForm()
+    qtbot.addWidget(form)
+    try:
+        form.set_field_text("training.batch_size", "0")
+        assert "<b>Batch size</b>: must be an integer in [1, 65536], got 0" in form.error_label.text()
+        before = form.candidate_config().to_dict()
+        install({("ExperimentForm", "must be {0}, got {1}"): "必须是{0}，实际为 {1}",
+                 ("FormParts", "an integer in {0}"): " {0} 内的整数",
+                 ("ExperimentForm", "1 problem — training can't start until fixed:"):
+                 "1 个问题 — 修正之前无法开始训练：",
+                 ("ExperimentForm", "Model"): "模型", ("DatasetPicker", "Images"): "图像",
+                 (CONTEXT, "Batch size"): "批大小", (CONTEXT, "cosine"): "余弦（cosine）",
+                 (CONTEXT, "digits"): "手写数字（digits）", (CONTEXT, "Mixed precision"): "混合精度"})
+        form.retranslate()
+        assert form.labels["training.batch_size"].text() == "批大小"
+        assert form.error_label.text().startswith("1 个问题 — 修正之前无法开始训练：")
+        assert "<b>批大小</b>: 必须是 [1, 65536] 内的整数，实际为 0" in form.error_label.text()
+        assert "必须是 [1, 65536] 内的整数" in form.widgets["training.batch_size"].toolTip()
+        assert form.sections["model"].header.text() == "模型"
+        assert form.widgets["training.amp"].text() == "混合精度"
+        kind = form.widgets["schedule.kind"]
+        assert kind.itemText(kind.findData("cosine")) == "余弦（cosine）"
+        picker = form.widgets["data.dataset"]
+        assert "图像" in [picker.itemText(i) for i in range(picker.count())]
+        assert picker.itemText(picker.findData("digits")) == "手写数字（digits）"
+        assert form.candidate_config().to_dict() == before  # only the words changed, never a value
+    finally:
+        form.shutdown()
