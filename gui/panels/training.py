@@ -432,6 +432,7 @@ class TrainingPanel(Panel):
         self.plots.retranslate()
         self.preview.retranslate()
         self.views.bound.retranslate()
+        self.views.heatmap.redraw()  # the colour bar's label
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:
