@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from engine.config import ExperimentConfig
@@ -21,7 +21,7 @@ from gui.settings import Settings
 from gui.status_bar import WindowStatusBar
 from gui.widgets.forms import ExperimentForm
 
-EXPERIMENT_FILTER = "Diffusion Lab experiments (*.json);;All files (*)"
+EXPERIMENT_FILTER = QT_TRANSLATE_NOOP("ExperimentFiles", "Diffusion Lab experiments (*.json);;All files (*)")
 
 
 def default_experiment() -> ExperimentConfig:
@@ -66,7 +66,7 @@ class ExperimentFiles(QObject):
         self.form.set_config(default_experiment())
         self.path = None
         self.status.show_file(self.path)
-        self.status.showMessage("New experiment", 4000)
+        self.status.showMessage(self.tr("New experiment"), 4000)
 
     def dialog_dir(self) -> str:
         if self.path:
@@ -74,8 +74,8 @@ class ExperimentFiles(QObject):
         return self.settings.last_directory()
 
     def open_experiment_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open experiment", self.dialog_dir(), EXPERIMENT_FILTER,
-                                              options=QFileDialog.DontUseNativeDialog)
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open experiment"), self.dialog_dir(),
+                                              self.tr(EXPERIMENT_FILTER), options=QFileDialog.DontUseNativeDialog)
         if path:
             self.open_experiment(path)
 
@@ -85,11 +85,12 @@ class ExperimentFiles(QObject):
         try:
             cfg, extras = load_experiment(path)
         except ConfigError as exc:
-            QMessageBox.warning(self.window, "Cannot open experiment",
-                                f"{path}\n\n{exc.field}: {exc.message}\n\nThe current experiment is unchanged.")
+            QMessageBox.warning(self.window, self.tr("Cannot open experiment"),
+                                self.tr("{0}\n\n{1}: {2}\n\nThe current experiment is unchanged.").format(
+                                    path, exc.field, exc.message))
             return False
         except Exception as exc:  # noqa: BLE001 - never a traceback for a user's file
-            QMessageBox.warning(self.window, "Cannot open experiment", f"{path}\n\n{exc}")
+            QMessageBox.warning(self.window, self.tr("Cannot open experiment"), f"{path}\n\n{exc}")
             return False
         cfg, problems = self.apply_extras(extras, cfg)
         for problem in problems:
@@ -103,11 +104,12 @@ class ExperimentFiles(QObject):
         errors = self.form.errors()
         if errors:
             lines = "\n".join(f"• {e.field}: {e.message}" for e in errors[:8])
-            QMessageBox.warning(self.window, "Experiment has invalid values",
-                                f"{path}\n\nOpened, but {len(errors)} value(s) are invalid:\n{lines}\n\n"
-                                "Fix them in the Experiment panel before training.")
+            QMessageBox.warning(self.window, self.tr("Experiment has invalid values"),
+                                self.tr("{0}\n\nOpened, but {1} value(s) are invalid:\n{2}\n\n"
+                                        "Fix them in the Experiment panel before training.").format(
+                                    path, len(errors), lines))
         else:
-            self.status.showMessage(f"Opened {path}", 5000)
+            self.status.showMessage(self.tr("Opened {0}").format(path), 5000)
         return True
 
     def save(self) -> bool:
@@ -117,8 +119,8 @@ class ExperimentFiles(QObject):
 
     def save_as(self) -> bool:
         start = self.path or str(Path(self.dialog_dir() or ".") / "experiment.json")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save experiment", start, EXPERIMENT_FILTER,
-                                              options=QFileDialog.DontUseNativeDialog)
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save experiment"), start,
+                                              self.tr(EXPERIMENT_FILTER), options=QFileDialog.DontUseNativeDialog)
         if not path:
             return False
         if not Path(path).suffix:
@@ -129,20 +131,20 @@ class ExperimentFiles(QObject):
         path = str(path)
         if not self.form.is_valid():
             lines = "\n".join(f"• {e.field}: {e.message}" for e in self.form.errors()[:8])
-            QMessageBox.warning(self.window, "Cannot save experiment",
-                                f"Fix the invalid values first:\n{lines}")
+            QMessageBox.warning(self.window, self.tr("Cannot save experiment"),
+                                self.tr("Fix the invalid values first:\n{0}").format(lines))
             return False
         try:
             save_experiment(path, self.form.config(), self.extras())
         except Exception as exc:  # noqa: BLE001
-            QMessageBox.warning(self.window, "Cannot save experiment", f"{path}\n\n{exc}")
+            QMessageBox.warning(self.window, self.tr("Cannot save experiment"), f"{path}\n\n{exc}")
             return False
         self.path = path
         self.settings.add_recent_file(path)
         self.settings.set_last_directory(str(Path(path).parent))
         self.settings.set_last_experiment_path(path)
         self.status.show_file(self.path)
-        self.status.showMessage(f"Saved {path}", 5000)
+        self.status.showMessage(self.tr("Saved {0}").format(path), 5000)
         return True
 
     def fill_recent_menu(self, menu: QMenu) -> None:
@@ -150,7 +152,7 @@ class ExperimentFiles(QObject):
         menu.clear()
         recent = self.settings.recent_files()
         if not recent:
-            act = menu.addAction("(none)")
+            act = menu.addAction(self.tr("(none)"))
             act.setEnabled(False)
             return
         for path in recent:
@@ -158,4 +160,4 @@ class ExperimentFiles(QObject):
             act.setToolTip(path)
             act.triggered.connect(lambda _c=False, path=path: self.open_experiment(path))
         menu.addSeparator()
-        menu.addAction("Clear list", self.settings.clear_recent_files)
+        menu.addAction(self.tr("Clear list"), self.settings.clear_recent_files)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from engine.autosave import AutosaveInfo, discard, find_restorable
@@ -22,23 +23,26 @@ def build_restore_box(parent: QWidget | None, infos: list[AutosaveInfo]) -> QMes
     box = QMessageBox(parent)
     box.setObjectName(BOX_NAME)
     box.setIcon(QMessageBox.Question)
-    box.setWindowTitle("Restore autosaved training?")
-    box.setText("Diffusion Lab did not close normally last time. Your training was autosaved:")
+    box.setWindowTitle(QCoreApplication.translate("RestoreBox", "Restore autosaved training?"))
+    box.setText(QCoreApplication.translate("RestoreBox", "Diffusion Lab did not close normally last time. Your "
+                                           "training was autosaved:"))
     lines = [f"• {newest.describe()}"]
     older = infos[1:]
     for info in older[:MAX_LISTED - 1]:
-        lines.append(f"• older: {info.describe()}")
+        lines.append(QCoreApplication.translate("RestoreBox", "• older: {0}").format(info.describe()))
     if len(older) > MAX_LISTED - 1:
-        lines.append(f"• … and {len(older) - (MAX_LISTED - 1)} more")
+        lines.append(QCoreApplication.translate("RestoreBox", "• … and {0} more").format(len(older) - (MAX_LISTED - 1)))
     lines.append("")
-    lines.append("Restore opens the newest one. Discard deletes " + ("them" if older else "it")
-                 + "; Later asks again at the next start.")
+    lines.append(QCoreApplication.translate("RestoreBox", "Restore opens the newest one. Discard deletes them; Later "
+                                            "asks again at the next start.") if older else
+                 QCoreApplication.translate("RestoreBox", "Restore opens the newest one. Discard deletes it; Later "
+                                            "asks again at the next start."))
     box.setInformativeText("\n".join(lines))
-    restore = box.addButton("Restore", QMessageBox.AcceptRole)
+    restore = box.addButton(QCoreApplication.translate("RestoreBox", "Restore"), QMessageBox.AcceptRole)
     restore.setObjectName("restoreButton")
-    remove = box.addButton("Discard", QMessageBox.DestructiveRole)
+    remove = box.addButton(QCoreApplication.translate("RestoreBox", "Discard"), QMessageBox.DestructiveRole)
     remove.setObjectName("discardButton")
-    later = box.addButton("Later", QMessageBox.RejectRole)
+    later = box.addButton(QCoreApplication.translate("RestoreBox", "Later"), QMessageBox.RejectRole)
     later.setObjectName("laterButton")
     box.setDefaultButton(restore)
     box.setEscapeButton(later)

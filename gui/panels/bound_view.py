@@ -157,6 +157,11 @@ class BoundView(QWidget):
             total=event.total_bits, err=event.total_stderr_bits, note=note, prior=event.prior_bits, l0=l0,
             decoder=decoder, step=event.step))
 
+    def retranslate(self) -> None:
+        """After a language switch: the totals line of the shown result in the new language."""
+        if self.result is not None and self._request is None:
+            self.show_result(self.result)
+
     def _sync(self) -> None:
         busy = self._request is not None
         self.compute_button.setEnabled(not busy and self.worker.has_model())

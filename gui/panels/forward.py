@@ -85,28 +85,28 @@ class ForwardPanel(Panel):
     def _build(self) -> None:
         t = _theme.current_theme()
         # ---- controls
-        self.index_label = QLabel("Image")
+        self.index_label = QLabel(self.tr("Image"))
         self.index_spin = QSpinBox()
         self.index_spin.setRange(0, 0)
         self.index_spin.setMinimumWidth(90)
-        self.index_spin.setToolTip("Which training image to diffuse (index into the dataset)")
+        self.index_spin.setToolTip(self.tr("Which training image to diffuse (index into the dataset)"))
         self.index_spin.valueChanged.connect(self.set_index)
         self.class_label = QLabel("")
         self.class_label.setProperty("role", "dim")
-        self.open_button = QPushButton(_theme.icon("image"), "Open image…")
-        self.open_button.setToolTip("Diffuse any image file instead of a dataset sample")
+        self.open_button = QPushButton(_theme.icon("image"), self.tr("Open image…"))
+        self.open_button.setToolTip(self.tr("Diffuse any image file instead of a dataset sample"))
         self.open_button.clicked.connect(self._ask_open_image)
-        self.dataset_button = QPushButton("Back to dataset")
-        self.dataset_button.setToolTip("Show dataset samples again")
+        self.dataset_button = QPushButton(self.tr("Back to dataset"))
+        self.dataset_button.setToolTip(self.tr("Show dataset samples again"))
         self.dataset_button.clicked.connect(self.use_dataset)
         self.dataset_button.hide()
-        self.new_noise_button = QPushButton(_theme.icon("dice"), "New noise")
-        self.new_noise_button.setToolTip("Draw a new fixed noise ε (the next seed)")
+        self.new_noise_button = QPushButton(_theme.icon("dice"), self.tr("New noise"))
+        self.new_noise_button.setToolTip(self.tr("Draw a new fixed noise ε (the next seed)"))
         self.new_noise_button.clicked.connect(self.new_noise)
         self.seed_label = QLabel("")
         self.seed_label.setProperty("role", "dim")
-        self.ghost_check = QCheckBox("show x₀")
-        self.ghost_check.setToolTip("Draw the clean points x₀ faintly behind x_t")
+        self.ghost_check = QCheckBox(self.tr("show x₀"))
+        self.ghost_check.setToolTip(self.tr("Draw the clean points x₀ faintly behind x_t"))
         self.ghost_check.setChecked(True)
         self.ghost_check.toggled.connect(self._on_ghost)
 
@@ -132,12 +132,12 @@ class ForwardPanel(Panel):
 
         # ---- images page
         self.images_page = QWidget()
-        self.x0_view = ImageView("x₀  (clean)")
+        self.x0_view = ImageView(self.tr("x₀  (clean)"))
         self.xt_view = ImageView("x_t")
         self.noise_view = ImageView(f"ε ~ N(0, I)  (±{NOISE_DISPLAY_SIGMA:g}σ)")
         for v in (self.x0_view, self.xt_view, self.noise_view):
             v.setMinimumSize(150, 170)
-        self.hist = ValueHistogram("Pixel values of x_t")
+        self.hist = ValueHistogram(self.tr("Pixel values of x_t"))
         top = QHBoxLayout()
         top.setSpacing(10)
         top.addWidget(self.x0_view, 4)
@@ -152,11 +152,11 @@ class ForwardPanel(Panel):
             v = ImageView("", min_side=56)
             v.setMinimumSize(70, 90)
             v.setCursor(Qt.PointingHandCursor)
-            v.setToolTip("Click to move the timeline here")
+            v.setToolTip(self.tr("Click to move the timeline here"))
             v.clicked.connect(lambda k=k: self._on_strip_clicked(k))
             self.strip_views.append(v)
             strip.addWidget(v, 1)
-        strip_title = QLabel("x_t at evenly spaced t — the same ε throughout (click one to jump there)")
+        strip_title = QLabel(self.tr("x_t at evenly spaced t — the same ε throughout (click one to jump there)"))
         strip_title.setProperty("role", "dim")
         strip_box = QVBoxLayout()
         strip_box.setSpacing(2)
@@ -174,7 +174,7 @@ class ForwardPanel(Panel):
         self.scatter_plot = NoisedPointsPlot(AXIS_RANGE)
         self.ghost = self.scatter_plot.ghost
         self.scatter = self.scatter_plot.scatter
-        self.points_hist = ValueHistogram("Coordinates of x_t")
+        self.points_hist = ValueHistogram(self.tr("Coordinates of x_t"))
         self.points_stats = QLabel("")
         self.points_stats.setProperty("role", "readout")
         self.points_stats.setWordWrap(True)
@@ -185,7 +185,7 @@ class ForwardPanel(Panel):
             v = ImageView("", min_side=56)
             v.setMinimumSize(70, 86)
             v.setCursor(Qt.PointingHandCursor)
-            v.setToolTip("Click to move the timeline here")
+            v.setToolTip(self.tr("Click to move the timeline here"))
             v.clicked.connect(lambda k=k: self._on_strip_clicked(k))
             self.points_strip.append(v)
             pstrip.addWidget(v, k // 4, k % 4)
@@ -201,7 +201,7 @@ class ForwardPanel(Panel):
         pts_lay.addLayout(right, 2)
 
         # ---- message page
-        self.message_page = QLabel("Loading data…")
+        self.message_page = QLabel(self.tr("Loading data…"))
         self.message_page.setAlignment(Qt.AlignCenter)
         self.message_page.setWordWrap(True)
         self.message_page.setProperty("role", "dim")
@@ -245,13 +245,13 @@ class ForwardPanel(Panel):
             self.dataset = None
             self.x0 = None
             shown = Path(name).name if ("/" in name or "\\" in name) else name
-            self._show_message(f"Loading {shown}…")
+            self._show_message(self.tr("Loading {0}…").format(shown))
 
     def _on_data_failed(self, message: str) -> None:
         if self.source == "dataset":
             self.dataset = None
             self.x0 = None
-            self._show_message(f"Cannot load the data:\n{message}")
+            self._show_message(self.tr("Cannot load the data:\n{0}").format(message))
 
     def _on_data_loaded(self, ds) -> None:
         self.source = "dataset"
@@ -304,13 +304,14 @@ class ForwardPanel(Panel):
         if ds is not None:
             self.set_dataset(ds)
         else:
-            self._show_message("Loading data…")
+            self._show_message(self.tr("Loading data…"))
         self._sync_controls()
 
     # ---- any image file
     def _ask_open_image(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open image", "", "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)",
+            self, self.tr("Open image"), "",
+            self.tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"),
             options=QFileDialog.DontUseNativeDialog)
         if path:
             self.open_image(path)
@@ -322,7 +323,7 @@ class ForwardPanel(Panel):
                  on_error=self._on_image_failed, expected=(OSError,))
 
     def _on_image_failed(self, message: str) -> None:
-        QMessageBox.warning(self, "Cannot open image", f"{self._pending_path}\n\n{message}")
+        QMessageBox.warning(self, self.tr("Cannot open image"), f"{self._pending_path}\n\n{message}")
 
     def _on_image_loaded(self, result: Dataset) -> None:
         path = self._pending_path
@@ -348,7 +349,7 @@ class ForwardPanel(Panel):
         gen = torch.Generator().manual_seed(int(self.noise_seed))
         self.noise = torch.randn(self.x0.shape, generator=gen, dtype=torch.float32)
         self._strip_key = None
-        self.seed_label.setText(f"noise seed {self.noise_seed}")
+        self.seed_label.setText(self.tr("noise seed {0}").format(self.noise_seed))
 
     # ================================================================== computing and drawing
     def compute_xt(self, position: int | None = None) -> torch.Tensor | None:
@@ -398,8 +399,8 @@ class ForwardPanel(Panel):
             self.scatter.move(pts)
             self.points_hist.set_values(pts)
             m, sd = pts.mean(axis=0), pts.std(axis=0)
-            self.points_stats.setText(f"mean ({m[0]:+.2f}, {m[1]:+.2f})   std ({sd[0]:.2f}, {sd[1]:.2f})\n"
-                                      f"N(0, I) has mean (0, 0), std (1, 1)")
+            self.points_stats.setText(self.tr("mean ({0:+.2f}, {1:+.2f})   std ({2:.2f}, {3:.2f})\n"
+                                              "N(0, I) has mean (0, 0), std (1, 1)").format(m[0], m[1], sd[0], sd[1]))
         self.equation.setText(f"x_t = √ᾱ_t · x₀ + √(1−ᾱ_t) · ε   =   {a:.4f} · x₀ + {s:.4f} · ε     (t = {p})")
         self._highlight_strip(p)
         self.last_update_ms = (time.perf_counter() - start) * 1000.0
@@ -474,9 +475,9 @@ class ForwardPanel(Panel):
         elif images and ds is not None and ds.labels is not None and self.index < len(ds.labels):
             label = int(ds.labels[self.index])
             name = ds.class_names[label] if label < len(ds.class_names) else str(label)
-            text = f"of {len(ds)}  ·  class {name}"
+            text = self.tr("of {0}  ·  class {1}").format(len(ds), name)
         elif images and ds is not None:
-            text = f"of {len(ds)}"
+            text = self.tr("of {0}").format(len(ds))
         self.class_label.setText(text)
         self.class_label.setVisible(bool(text))
 
@@ -501,7 +502,7 @@ class ForwardPanel(Panel):
             Image.fromarray(to_rgb(grid)).save(path)
         else:
             if not self.scatter_plot.grab().save(path):
-                raise OSError(f"could not write {path}")
+                raise OSError(self.tr("could not write {0}").format(path))
 
     def apply_theme(self, theme) -> None:
         self.hist.apply_theme(theme)
@@ -512,6 +513,13 @@ class ForwardPanel(Panel):
         self._strip_key = None
         if self.x0 is not None:
             self._update_strip()
+
+    def retranslate(self) -> None:
+        """After a language switch: the seed, image count and statistics readouts are rendered again."""
+        if self.x0 is not None:
+            self.seed_label.setText(self.tr("noise seed {0}").format(self.noise_seed))
+        self._sync_controls()
+        self.update_view()
 
     def shutdown(self) -> None:
         jobs.shutdown(self)

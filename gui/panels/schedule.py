@@ -70,15 +70,15 @@ class SchedulePanel(Panel):
     # ================================================================== construction
     def _build(self) -> None:
         t = _theme.current_theme()
-        self.pin_button = QPushButton(_theme.icon("pin"), "Pin curves")
-        self.pin_button.setToolTip("Keep the current curves as a faded dashed overlay to compare schedules")
+        self.pin_button = QPushButton(_theme.icon("pin"), self.tr("Pin curves"))
+        self.pin_button.setToolTip(self.tr("Keep the current curves as a faded dashed overlay to compare schedules"))
         self.pin_button.clicked.connect(self.pin)
-        self.clear_button = QPushButton(_theme.icon("clear"), "Clear pins")
-        self.clear_button.setToolTip("Remove every pinned overlay")
+        self.clear_button = QPushButton(_theme.icon("clear"), self.tr("Clear pins"))
+        self.clear_button.setToolTip(self.tr("Remove every pinned overlay"))
         self.clear_button.clicked.connect(self.clear_pins)
         self.clear_button.setEnabled(False)
-        self.log_beta = QCheckBox("log β axis")
-        self.log_beta.setToolTip("Show β_t on a logarithmic axis (small early betas become visible)")
+        self.log_beta = QCheckBox(self.tr("log β axis"))
+        self.log_beta.setToolTip(self.tr("Show β_t on a logarithmic axis (small early betas become visible)"))
         self.log_beta.toggled.connect(self._on_log_beta)
         self.info = QLabel("")
         self.info.setProperty("role", "dim")
@@ -97,10 +97,11 @@ class SchedulePanel(Panel):
         grid = QGridLayout()
         grid.setSpacing(8)
         specs = {
-            "beta": ("Noise variance per step", "β<sub>t</sub>", (0, 0), (10, 10)),
-            "alpha": ("Signal and noise scales", "ᾱ<sub>t</sub>, √ᾱ<sub>t</sub>, √(1−ᾱ<sub>t</sub>)", (0, 1), None),
-            "log_snr": ("Signal-to-noise ratio", "log SNR(t)", (1, 0), (-10, 10)),
-            "weight": ("Training loss weight", "w(t)", (1, 1), (-10, 10)),
+            "beta": (self.tr("Noise variance per step"), "β<sub>t</sub>", (0, 0), (10, 10)),
+            "alpha": (self.tr("Signal and noise scales"), "ᾱ<sub>t</sub>, √ᾱ<sub>t</sub>, √(1−ᾱ<sub>t</sub>)", (0, 1),
+                      None),
+            "log_snr": (self.tr("Signal-to-noise ratio"), "log SNR(t)", (1, 0), (-10, 10)),
+            "weight": (self.tr("Training loss weight"), "w(t)", (1, 1), (-10, 10)),
         }
         for key, (title, ylabel, (r, c), legend_offset) in specs.items():
             pw = pg.PlotWidget(enableMenu=False)
@@ -138,8 +139,8 @@ class SchedulePanel(Panel):
 
         curve("beta", "beta", "β<sub>t</sub>", 0)
         curve("alpha", "alpha_bar", "ᾱ<sub>t</sub>", 0)
-        curve("alpha", "sqrt_alpha_bar", "√ᾱ<sub>t</sub> (signal scale)", 2)
-        curve("alpha", "sqrt_one_minus_alpha_bar", "√(1−ᾱ<sub>t</sub>) (noise scale)", 1)
+        curve("alpha", "sqrt_alpha_bar", self.tr("√ᾱ<sub>t</sub> (signal scale)"), 2)
+        curve("alpha", "sqrt_one_minus_alpha_bar", self.tr("√(1−ᾱ<sub>t</sub>) (noise scale)"), 1)
         curve("log_snr", "log_snr", "log SNR", 3)
         curve("weight", "weight", "w(t)", 4)
         self.plots["alpha"].getPlotItem().setYRange(0, 1.02, padding=0)
@@ -233,8 +234,13 @@ class SchedulePanel(Panel):
         last_text = "−∞" if math.isinf(last) else f"{last:.2f}"
         self.info.setText(f"ᾱ_T = {ab[-1]:.3g}   ·   √ᾱ_T = {math.sqrt(ab[-1]):.3g}   ·   "
                           f"log SNR {first:.2f} → {last_text}")
-        self.info.setToolTip(f"{schedule_label(self._config.schedule)}: ᾱ at the last step and the range of log SNR; "
-                             "√ᾱ_T is how much of x₀ is left in x_T (0 = pure noise)")
+        self.info.setToolTip(self.tr("{0}: ᾱ at the last step and the range of log SNR; "
+                                     "√ᾱ_T is how much of x₀ is left in x_T (0 = pure noise)").format(
+            schedule_label(self._config.schedule)))
+
+    def retranslate(self) -> None:
+        """After a language switch: the readout's tooltip is rendered again in the new language."""
+        self._update_info(schedule_for(self._config.schedule))
 
     def _on_log_beta(self, on: bool) -> None:
         self.plots["beta"].getPlotItem().setLogMode(y=on)
@@ -256,7 +262,7 @@ class SchedulePanel(Panel):
             main = name in ("beta", "alpha_bar", "log_snr", "weight")
             style = Qt.DashLine if main else Qt.DotLine
             item = pg.PlotDataItem(x, y, pen=pg.mkPen(color, width=1.5, style=style), connect="finite",
-                                   name=f"pin {k + 1}: {label}" if main else None)
+                                   name=self.tr("pin {0}: {1}").format(k + 1, label) if main else None)
             item.setZValue(-10)
             self.plots[plot].getPlotItem().addItem(item)
             # only once the item sits in its ViewBox (pyqtgraph looks the view up when these are set)

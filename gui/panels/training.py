@@ -93,23 +93,28 @@ class TrainingPanel(Panel):
             b.setToolTip(tip)
             return b
 
-        self.start_button = button("Start", "train", "Train the model configured in the Experiment dock (Ctrl+Enter)")
+        self.start_button = button(self.tr("Start"), "train",
+                                   self.tr("Train the model configured in the Experiment dock (Ctrl+Enter)"))
         self.start_button.setProperty("role", "primary")
-        self.pause_button = button("Pause", "pause", "Pause after the current step; Resume continues")
-        self.step_button = button("Step", "step_forward", "Run exactly one optimizer step, then pause")
-        self.stop_button = button("Stop", None, "Stop training; the model keeps its weights (save or sample it)")
+        self.pause_button = button(self.tr("Pause"), "pause", self.tr("Pause after the current step; Resume continues"))
+        self.step_button = button(self.tr("Step"), "step_forward",
+                                  self.tr("Run exactly one optimizer step, then pause"))
+        self.stop_button = button(self.tr("Stop"), None,
+                                  self.tr("Stop training; the model keeps its weights (save or sample it)"))
         self.stop_button.setIcon(_theme.stop_icon(t.text))
-        self.save_button = button("Save checkpoint…", "save", "Save the model, EMA weights, optimizer and loss "
-                                  "history as a safetensors checkpoint")
-        self.continue_check = QCheckBox("Continue model")
-        self.continue_check.setToolTip("Keep training the model in memory (e.g. an opened checkpoint) instead of "
-                                       "starting from scratch. Needs the same data, model and schedule.")
+        self.save_button = button(self.tr("Save checkpoint…"), "save",
+                                  self.tr("Save the model, EMA weights, optimizer and loss history as a safetensors "
+                                          "checkpoint"))
+        self.continue_check = QCheckBox(self.tr("Continue model"))
+        self.continue_check.setToolTip(self.tr("Keep training the model in memory (e.g. an opened checkpoint) "
+                                               "instead of starting from scratch. Needs the same data, model and "
+                                               "schedule."))
 
-        self.step_label = QLabel("step 0")
+        self.step_label = QLabel(self.tr("step {0:,}").format(0))
         self.step_label.setProperty("role", "readout")
         self.rate_label = QLabel("– it/s")
         self.rate_label.setProperty("role", "readout")
-        self.rate_label.setToolTip("Optimizer steps per second (previews excluded)")
+        self.rate_label.setToolTip(self.tr("Optimizer steps per second (previews excluded)"))
         self.eta_label = QLabel("")
         self.eta_label.setProperty("role", "readout")
         for lab in (self.step_label, self.rate_label, self.eta_label):
@@ -133,7 +138,7 @@ class TrainingPanel(Panel):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
 
-        self.message_label = QLabel("Configure an experiment in the dock, then press Start.")
+        self.message_label = QLabel(self.tr("Configure an experiment in the dock, then press Start."))
         self.message_label.setProperty("role", "dim")
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -252,8 +257,9 @@ class TrainingPanel(Panel):
         self._run_started = time.perf_counter()
         self._total = cfg.training.steps
         self._preparing = True  # until the first TrainingProgress replaces this message
-        self._show_message(("Continuing the current model…" if resume else
-                            f"Preparing {cfg.data.dataset} and a {cfg.model.preset} model…"), "dim")
+        self._show_message((self.tr("Continuing the current model…") if resume else
+                            self.tr("Preparing {0} and a {1} model…").format(cfg.data.dataset, cfg.model.preset)),
+                           "dim")
         self.worker.start_training(cfg, resume=resume)
 
     def pause(self) -> None:
@@ -286,22 +292,22 @@ class TrainingPanel(Panel):
         """Ask for a run folder or a .safetensors file and save the worker's model there."""
         start_dir = str(Path.home())
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save checkpoint", os.path.join(start_dir, "checkpoint.safetensors"),
-            "Checkpoint file (*.safetensors);;Run folder (any name without .safetensors)",
+            self, self.tr("Save checkpoint"), os.path.join(start_dir, "checkpoint.safetensors"),
+            self.tr("Checkpoint file (*.safetensors);;Run folder (any name without .safetensors)"),
             options=QFileDialog.DontUseNativeDialog)
         if path:
             self.save_checkpoint_to(path)
 
     def save_checkpoint_to(self, path: str | Path) -> None:
-        self._show_message(f"Saving checkpoint to {path}…", "dim")
+        self._show_message(self.tr("Saving checkpoint to {0}…").format(path), "dim")
         self.worker.save_checkpoint(path)
 
     def open_checkpoint(self, path: str | Path) -> None:
         """Load a checkpoint into the worker: continue training it (Start) or sample it (Sampling tab)."""
         if self._state != "idle":
-            self._show_message("Stop training before opening a checkpoint.", "warning")
+            self._show_message(self.tr("Stop training before opening a checkpoint."), "warning")
             return
-        self._show_message(f"Opening {path}…", "dim")
+        self._show_message(self.tr("Opening {0}…").format(path), "dim")
         self._pending_continue = True
         self.worker.load_checkpoint(path)
 
@@ -310,11 +316,12 @@ class TrainingPanel(Panel):
         state = self._state = event.state
         if state == "paused":
             self.plots.flush_redraw()
-            self._show_message(f"Paused at step {self._last_step}. Resume, Step one optimizer step, or Stop.", "dim")
+            self._show_message(self.tr("Paused at step {0}. Resume, Step one optimizer step, or Stop.").format(
+                self._last_step), "dim")
         elif state == "running" and self._message_role == "dim" and self._last_step and not self._preparing:
-            self._show_message("Training…", "dim")
+            self._show_message(self.tr("Training…"), "dim")
         elif state == "stopping":
-            self._show_message("Stopping after the current step…", "dim")
+            self._show_message(self.tr("Stopping after the current step…"), "dim")
         self._sync_buttons()
 
     def _on_model_changed(self, facts: ModelFacts) -> None:
@@ -351,17 +358,18 @@ class TrainingPanel(Panel):
 
     def _step_text(self) -> str:
         if self._total and self._state != "idle":
-            return f"step {self._last_step:,} / {self._total:,}"
-        return f"step {self._last_step:,}"
+            return self.tr("step {0:,} / {1:,}").format(self._last_step, self._total)
+        return self.tr("step {0:,}").format(self._last_step)
 
     def _on_progress(self, progress: TrainingProgress) -> None:
         if self._preparing:  # the first progress of a run: the model is built and training, say so
             self._preparing = False
             if self._state == "running":
-                self._show_message("Training…", "dim")
+                self._show_message(self.tr("Training…"), "dim")
         rate = progress.its_per_sec
         self.rate_label.setText(f"{rate:,.1f} it/s" if rate >= 10 else f"{rate:.2f} it/s" if rate > 0 else "– it/s")
-        self.eta_label.setText(f"elapsed {format_duration(progress.elapsed)} · ETA {format_duration(progress.eta)}")
+        self.eta_label.setText(self.tr("elapsed {0} · ETA {1}").format(format_duration(progress.elapsed),
+                                                                        format_duration(progress.eta)))
 
     def _on_preview(self, preview: PreviewReady) -> None:
         self.preview_count += 1
@@ -381,36 +389,36 @@ class TrainingPanel(Panel):
         self._last_step = step
         took = ""
         if self._run_started is not None:
-            took = f" in {format_duration(time.perf_counter() - self._run_started)}"
+            took = self.tr(" in {0}").format(format_duration(time.perf_counter() - self._run_started))
         last = self.plots.last_smoothed_loss()
-        final = f", smoothed loss {last:.4g}" if math.isfinite(last) else ""
+        final = self.tr(", smoothed loss {0:.4g}").format(last) if math.isfinite(last) else ""
         if reason == "finished":
-            self._show_message(f"Finished: {step:,} steps{took}{final}. Sample it in the Sampling tab, save a "
-                               "checkpoint, or Start again to continue.", "success")
+            self._show_message(self.tr("Finished: {0:,} steps{1}{2}. Sample it in the Sampling tab, save a "
+                                       "checkpoint, or Start again to continue.").format(step, took, final), "success")
             self.continue_check.setChecked(True)
         elif reason == "stopped":
-            self._show_message(f"Stopped at step {step:,}{final}. The model keeps its weights: sample it, save it, "
-                               "or tick “Continue model” and Start.", "dim")
+            self._show_message(self.tr("Stopped at step {0:,}{1}. The model keeps its weights: sample it, save it, "
+                                       "or tick “Continue model” and Start.").format(step, final), "dim")
         elif reason == "time_budget":
-            self._show_message(f"Time budget reached: {message}.", "warning")
+            self._show_message(self.tr("Time budget reached: {0}.").format(message), "warning")
         elif reason == "diverged":
-            self._show_message(f"Training diverged — {message}.", "error")
+            self._show_message(self.tr("Training diverged — {0}.").format(message), "error")
             self.continue_check.setChecked(False)
         elif reason == "oom":
-            self._show_message(f"Out of memory: {message}.", "error")
+            self._show_message(self.tr("Out of memory: {0}.").format(message), "error")
         else:
-            self._show_message(f"Training failed: {message}", "error")
+            self._show_message(self.tr("Training failed: {0}").format(message), "error")
         self.step_label.setText(self._step_text())
         self._sync_buttons()
 
     def _on_checkpoint_saved(self, saved: CheckpointSaved) -> None:
-        self._show_message(f"Checkpoint saved to {saved.path}.", "success")
+        self._show_message(self.tr("Checkpoint saved to {0}.").format(saved.path), "success")
 
     def _on_checkpoint_loaded(self, loaded: CheckpointLoaded) -> None:
         cfg = loaded.config
         self.set_config(cfg)  # the main window also puts it in the dock; until then Continue compares with it
-        self._show_message(f"Opened a {cfg.data.dataset} checkpoint at step {self._last_step:,}. Start continues "
-                           "training it; the Sampling tab samples it.", "success")
+        self._show_message(self.tr("Opened a {0} checkpoint at step {1:,}. Start continues training it; the Sampling "
+                                   "tab samples it.").format(cfg.data.dataset, self._last_step), "success")
 
     def _on_error(self, failed: JobFailed) -> None:
         self._pending_continue = False
@@ -418,15 +426,25 @@ class TrainingPanel(Panel):
         self._show_message(failed.message, "error")
 
     # ================================================================== view state
+    def retranslate(self) -> None:
+        """After a language switch: the buttons that change with the state and the step readout, at once."""
+        self.step_label.setText(self._step_text())
+        self.plots.retranslate()
+        self.preview.retranslate()
+        self.views.bound.retranslate()
+        self.views.heatmap.redraw()  # the colour bar's label
+        self._sync_buttons()
+
     def _sync_buttons(self) -> None:
         s = self._state
         idle, running, paused = s == "idle", s == "running", s == "paused"
         can_continue = idle and self._can_continue()
         self.continue_check.setEnabled(can_continue)  # stays ticked while greyed out (e.g. another dataset)
         self.start_button.setEnabled(idle and self._train_enabled)
-        self.start_button.setText("Continue" if (self.continue_check.isChecked() and can_continue) else "Start")
+        self.start_button.setText(self.tr("Continue") if (self.continue_check.isChecked() and can_continue)
+                                  else self.tr("Start"))
         self.pause_button.setEnabled(running or paused)
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         name = "play" if paused else "pause"
         self.pause_button.setProperty("icon_name", name)
         self.pause_button.setIcon(_theme.icon(name))

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from gui import theme as _theme
@@ -25,17 +25,31 @@ STAGGER_MS = 40  # ... each in its own event-loop turn, this far apart
 SMOOTHING = 0.98  # EMA factor of the bold loss line (about a 50-step window)
 T_BUCKETS = 20
 T_WINDOW = 8192  # per-sample (t, loss) pairs behind the loss-by-timestep plot
-QUALITY_IDLE_TEXT = "sample quality: scored every few hundred steps while training (Quality every; 0 = off)"
+QUALITY_IDLE_TEXT = QT_TRANSLATE_NOOP(
+    "TrainingPlots", "sample quality: scored every few hundred steps while training (Quality every; 0 = off)")
+# engine/quality.py METRIC_LABELS (its values), marked for translation; the readout translates the engine's label
+METRIC_LABELS = (QT_TRANSLATE_NOOP("TrainingPlots", "sliced Wasserstein"),
+                 QT_TRANSLATE_NOOP("TrainingPlots", "Frechet distance (digits)"),
+                 QT_TRANSLATE_NOOP("TrainingPlots", "pixel sliced Wasserstein"))
 
 
 def quality_summary(event: QualityScored) -> str:
-    """The engine's one-line summary of a score (``QualityScore.summary``), e.g. ``step 500: sliced Wasserstein
-    0.0312 = 1.45x real-data floor``."""
-    from engine.quality import QualityScore
+    """The engine's one-line summary of a score (``QualityScore.summary``, the same words in English), e.g. ``step
+    500: sliced Wasserstein 0.0312 = 1.45x real-data floor``, in the window's language."""
+    from engine.quality import METRIC_LABELS as ENGINE_METRIC_LABELS
 
-    return QualityScore(step=event.step, metric=event.metric, value=event.value, floor=event.floor,
-                        ratio=event.ratio, n_samples=event.n_samples, seconds=event.seconds,
-                        precision=event.precision, recall=event.recall, classes=event.classes).summary()
+    metric = QCoreApplication.translate("TrainingPlots", ENGINE_METRIC_LABELS.get(event.metric, event.metric))
+    if math.isinf(event.value):
+        return QCoreApplication.translate("TrainingPlots", "step {0}: {1} inf (samples hold NaN or inf)").format(
+            event.step, metric)
+    text = QCoreApplication.translate("TrainingPlots", "step {0}: {1} {2:.3g} = {3:.2f}x real-data floor").format(
+        event.step, metric, event.value, event.ratio)
+    if event.precision is not None:
+        text += QCoreApplication.translate("TrainingPlots", ", precision {0:.2f}, recall {1:.2f}").format(
+            event.precision, event.recall)
+    if event.classes is not None:
+        text += QCoreApplication.translate("TrainingPlots", ", {0}/10 classes").format(event.classes)
+    return text
 
 
 def nice_ceil(value: float) -> float:
@@ -189,6 +203,7 @@ class TrainingPlots(QWidget):
         self._smooth_log = GrowingSeries()
         self._lr = GrowingSeries()
         self._quality = GrowingSeries(64)  # (step, ratio to the real-data floor), one point per QualityScored
+        self._last_quality: QualityScored | None = None  # the readout's score, re-rendered after a language switch
         self._timesteps = 1000
         self._dirty = False
         self._tloss_range = 0
@@ -203,19 +218,20 @@ class TrainingPlots(QWidget):
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.timeout.connect(self._redraw)
-        self.log_check = QCheckBox("log y")  # the panel shows it in its readout row
-        self.log_check.setToolTip("Logarithmic loss axis")
+        self.log_check = QCheckBox(self.tr("log y"))  # the panel shows it in its readout row
+        self.log_check.setToolTip(self.tr("Logarithmic loss axis"))
         self.log_check.setChecked(True)
         self.log_check.toggled.connect(self._on_log_toggled)
         self._build()
 
     def _build(self) -> None:
         t = _theme.current_theme()
-        self.loss_plot = _plot("Training loss", "loss", "optimizer step", left_axis=LossAxis("left"))
+        self.loss_plot = _plot(self.tr("Training loss"), self.tr("loss"), self.tr("optimizer step"),
+                               left_axis=LossAxis("left"))
         item = self.loss_plot.getPlotItem()
         item.addLegend(offset=(-10, 10))
         self.raw_curve = item.plot([], [], pen=pg.mkPen(_theme.with_alpha(t.curve(0), 70), width=1),
-                                   name="per step", antialias=False)  # thousands of 1-px segments: no AA
+                                   name=self.tr("per step"), antialias=False)  # thousands of 1-px segments: no AA
         self.smooth_curve = item.plot([], [], pen=pg.mkPen(t.curve(0), width=2.2), name=f"EMA ({SMOOTHING:g})")
         for c in (self.raw_curve, self.smooth_curve):
             c.setDownsampling(auto=True, method="peak")
@@ -224,19 +240,21 @@ class TrainingPlots(QWidget):
         item.getAxis("left").setLogMode(True)  # the curves carry log10(loss) (see _redraw)
         _theme.style_plot(item)
 
-        self.tloss_plot = _plot("Loss by timestep", "mean loss", "timestep t")
-        self.tloss_plot.setToolTip(f"Mean per-sample loss in {T_BUCKETS} timestep buckets over the last {T_WINDOW} "
-                                   "training samples: where the network still struggles")
+        self.tloss_plot = _plot(self.tr("Loss by timestep"), self.tr("mean loss"), self.tr("timestep t"))
+        self.tloss_plot.setToolTip(self.tr("Mean per-sample loss in {0} timestep buckets over the last {1} "
+                                           "training samples: where the network still struggles").format(T_BUCKETS,
+                                                                                                        T_WINDOW))
         self.tloss_curve = self.tloss_plot.getPlotItem().plot(
             [0, 1], [0], stepMode="center", fillLevel=0, pen=pg.mkPen(t.curve(1), width=1.5),
             brush=pg.mkBrush(_theme.with_alpha(t.curve(1), 90)))
         self.tloss_plot.getPlotItem().getViewBox().setMouseEnabled(x=False, y=False)
 
-        self.quality_plot = _plot("Sample quality", "× real-data floor", "optimizer step",
+        self.quality_plot = _plot(self.tr("Sample quality"), self.tr("× real-data floor"), self.tr("optimizer step"),
                                   left_axis=LossAxis("left"))
-        self.quality_plot.setToolTip("How far the EMA model's samples are from real data, as a multiple of what real "
-                                     "data of the same count scores (1.0 = as good as real data; lower is better). "
-                                     "Scored every few hundred steps at under ~10% of training time")
+        self.quality_plot.setToolTip(self.tr("How far the EMA model's samples are from real data, as a multiple of "
+                                             "what real data of the same count scores (1.0 = as good as real data; "
+                                             "lower is better). Scored every few hundred steps at under ~10% of "
+                                             "training time"))
         qitem = self.quality_plot.getPlotItem()
         qitem.getAxis("left").setLogMode(True)  # the curve carries log10(ratio)
         self.quality_curve = qitem.plot([], [], pen=pg.mkPen(t.curve(3), width=2), symbol="o", symbolSize=6,
@@ -244,16 +262,16 @@ class TrainingPlots(QWidget):
         self.real_data_line = pg.InfiniteLine(
             pos=0.0, angle=0, movable=False, pen=pg.mkPen(t.text_dim, width=1,
                                                           style=Qt.DashLine),
-            label="real data", labelOpts={"position": 0.08, "color": t.text, "anchors": [(0, 1), (0, 1)]})
+            label=self.tr("real data"), labelOpts={"position": 0.08, "color": t.text, "anchors": [(0, 1), (0, 1)]})
         qitem.addItem(self.real_data_line, ignoreBounds=True)
         qitem.setXLink(self.loss_plot.getPlotItem())
         qitem.getViewBox().setMouseEnabled(y=False)
         qitem.setYRange(-0.1, 1.0, padding=0.02)  # 0.8x .. 10x until scores arrive
-        self.quality_label = QLabel(QUALITY_IDLE_TEXT)
+        self.quality_label = QLabel(self.tr(QUALITY_IDLE_TEXT))
         self.quality_label.setProperty("role", "dim")
         self.quality_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.quality_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.quality_label.setToolTip("The newest sample-quality score (engine/quality.py)")
+        self.quality_label.setToolTip(self.tr("The newest sample-quality score (engine/quality.py)"))
         quality_box = QWidget()
         qlay = QVBoxLayout(quality_box)
         qlay.setContentsMargins(0, 0, 0, 0)
@@ -261,7 +279,7 @@ class TrainingPlots(QWidget):
         qlay.addWidget(self.quality_plot, 1)
         qlay.addWidget(self.quality_label)
 
-        self.lr_plot = _plot("Learning rate", "η", "optimizer step")
+        self.lr_plot = _plot(self.tr("Learning rate"), "η", self.tr("optimizer step"))
         self.lr_curve = self.lr_plot.getPlotItem().plot([], [], pen=pg.mkPen(t.curve(2), width=2))
         self.lr_curve.setDownsampling(auto=True, method="peak")
         self.lr_curve.setClipToView(True)
@@ -335,13 +353,20 @@ class TrainingPlots(QWidget):
         ratio = float(event.ratio)
         self._quality.extend(np.array([float(event.step)]),
                              np.array([math.log10(ratio) if math.isfinite(ratio) and ratio > 0 else np.nan]))
+        self._last_quality = event
         self.quality_label.setText(quality_summary(event))
         self._redraw_quality()
 
     def clear_quality(self) -> None:
         self._quality.clear()
-        self.quality_label.setText(QUALITY_IDLE_TEXT)
+        self._last_quality = None
+        self.quality_label.setText(self.tr(QUALITY_IDLE_TEXT))
         self._redraw_quality()
+
+    def retranslate(self) -> None:
+        """After a language switch: the quality readout in the new language."""
+        event = self._last_quality
+        self.quality_label.setText(quality_summary(event) if event is not None else self.tr(QUALITY_IDLE_TEXT))
 
     def quality_data(self) -> tuple[np.ndarray, np.ndarray]:
         """(steps, multiples of the real-data floor) as received; NaN where a score was infinite."""

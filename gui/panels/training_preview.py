@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from gui import theme as _theme
@@ -16,8 +16,8 @@ from gui.widgets.image_view import ImageView
 
 POINT_RANGE = 3.0  # the 2-D preview's fixed axes: (-3, 3)
 TIMELAPSE_SIZE = 384  # side of a rendered 2-D time-lapse frame
-WAITING_CAPTION = ("Previews appear every N steps (Preview every, in the dock's Advanced section): 20 DDIM steps "
-                   "from the EMA weights, fixed seed.")
+WAITING_CAPTION = QT_TRANSLATE_NOOP("PreviewCard", "Previews appear every N steps (Preview every, in the dock's "
+                                    "Advanced section): 20 DDIM steps from the EMA weights, fixed seed.")
 
 
 def quantized_brushes(colors: np.ndarray, alpha: int = 220, levels: int = 8) -> list:
@@ -64,12 +64,13 @@ class PreviewCard(QFrame):
         super().__init__(parent)
         self.setProperty("role", "card")
         self._classes: tuple[str, ...] = ()  # a conditional model's class names: a row (or colour) per class
-        self.title = QLabel("EMA samples")
+        self._shown: tuple[int, int, bool] | None = None  # (step, frames kept, images) of the preview shown
+        self.title = QLabel(self.tr("EMA samples"))
         self.title.setProperty("role", "heading")
-        self.caption = QLabel(WAITING_CAPTION)
+        self.caption = QLabel(self.tr(WAITING_CAPTION))
         self.caption.setProperty("role", "dim")
         self.caption.setWordWrap(True)
-        self.image = ImageView(placeholder="no preview yet")
+        self.image = ImageView(placeholder=self.tr("no preview yet"))
         self.points = pg.PlotWidget()
         self.points.setMenuEnabled(False)
         pitem = self.points.getPlotItem()
@@ -109,7 +110,8 @@ class PreviewCard(QFrame):
         """Another model: its previews start over."""
         self.image.clear()
         self.scatter.clear()
-        self.title.setText("EMA samples")
+        self._shown = None
+        self.title.setText(self.tr("EMA samples"))
 
     def show_preview(self, step: int, samples: np.ndarray, kept: int) -> np.ndarray:
         """Show one preview; returns it as a uint8 image for the time-lapse (``kept`` frames so far, this one
@@ -134,11 +136,30 @@ class PreviewCard(QFrame):
             pts, colors = pts[finite], colors[finite]
             self.scatter.setData(pos=pts, brush=quantized_brushes(colors))
             frame = scatter_image(pts, size=TIMELAPSE_SIZE, extent=POINT_RANGE, colors=colors)
-        self.title.setText(f"EMA samples · step {int(step):,}")
+        self._shown = (int(step), int(kept), arr.dtype == np.uint8)
+        self._show_texts()
+        return frame
+
+    def _show_texts(self) -> None:
+        """The title and caption of the preview shown, in the current language."""
+        step, kept, images = self._shown
+        self.title.setText(self.tr("EMA samples · step {0:,}").format(step))
         per_class = ""
         if self._classes:
-            how = self.tr("one row per class") if arr.dtype == np.uint8 else self.tr("one colour per class")
+            how = self.tr("one row per class") if images else self.tr("one colour per class")
             per_class = f" · {how}: {', '.join(self._classes)}"
-        self.caption.setText(f"20 DDIM steps from the EMA weights, fixed seed{per_class} · {kept} "
-                             f"frame{'s' if kept != 1 else ''} kept for the time-lapse export")
-        return frame
+        if kept == 1:
+            text = self.tr("20 DDIM steps from the EMA weights, fixed seed{0} · 1 frame kept for the time-lapse "
+                           "export").format(per_class)
+        else:
+            text = self.tr("20 DDIM steps from the EMA weights, fixed seed{0} · {1} frames kept for the time-lapse "
+                           "export").format(per_class, kept)
+        self.caption.setText(text)
+
+    def retranslate(self) -> None:
+        """After a language switch: title and caption again (the waiting texts when nothing is shown yet)."""
+        if self._shown is not None:
+            self._show_texts()
+        else:
+            self.title.setText(self.tr("EMA samples"))
+            self.caption.setText(self.tr(WAITING_CAPTION))

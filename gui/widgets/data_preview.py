@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QStackedWidget, QV
 
 from engine.config import BUILTIN_DATASETS, IMAGE_DATASETS, POINT_DATASETS, is_point_dataset
 from gui import theme as _theme
+from gui.widgets.field_texts import tr_field
 from gui.widgets.form_parts import repolish
 from gui.widgets.image_view import ImageGridView, ImageView
 
@@ -25,8 +26,8 @@ PREVIEW_POINTS = 1500
 
 
 def display_name(dataset: str) -> str:
-    """A built-in set by its name, a path by its last part."""
-    return dataset if dataset in BUILTIN_DATASETS else Path(dataset).name
+    """A built-in set by its (translated) name, a path by its last part."""
+    return tr_field(dataset) if dataset in BUILTIN_DATASETS else Path(dataset).name
 
 
 class DatasetPicker(QComboBox):
@@ -40,6 +41,7 @@ class DatasetPicker(QComboBox):
         self._help = help_text
         self.setMinimumContentsLength(10)
         self.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self._header_rows: list[tuple[int, str]] = []  # (row, which header) for retranslate
         descriptions = {}
         try:
             from engine.data import list_builtin
@@ -47,14 +49,16 @@ class DatasetPicker(QComboBox):
             descriptions = dict(list_builtin())
         except Exception:  # noqa: BLE001 - the picker still works without descriptions
             pass
-        for header, names in (("2-D points", POINT_DATASETS), ("Images", IMAGE_DATASETS)):
+        self._descriptions = descriptions
+        for header, names in ((self.tr("2-D points"), POINT_DATASETS), (self.tr("Images"), IMAGE_DATASETS)):
+            self._header_rows.append((self.count(), "points" if names is POINT_DATASETS else "images"))
             self._add_header(header)
             for name in names:
-                self.addItem(name, name)
-                self.setItemData(self.count() - 1, descriptions.get(name, ""), Qt.ToolTipRole)
+                self.addItem(tr_field(name), name)  # the dataset's name stays the item data
+                self.setItemData(self.count() - 1, tr_field(descriptions.get(name, "")), Qt.ToolTipRole)
         self.insertSeparator(self.count())
-        self.addItem(_theme.icon("folder"), "Open image folder…", OPEN_FOLDER)
-        self.addItem(_theme.icon("image"), "Open image / data file…", OPEN_FILE)
+        self.addItem(_theme.icon("folder"), self.tr("Open image folder…"), OPEN_FOLDER)
+        self.addItem(_theme.icon("image"), self.tr("Open image / data file…"), OPEN_FILE)
 
     def _add_header(self, text: str) -> None:
         self.addItem(text, None)
@@ -65,6 +69,21 @@ class DatasetPicker(QComboBox):
             font = item.font()
             font.setBold(True)
             item.setFont(font)
+
+    def retranslate(self, help_text: str) -> None:
+        """After a language switch: headers, built-in names, their descriptions and the open actions again."""
+        self._help = help_text
+        for row, which in self._header_rows:
+            self.setItemText(row, self.tr("2-D points") if which == "points" else self.tr("Images"))
+        for row in range(self.count()):
+            data = self.itemData(row)
+            if data in BUILTIN_DATASETS:
+                self.setItemText(row, tr_field(data))
+                self.setItemData(row, tr_field(self._descriptions.get(data, "")), Qt.ToolTipRole)
+        self.setItemText(self.findData(OPEN_FOLDER), self.tr("Open image folder…"))
+        self.setItemText(self.findData(OPEN_FILE), self.tr("Open image / data file…"))
+        if self.currentData() in BUILTIN_DATASETS:
+            self.setToolTip(self._help)
 
     def chosen(self) -> str | None:
         """The dataset the current item stands for; None on an open action."""
@@ -89,12 +108,12 @@ class DatasetPicker(QComboBox):
         start = str(Path(current).parent) if current not in BUILTIN_DATASETS else ""
         options = QFileDialog.DontUseNativeDialog
         if folder:
-            return QFileDialog.getExistingDirectory(self, "Open image folder", start,
+            return QFileDialog.getExistingDirectory(self, self.tr("Open image folder"), start,
                                                     options | QFileDialog.ShowDirsOnly)
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open image or data file", start,
-            "Images and data (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy *.npz *.csv *.txt "
-            "*-ubyte *-ubyte.gz);;All files (*)", options=options)
+            self, self.tr("Open image or data file"), start,
+            self.tr("Images and data (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy *.npz *.csv *.txt "
+                    "*-ubyte *-ubyte.gz);;All files (*)"), options=options)
         return path
 
 
@@ -106,14 +125,15 @@ class DataPreview(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.preview_indices: list[int] = []
+        self._state: tuple[str, object] | None = None  # ("loading", name) / ("loaded", ds) / ("failed", message)
         self.stack = QStackedWidget()
-        self.grid = ImageGridView(placeholder="loading…")
+        self.grid = ImageGridView(placeholder=self.tr("loading…"))
         self.grid.setMinimumHeight(150)
-        self.grid.setToolTip("Real training samples. Click one to show it in the Forward tab.")
+        self.grid.setToolTip(self.tr("Real training samples. Click one to show it in the Forward tab."))
         self.grid.cellClicked.connect(self._on_cell_clicked)
-        self.points = ImageView(placeholder="loading…")
+        self.points = ImageView(placeholder=self.tr("loading…"))
         self.points.setMinimumHeight(150)
-        self.points.setToolTip("The training points (standardized), coloured by angle as in the Forward tab")
+        self.points.setToolTip(self.tr("The training points (standardized), coloured by angle as in the Forward tab"))
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.points)
         self.stack.setFixedHeight(170)
@@ -133,34 +153,37 @@ class DataPreview(QWidget):
         box.addWidget(self.warnings)
 
     def show_loading(self, name: str) -> None:
-        self.status.setText(f"Loading {display_name(name)}…")
+        self._state = ("loading", name)
+        self.status.setText(self.tr("Loading {0}…").format(display_name(name)))
         self.warnings.hide()
         if is_point_dataset(name):
             self.stack.setCurrentWidget(self.points)
         else:
             self.stack.setCurrentWidget(self.grid)
             self.grid.set_images(None)
-            self.grid.set_placeholder("loading…")
+            self.grid.set_placeholder(self.tr("loading…"))
 
     def show_loaded(self, ds: Dataset) -> None:
+        self._state = ("loaded", ds)
         n = len(ds)
-        classes = f", {ds.num_classes} classes" if ds.num_classes else ""
+        classes = self.tr(", {0} classes").format(ds.num_classes) if ds.num_classes else ""
         label = display_name(ds.name)
         if ds.kind == "images":
             c, s = ds.channels, ds.image_size
-            self.status.setText(f"{label}: {n} images, {c}×{s}×{s}{classes}")
+            self.status.setText(self.tr("{0}: {1} images, {2}×{3}×{3}{4}").format(label, n, c, s, classes))
             self.show_images(ds)
         else:
-            self.status.setText(f"{label}: {n} points, standardized{classes}")
+            self.status.setText(self.tr("{0}: {1} points, standardized{2}").format(label, n, classes))
             self.show_points(ds)
         self.show_warnings(list(ds.warnings or []))
 
     def show_failed(self, message: str) -> None:
+        self._state = ("failed", message)
         self.status.setText("")
         self.grid.set_images(None)
-        self.grid.set_placeholder("no preview")
+        self.grid.set_placeholder(self.tr("no preview"))
         self.stack.setCurrentWidget(self.grid)
-        self.warnings.setText(f"Cannot load the data: {message}")
+        self.warnings.setText(self.tr("Cannot load the data: {0}").format(message))
         self.warnings.setProperty("role", "error")
         repolish(self.warnings)
         self.warnings.setToolTip(message)
@@ -197,14 +220,32 @@ class DataPreview(QWidget):
         for w in warnings[:3]:
             head = w.split(":", 1)[0]
             names.append(Path(head).name or head)
-        more = f" and {len(warnings) - 3} more" if len(warnings) > 3 else ""
-        noun = "file" if len(warnings) == 1 else "files"
-        self.warnings.setText(f"Skipped {len(warnings)} {noun}: {', '.join(names)}{more}")
+        more = self.tr(" and {0} more").format(len(warnings) - 3) if len(warnings) > 3 else ""
+        if len(warnings) == 1:
+            self.warnings.setText(self.tr("Skipped 1 file: {0}").format(names[0]))
+        else:
+            self.warnings.setText(self.tr("Skipped {0} files: {1}{2}").format(len(warnings), ", ".join(names), more))
         self.warnings.setToolTip("\n".join(warnings[:50]) + ("\n…" if len(warnings) > 50 else ""))
         if self.warnings.property("role") != "warning":
             self.warnings.setProperty("role", "warning")
             repolish(self.warnings)
         self.warnings.show()
+
+    def retranslate(self) -> None:
+        """After a language switch: tooltips and the status / warning lines in the new language."""
+        self.grid.setToolTip(self.tr("Real training samples. Click one to show it in the Forward tab."))
+        self.points.setToolTip(self.tr("The training points (standardized), coloured by angle as in the Forward tab"))
+        self.points.set_placeholder(self.tr("loading…"))
+        if self._state is None:
+            return
+        kind, what = self._state
+        if kind == "loading":
+            self.status.setText(self.tr("Loading {0}…").format(display_name(what)))
+            self.grid.set_placeholder(self.tr("loading…"))
+        elif kind == "loaded":
+            self.show_loaded(what)
+        else:
+            self.show_failed(what)
 
     def apply_theme(self, ds: Dataset | None) -> None:
         if ds is not None and ds.kind == "images":

@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSignalBlocker, QSize, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from engine.config_fields import FieldSpec
 from gui import theme as _theme
+from gui.widgets.field_texts import tr_field
 
 
 def format_number(value: Any) -> str:
@@ -61,16 +62,38 @@ def repolish(widget: QWidget) -> None:
     widget.update()
 
 
+def allowed_text(spec: FieldSpec) -> str | None:
+    """:attr:`FieldSpec.allowed` (the words of the engine's error messages) in the window's language."""
+    if spec.allowed_override:
+        return tr_field(spec.allowed_override)
+    if spec.range is not None:
+        interval = spec.range.interval()
+        if spec.range.or_zero:
+            interval = QCoreApplication.translate("FormParts", "{0} or 0").format(interval.removesuffix(" or 0"))
+        if spec.type is int:
+            return QCoreApplication.translate("FormParts", "an integer in {0}").format(interval)
+        return QCoreApplication.translate("FormParts", "a number in {0}").format(interval)
+    if spec.choices:
+        return QCoreApplication.translate("FormParts", "one of {0}").format(", ".join(str(c) for c in spec.choices))
+    return None
+
+
 def help_text(spec: FieldSpec) -> str:
     """A field's tooltip: its help, and for numbers the allowed range as validation words it."""
     if spec.range is not None:
-        return f"{spec.help}\nAllowed: {spec.allowed}"
-    return spec.help
+        return QCoreApplication.translate("FormParts", "{0}\nAllowed: {1}").format(tr_field(spec.help),
+                                                                                  allowed_text(spec))
+    return tr_field(spec.help)
+
+
+def label_tooltip(spec: FieldSpec) -> str:
+    """The tooltip of a field's label: its help and its dotted path (what config files and errors call it)."""
+    return f"{help_text(spec)}\n({spec.path})"
 
 
 def field_label(spec: FieldSpec) -> QLabel:
-    label = QLabel(spec.label)
-    label.setToolTip(f"{help_text(spec)}\n({spec.path})")
+    label = QLabel(tr_field(spec.label))
+    label.setToolTip(label_tooltip(spec))
     return label
 
 
@@ -86,14 +109,35 @@ def choice_combo(spec: FieldSpec) -> QComboBox:
     """A combo box of the field's choices (its Literal), each with its label and, where declared, its help."""
     widget = QComboBox()
     for value in spec.choices:
-        widget.addItem(spec.choice_label(value), value)
+        widget.addItem(tr_field(spec.choice_label(value)), value)  # the engine key stays the item data
         if value in spec.choice_help:
-            widget.setItemData(widget.count() - 1, spec.choice_help[value], Qt.ToolTipRole)
+            widget.setItemData(widget.count() - 1, tr_field(spec.choice_help[value]), Qt.ToolTipRole)
     return widget
 
 
 def check_box(spec: FieldSpec) -> QCheckBox:
-    return QCheckBox(spec.label)
+    return QCheckBox(tr_field(spec.label))
+
+
+def retranslate_field(widget: QWidget, label: QLabel, spec: FieldSpec, placeholder: str | None = None) -> None:
+    """After a language switch: a field widget's texts (label, tooltip, choices, placeholder) built again; combo
+    boxes keep their engine keys as item data, so the value is unchanged."""
+    if isinstance(widget, QComboBox):
+        for i in range(widget.count()):
+            value = widget.itemData(i)
+            if value in spec.choices:
+                widget.setItemText(i, tr_field(spec.choice_label(value)))
+                if value in spec.choice_help:
+                    widget.setItemData(i, tr_field(spec.choice_help[value]), Qt.ToolTipRole)
+    elif isinstance(widget, QCheckBox):
+        widget.setText(tr_field(spec.label))
+    elif isinstance(widget, QLineEdit) and placeholder is not None:
+        widget.setPlaceholderText(placeholder)
+    if not isinstance(widget, QCheckBox):
+        label.setText(tr_field(spec.label))
+        label.setToolTip(label_tooltip(spec))
+    widget.setProperty("help", help_text(spec))
+    widget.setToolTip(help_text(spec))
 
 
 def show_value(widget: QWidget, spec: FieldSpec, value: Any) -> None:
@@ -174,7 +218,8 @@ def describe_model(preset: str, kind: str, channels: int, size: int, classes: in
                     image_size=size if kind == "images" else 0, num_classes=classes)
     text = describe_preset(preset, info)
     if conditional:
-        text += f" · conditional on {classes} classes" if classes else " · conditional (if the data has labels)"
+        text += (QCoreApplication.translate("FormParts", " · conditional on {0} classes").format(classes) if classes
+                 else QCoreApplication.translate("FormParts", " · conditional (if the data has labels)"))
     return text
 
 
@@ -192,7 +237,7 @@ def describe_device(name: str) -> tuple[str, bool]:
             return f"cuda — {torch.cuda.get_device_name(dev)}"
         if dev.type == "mps":
             return "mps — Apple GPU"
-        return f"cpu — {torch.get_num_threads()} threads"
+        return QCoreApplication.translate("FormParts", "cpu — {0} threads").format(torch.get_num_threads())
 
     try:
         if resolve_device is not None:

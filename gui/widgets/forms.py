@@ -24,9 +24,11 @@ from engine.errors import ConfigError
 from engine.presets import default_config, switch_dataset
 from gui import jobs
 from gui.widgets.data_preview import OPEN_FILE, OPEN_FOLDER, DataPreview, DatasetPicker
+from gui.widgets.field_texts import tr_field
 from gui.widgets.form_parts import (
     CollapsibleSection,
     KeepKeys,
+    allowed_text,
     check_box,
     choice_combo,
     describe_device,
@@ -36,6 +38,7 @@ from gui.widgets.form_parts import (
     line_edit,
     read_value,
     repolish,
+    retranslate_field,
     show_value,
 )
 
@@ -90,11 +93,11 @@ class ExperimentForm(QWidget):
 
         self.sections: dict[str, CollapsibleSection] = {}
         for key, title, builder, expanded in (
-            ("data", "Data", self._build_data, True),
-            ("schedule", "Noise schedule", self._build_schedule, True),
-            ("model", "Model", self._build_model, True),
-            ("training", "Training", self._build_training, True),
-            ("advanced", "Advanced training", self._build_advanced, False),
+            ("data", self.tr("Data"), self._build_data, True),
+            ("schedule", self.tr("Noise schedule"), self._build_schedule, True),
+            ("model", self.tr("Model"), self._build_model, True),
+            ("training", self.tr("Training"), self._build_training, True),
+            ("advanced", self.tr("Advanced training"), self._build_advanced, False),
         ):
             body = QWidget()
             builder(self._form(body))
@@ -178,17 +181,17 @@ class ExperimentForm(QWidget):
 
     def _build_data(self, form: QFormLayout) -> None:
         self.data_form = form
-        picker = DatasetPicker(field_spec("data.dataset").help)
+        picker = DatasetPicker(tr_field(field_spec("data.dataset").help))
         picker.installEventFilter(self._keep_keys)
         picker.activated.connect(self._on_dataset_activated)
         picker.currentIndexChanged.connect(self._on_edit)
         label = field_label(field_spec("data.dataset"))
         self._register("data.dataset", picker, label)
         form.addRow(label, picker)
-        self._line(form, "data.image_size", "0 = native size")
+        self._line(form, "data.image_size", self.tr("0 = native size"))
         self._combo(form, "data.channels")
         self._line(form, "data.n_points")
-        self._line(form, "data.max_items", "0 = all")
+        self._line(form, "data.max_items", self.tr("0 = all"))
         self.data_preview = DataPreview()
         self.data_preview.previewClicked.connect(self.previewClicked)
         # the preview's parts, under the names the window's tests and scripts use
@@ -346,17 +349,17 @@ class ExperimentForm(QWidget):
     def _update_enabled_rows(self) -> None:
         points = is_point_dataset(self._current_dataset)
         for name in ("data.image_size", "data.channels", "data.max_items"):
-            self._set_row_enabled(name, not points, "only used for image data" if points else "")
+            self._set_row_enabled(name, not points, self.tr("only used for image data") if points else "")
         self._set_row_enabled("data.n_points", points and self._current_dataset in POINT_DATASETS,
-                              "only used for the built-in 2-D sets")
+                              self.tr("only used for the built-in 2-D sets"))
         cosine = self.widgets["schedule.kind"].currentData() == "cosine"
         for name in ("schedule.beta_start", "schedule.beta_end"):
-            self._set_row_enabled(name, not cosine, "not used by the cosine schedule")
-        self._set_row_enabled("schedule.cosine_s", cosine, "only used by the cosine schedule")
+            self._set_row_enabled(name, not cosine, self.tr("not used by the cosine schedule"))
+        self._set_row_enabled("schedule.cosine_s", cosine, self.tr("only used by the cosine schedule"))
         min_snr = self.widgets["training.loss_weighting"].currentData() == "min_snr"
-        self._set_row_enabled("training.min_snr_gamma", min_snr, "only used with min_snr loss weighting")
+        self._set_row_enabled("training.min_snr_gamma", min_snr, self.tr("only used with min_snr loss weighting"))
         self._set_row_enabled("training.cond_drop_prob", self.widgets["model.class_conditional"].isChecked(),
-                              "only used by a class-conditional model")
+                              self.tr("only used by a class-conditional model"))
 
     def _set_row_enabled(self, name: str, enabled: bool, why: str) -> None:
         widget = self.widgets[name]
@@ -367,14 +370,26 @@ class ExperimentForm(QWidget):
 
     def _title(self, path: str) -> str:
         """How an error names a field: its label when the form shows it, else the dotted path to look for."""
-        return field_spec(path).label if path in self.widgets else path
+        return tr_field(field_spec(path).label) if path in self.widgets else path
+
+    def _message(self, err: ConfigError) -> str:
+        """An error's text in the window's language where it is a field's own range or choice problem (the engine
+        words those in English for the CLI: the same words here); other messages as the engine words them."""
+        if err.field in self.widgets and err.field != "data.dataset":
+            spec = field_spec(err.field)
+            value = self._read_value(err.field)
+            if spec.problem(value) == err.message:
+                if spec.range is not None:
+                    return self.tr("must be {0}, got {1}").format(allowed_text(spec), repr(value))
+                return self.tr("must be {0}; got {1}").format(allowed_text(spec), repr(value))
+        return err.message
 
     def _revalidate(self, emit: bool = True) -> None:
         cfg = self._candidate()
         try:
             errors = cfg.errors()
         except Exception as exc:  # noqa: BLE001 - a broken engine module must not kill the form
-            errors = [ConfigError("config", f"cannot validate: {exc}")]
+            errors = [ConfigError("config", self.tr("cannot validate: {0}").format(exc))]
         # a user's folder or file: whether it has labels is known once it is loaded
         ds = self._datasets.dataset_for(cfg) if self._datasets is not None else None
         if cfg.model.class_conditional is True and ds is not None and ds.unlabelled_problem() \
@@ -384,7 +399,7 @@ class ExperimentForm(QWidget):
         by_field: dict[str, list[str]] = {}
         for err in errors:
             if err.field in self.widgets:
-                by_field.setdefault(err.field, []).append(err.message)
+                by_field.setdefault(err.field, []).append(self._message(err))
                 continue
             # an error on a field without a widget here (e.g. sampling.steps > schedule.timesteps): show it on
             # every field its message names, so the user sees what to change
@@ -426,11 +441,13 @@ class ExperimentForm(QWidget):
             self.error_label.hide()
             self.error_label.clear()
             return
-        lines = [f"• <b>{html.escape(self._title(err.field))}</b>: {html.escape(err.message)}" for err in errors[:6]]
+        lines = [f"• <b>{html.escape(self._title(err.field))}</b>: {html.escape(self._message(err))}"
+                 for err in errors[:6]]
         if len(errors) > 6:
-            lines.append(f"… and {len(errors) - 6} more")
-        noun = "problem" if len(errors) == 1 else "problems"
-        self.error_label.setText(f"{len(errors)} {noun} — training can't start until fixed:<br>" + "<br>".join(lines))
+            lines.append(self.tr("… and {0} more").format(len(errors) - 6))
+        head = (self.tr("1 problem — training can't start until fixed:") if len(errors) == 1
+                else self.tr("{0} problems — training can't start until fixed:").format(len(errors)))
+        self.error_label.setText(head + "<br>" + "<br>".join(lines))
         self.error_label.show()
 
     # ================================================================== model description, device, data
@@ -454,7 +471,7 @@ class ExperimentForm(QWidget):
                  on_done=self.model_label.setText, on_error=self._on_model_description_failed, expected=(ValueError,))
 
     def _on_model_description_failed(self, message: str) -> None:
-        self.model_label.setText(f"(model description unavailable: {message})")
+        self.model_label.setText(self.tr("(model description unavailable: {0})").format(message))
 
     def _update_device_label(self) -> None:
         text, ok = describe_device(self.widgets["training.device"].currentData())
@@ -468,6 +485,26 @@ class ExperimentForm(QWidget):
         self.data_preview.show_loaded(ds)
         self._revalidate()  # class conditioning on data without labels is an error only the data can show
         self._request_model_description()
+
+    # ================================================================== language
+    def retranslate(self) -> None:
+        """After a language switch: section titles, labels, tooltips, choices, notes and errors in the new language
+        (the combo boxes keep their engine keys as item data, so the config is unchanged)."""
+        titles = {"data": self.tr("Data"), "schedule": self.tr("Noise schedule"), "model": self.tr("Model"),
+                  "training": self.tr("Training"), "advanced": self.tr("Advanced training")}
+        for key, section in self.sections.items():
+            section.header.setText(titles[key])
+        placeholders = {"data.image_size": self.tr("0 = native size"), "data.max_items": self.tr("0 = all")}
+        for name, widget in self.widgets.items():
+            spec = field_spec(name)
+            if isinstance(widget, DatasetPicker):
+                widget.retranslate(tr_field(spec.help))
+            retranslate_field(widget, self.labels[name], spec, placeholders.get(name))
+        self._update_enabled_rows()
+        self._revalidate(emit=False)
+        self._update_device_label()
+        self._request_model_description()
+        self.data_preview.retranslate()
 
     # ================================================================== theme
     def apply_theme(self, theme=None) -> None:
