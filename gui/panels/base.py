@@ -97,6 +97,11 @@ class Panel(QWidget):
     def shutdown(self) -> None:
         """The window is closing: cancel this panel's background work."""
 
+    def retranslate(self) -> None:
+        """The interface language changed (View › Language). Every text the catalogue knows as it was set (a
+        label's ``tr("Loss")``) has already been re-set by gui/retranslate.py; re-render here, through ``tr()``,
+        the texts this tab computes (readouts and messages with numbers, e.g. ``tr("step {0}").format(n)``)."""
+
     def experiment_extras(self) -> dict:
         """What this tab adds to a saved experiment beside the config (engine/experiment_file.py): top-level
         JSON entries, e.g. the 2-D lab's drawing."""
