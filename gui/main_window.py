@@ -340,6 +340,8 @@ class MainWindow(QMainWindow):
         """After a language switch: the window's own computed texts (status readouts, the dock toggles' names)."""
         retranslate_dock_actions(self)
         self.status.retranslate()
+        if not self._device_from_worker:
+            self.status.show_device(describe_device(self.config().training.device)[0])
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About Diffusion Lab"), about_html(self.config()))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -195,14 +196,15 @@ def text_slots(root: QWidget | None = None, *, visible_only: bool = False) -> It
     widgets = QApplication.allWidgets() if root is None else [root, *root.findChildren(QWidget)]
     seen_actions: set[int] = set()
     seen_scenes: set[int] = set()
+    keep = []  # Python wrappers of C++ objects can be transient: keep them so an id() is not reused mid-walk
     for w in widgets:
         if visible_only and not w.isVisible():
             continue
         path, contexts = _path(w), _contexts(w)
         for kind, get, set_ in _widget_slots(w):
             yield TextSlot(w, kind, path, contexts, get, set_)
-        if isinstance(w, QGraphicsView) and id(w.scene()) not in seen_scenes:
-            seen_scenes.add(id(w.scene()))
+        if isinstance(w, QGraphicsView) and w.scene() is not None and identity(w.scene()) not in seen_scenes:
+            seen_scenes.add(identity(w.scene()))
             for item, kind, get, set_, visual in _graphics_slots(w):
                 if visual or not visible_only:
                     yield TextSlot(item, kind, path, contexts, get, set_, visual)
@@ -210,10 +212,11 @@ def text_slots(root: QWidget | None = None, *, visible_only: bool = False) -> It
             continue  # an action is on screen only as a widget (a tool button, an open menu's entry)
         actions = list(w.actions()) + (w.findChildren(QAction, options=Qt.FindDirectChildrenOnly)
                                        if isinstance(w, QObject) else [])
+        keep += actions
         for a in actions:
-            if id(a) in seen_actions:
+            if identity(a) in seen_actions:
                 continue
-            seen_actions.add(id(a))
+            seen_actions.add(identity(a))
             for kind, get, set_ in _action_slots(a):
                 yield TextSlot(a, kind, path + "/QAction", contexts, get, set_)
 
@@ -246,7 +249,7 @@ class Retranslator:
             text = slot.get()
             if not text:
                 continue
-            ident = (id(slot.owner), slot.kind)
+            ident = (identity(slot.owner), slot.kind)
             remembered = self._memory.get(ident)
             if remembered is not None and remembered[1] == text:
                 key = remembered[0]
@@ -262,6 +265,14 @@ class Retranslator:
                 changed += 1
         self._memory = memory
         return changed
+
+
+def identity(obj: object) -> int:
+    """The C++ object's address for Qt objects (their Python wrappers come and go), else the Python id."""
+    try:
+        return shiboken6.getCppPointer(obj)[0]
+    except (TypeError, ValueError):
+        return id(obj)
 
 
 def _pick(keys: list[tuple[str, str]], contexts: tuple[str, ...]) -> tuple[str, str]:
