@@ -44,6 +44,13 @@ def qm_path(lang: str) -> Path:
     return I18N_DIR / f"{DOMAIN}_{lang}.qm"
 
 
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def source_files() -> list[str]:
     """What lupdate reads, relative to the repository root: the window's code (the CLI stays English)."""
     files = ["main.py"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "gui").rglob("*.py"))
@@ -120,12 +127,12 @@ def update(fill: list[str]) -> int:
             unused = sorted(k for k in translations if k not in known)
             filled = fill_ts(ts, {k: v for k, v in translations.items() if v.strip()})
             lupdate(ts, lang)  # back to lupdate's own layout, so the committed file only changes where the text does
-            print(f"{ts.relative_to(ROOT)}: {filled} translations filled from {len(fill)} part(s)")
+            print(f"{_rel(ts)}: {filled} translations filled from {len(fill)} part(s)")
             for context, source in unused:
                 print(f"  not in the code (ignored): [{context}] {source!r}")
         messages = read_ts(ts)
         unfinished = [m for m in messages if not m.finished or not m.translation.strip()]
-        print(f"{ts.relative_to(ROOT)}: {len(messages)} messages, {len(unfinished)} unfinished")
+        print(f"{_rel(ts)}: {len(messages)} messages, {len(unfinished)} unfinished")
         for m in unfinished:
             print(f"  unfinished: [{m.context}] {m.source!r}")
     return 0
@@ -134,7 +141,7 @@ def update(fill: list[str]) -> int:
 def compile_all() -> int:
     for lang in LANGS:
         lrelease(ts_path(lang), qm_path(lang))
-        print(f"{qm_path(lang).relative_to(ROOT)} ({qm_path(lang).stat().st_size:,} bytes)")
+        print(f"{_rel(qm_path(lang))} ({qm_path(lang).stat().st_size:,} bytes)")
     return 0
 
 
@@ -142,7 +149,7 @@ def check_problems(lang: str = "zh_CN") -> list[str]:
     """Everything that keeps the committed catalogue of ``lang`` from matching the code (empty: all good)."""
     ts = ts_path(lang)
     if not ts.is_file():
-        return [f"{ts.relative_to(ROOT)} is missing: run python packaging/i18n.py update"]
+        return [f"{_rel(ts)} is missing: run python packaging/i18n.py update"]
     messages = read_ts(ts)
     have = {m.key for m in messages}
     want = code_keys(lang)
@@ -153,12 +160,16 @@ def check_problems(lang: str = "zh_CN") -> list[str]:
     # through; at run time the call looks under another context, so the translation would never be found
     found += [f"no context (use QCoreApplication.translate(\"Context\", ...)): {m.source!r}"
               for m in messages if not m.context]
+    # obj.tr("...") on another object (window.tr in a helper function): lupdate files it under the variable's name,
+    # Qt looks under the object's class at run time
+    found += [f"context is a variable name, not a class ({m.context}.tr(...)?): {m.source!r}"
+              for m in messages if m.context[:1].islower()]
     qm = qm_path(lang)
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp, qm.name)
         lrelease(ts, fresh)
         if not qm.is_file() or qm.read_bytes() != fresh.read_bytes():
-            found.append(f"{qm.relative_to(ROOT)} is not compiled from the current .ts: run "
+            found.append(f"{_rel(qm)} is not compiled from the current .ts: run "
                          "python packaging/i18n.py compile")
     return found
 
@@ -169,7 +180,7 @@ def check() -> int:
         found = check_problems(lang)
         for line in found:
             print(line)
-        print(f"{ts_path(lang).relative_to(ROOT)}: {len(found)} problem(s)")
+        print(f"{_rel(ts_path(lang))}: {len(found)} problem(s)")
         bad += len(found)
     return 1 if bad else 0
 
