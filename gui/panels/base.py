@@ -8,8 +8,9 @@ A panel is a QWidget that
 * follows the experiment (:meth:`Panel.set_config`, called with every valid config from the Experiment dock),
 * restyles itself (:meth:`Panel.apply_theme`), names what File > Export can write (:meth:`Panel.export_sources`),
   follows the config's validity (:meth:`Panel.set_train_enabled`), saves and restores its part of the experiment
-  file (:meth:`Panel.experiment_extras`, :meth:`Panel.restore_experiment_extras`) and stops its work on close
-  (:meth:`Panel.shutdown`); ``seekRequested(int)`` asks the timeline to jump (e.g. a click on a thumbnail).
+  file (:meth:`Panel.experiment_extras`, :meth:`Panel.restore_experiment_extras`), re-renders its computed texts
+  after a language switch (:meth:`Panel.retranslate`) and stops its work on close (:meth:`Panel.shutdown`);
+  ``seekRequested(int)`` asks the timeline to jump (e.g. a click on a thumbnail).
 
 The main window calls these on every tab directly; the base class's defaults do nothing, so a tab overrides only
 what concerns it.
