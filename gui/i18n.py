@@ -80,20 +80,26 @@ def catalogue(lang: str) -> Catalogue:
     return Catalogue(read_ts(path) if path.is_file() else [], lang)
 
 
-def retranslate_application(lang: str, root=None) -> int:
-    """Re-set every text the catalogue knows under ``root`` (default: all widgets) in ``lang``; returns how many
-    changed. Texts rendered with numbers are the owners' job (``retranslate()``)."""
-    cat = catalogue("zh_CN" if lang == SOURCE_LANGUAGE else lang)
-    return _retranslator.run(cat, lang, root)
+def retranslate_application(old: str, new: str, root=None) -> int:
+    """Re-set every text shown in ``old`` under ``root`` (default: all widgets) in ``new``; returns how many
+    changed. A text is found through ``old``'s catalogue (English through the new one's sources); texts rendered with
+    numbers are the owners' job (``retranslate()``)."""
+    if old == new or old == SOURCE_LANGUAGE:
+        return _retranslator.run(catalogue(new), new, root) if new != SOURCE_LANGUAGE else 0
+    changed = _retranslator.run(catalogue(old), SOURCE_LANGUAGE, root)  # back to the source texts ...
+    if new != SOURCE_LANGUAGE:
+        changed += _retranslator.run(catalogue(new), new, root)  # ... and on to the new language
+    return changed
 
 
 def switch_language(window, lang: str) -> str:
     """View › Language: install ``lang``, save the choice, re-set the window's texts, then let the window and each
     centre tab re-render the texts they compute (``retranslate()``). Returns the language now shown."""
     app = QCoreApplication.instance()
+    old = current()
     lang = install(app, lang)
     window.settings.set_language(lang)
-    retranslate_application(lang)
+    retranslate_application(old, lang)
     for panel in window.panels():
         panel.retranslate()
     window.retranslate()

@@ -82,6 +82,26 @@ def problems(messages: list[Message]) -> list[str]:
     return found
 
 
+def ambiguities(messages: list[Message]) -> list[str]:
+    """Two sources of one context that share a translation: a window started in that language cannot tell which
+    English text a widget showed when it switches back (gui/retranslate.py). Sources that differ only in case,
+    spacing, punctuation or the accelerator restore near enough and are not listed."""
+    seen: dict[tuple[str, str], Message] = {}
+    found = []
+    for m in messages:
+        if not (m.finished and m.translation):
+            continue
+        first = seen.setdefault((m.context, m.translation), m)
+        if first is not m and _loose(first.source) != _loose(m.source):
+            found.append(f"one translation for two texts: [{m.context}] {first.source!r} and {m.source!r} -> "
+                         f"{m.translation!r}")
+    return found
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.replace("&", "")).casefold()
+
+
 def _accelerator(text: str) -> bool:
     return bool(re.search(r"&[^&\s]", text.replace("&&", ""))) and "<" not in text  # HTML entities are not keys
 

@@ -9,8 +9,9 @@
 (translations already there are kept), then fills in translations from JSON parts (a list of
 ``{"context", "source", "translation"}``; exact context + source match) and lists what is still unfinished.
 ``check`` fails when a (context, source) pair is in the code but not in the .ts or the reverse, when an entry is
-unfinished or empty, when a translation lost a ``{0}`` placeholder or an ``&`` accelerator, or when the committed
-.qm is not what lrelease makes of the .ts.
+unfinished or empty, when a translation lost a ``{0}`` placeholder or an ``&`` accelerator, when two texts of one
+context share a translation (the live switch back to English could not tell them apart), when lupdate filed a call
+under no class, or when the committed .qm is not what lrelease makes of the .ts.
 
 Run it as a script (like bootstrap.py), not ``python -m packaging.i18n``: this folder has no ``__init__.py`` on
 purpose, and the PyPI ``packaging`` distribution (installed with pip) wins the name, so ``-m`` cannot reach it.
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from gui.i18n_catalogue import DOMAIN, fill_ts, problems, read_ts  # noqa: E402 - needs ROOT on sys.path
+from gui.i18n_catalogue import DOMAIN, ambiguities, fill_ts, problems, read_ts  # noqa: E402 - needs ROOT on sys.path
 
 I18N_DIR = ROOT / "resources" / "i18n"
 LANGS = ("zh_CN",)  # English is the source language: it has no catalogue
@@ -156,6 +157,7 @@ def check_problems(lang: str = "zh_CN") -> list[str]:
     found = [f"in the code, not in the catalogue: [{c}] {s!r}" for c, s in sorted(want - have)]
     found += [f"in the catalogue, not in the code: [{c}] {s!r}" for c, s in sorted(have - want)]
     found += problems(messages)
+    found += ambiguities(messages)
     # a call lupdate filed under no class: tr() in a module function, or an alias (tr = lambda ...) it cannot see
     # through; at run time the call looks under another context, so the translation would never be found
     found += [f"no context (use QCoreApplication.translate(\"Context\", ...)): {m.source!r}"

@@ -13,7 +13,7 @@
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">取消</translation>
     </message>
     <message>
         <source>Samples per class at each scale</source>
@@ -284,87 +284,87 @@
     <name>BoundView</name>
     <message>
         <source>Compute bound</source>
-        <translation type="unfinished"></translation>
+        <translation>计算下界</translation>
     </message>
     <message>
         <source>Evaluate every term of the bound for the current (EMA) model on training items: one network pass per timestep</source>
-        <translation type="unfinished"></translation>
+        <translation>在训练样本上对当前（EMA）模型计算下界的每一项：每个时间步一次网络前向</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>items </source>
-        <translation type="unfinished"></translation>
+        <translation>样本数 </translation>
     </message>
     <message>
         <source>Training items the bound is averaged over</source>
-        <translation type="unfinished"></translation>
+        <translation>用于平均下界的训练样本数</translation>
     </message>
     <message>
         <source>all timesteps</source>
-        <translation type="unfinished"></translation>
+        <translation>全部时间步</translation>
     </message>
     <message>
         <source>KL terms </source>
-        <translation type="unfinished"></translation>
+        <translation>KL 项数 </translation>
     </message>
     <message>
         <source>Evaluate only this many evenly spaced KL terms (a cheaper estimate); all timesteps gives the bound itself</source>
-        <translation type="unfinished"></translation>
+        <translation>只计算这么多个均匀间隔的 KL 项（更省时的估计）；选择全部时间步则得到下界本身</translation>
     </message>
     <message>
         <source>Train a model or open a checkpoint, then Compute bound.</source>
-        <translation type="unfinished"></translation>
+        <translation>先训练一个模型或打开一个检查点，然后点击“计算下界”。</translation>
     </message>
     <message>
         <source>Variational bound per timestep (Ho et al. 2020, Eq. 5)</source>
-        <translation type="unfinished"></translation>
+        <translation>各时间步的变分下界（Ho et al. 2020, Eq. 5）</translation>
     </message>
     <message>
         <source>bits / dim</source>
-        <translation type="unfinished"></translation>
+        <translation>比特/维</translation>
     </message>
     <message>
         <source>timestep t</source>
-        <translation type="unfinished"></translation>
+        <translation>时间步 t</translation>
     </message>
     <message>
         <source>L_0 (t = 1), L_t−1 (t ≥ 2)</source>
-        <translation type="unfinished"></translation>
+        <translation>L_0（t = 1），L_t−1（t ≥ 2）</translation>
     </message>
     <message>
         <source>L_T (prior)</source>
-        <translation type="unfinished"></translation>
+        <translation>L_T（先验）</translation>
     </message>
     <message>
         <source>Computing the bound…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在计算下界…</translation>
     </message>
     <message>
         <source>Bound cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>下界计算已取消。</translation>
     </message>
     <message>
         <source>The bound failed: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>下界计算失败：{message}</translation>
     </message>
     <message>
         <source> (estimated from evenly spaced KL terms)</source>
-        <translation type="unfinished"></translation>
+        <translation>（由均匀间隔的 KL 项估计）</translation>
     </message>
     <message>
         <source>8-bit discretized decoder</source>
-        <translation type="unfinished"></translation>
+        <translation>8 位离散化解码器</translation>
     </message>
     <message>
         <source>Gaussian decoder: a density, may be negative, not comparable with images</source>
-        <translation type="unfinished"></translation>
+        <translation>高斯解码器：为密度值，可能为负，不能与图像比较</translation>
     </message>
     <message>
         <source>Total {total:.4f} ± {err:.4f} bits/dim{note} · L_T {prior:.3g} · L_0 {l0:.3g} · {decoder} · model at step {step:,}</source>
-        <translation type="unfinished"></translation>
+        <translation>总计 {total:.4f} ± {err:.4f} 比特/维{note} · L_T {prior:.3g} · L_0 {l0:.3g} · {decoder} · 模型位于第 {step:,} 步</translation>
     </message>
 </context>
 <context>
@@ -838,7 +838,7 @@
     <name>ExperimentFiles</name>
     <message>
         <source>Part of the experiment was not restored</source>
-        <translation type="unfinished"></translation>
+        <translation>实验的部分内容未能恢复</translation>
     </message>
     <message>
         <source>{0}
@@ -846,7 +846,11 @@
 {1}
 
 The rest of the experiment opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}
+
+{1}
+
+实验的其余部分已打开。</translation>
     </message>
 </context>
 <context>
@@ -1207,43 +1211,43 @@ The rest of the experiment opened.</source>
     <name>LossByTView</name>
     <message>
         <source>Loss by timestep over training</source>
-        <translation type="unfinished"></translation>
+        <translation>训练过程中各时间步的损失</translation>
     </message>
     <message>
         <source>timestep t</source>
-        <translation type="unfinished"></translation>
+        <translation>时间步 t</translation>
     </message>
     <message>
         <source>optimizer step</source>
-        <translation type="unfinished">优化器步数</translation>
+        <translation>优化器步</translation>
     </message>
     <message>
         <source>mean loss</source>
-        <translation type="unfinished"></translation>
+        <translation>平均损失</translation>
     </message>
     <message>
         <source>log colour</source>
-        <translation type="unfinished"></translation>
+        <translation>对数着色</translation>
     </message>
     <message>
         <source>Colour by log₁₀ of the loss: the small losses at large t stay visible</source>
-        <translation type="unfinished"></translation>
+        <translation>按损失的 log₁₀ 着色：大 t 处的小损失也能看清</translation>
     </message>
     <message>
         <source>Train a model: each column is the mean per-sample loss of a few steps, in bins of t. Hover for values.</source>
-        <translation type="unfinished"></translation>
+        <translation>请训练一个模型：每一列是若干步内按 t 分箱的逐样本平均损失。悬停可查看数值。</translation>
     </message>
     <message>
         <source>log₁₀ mean loss</source>
-        <translation type="unfinished"></translation>
+        <translation>log₁₀ 平均损失</translation>
     </message>
     <message>
         <source>no sample</source>
-        <translation type="unfinished"></translation>
+        <translation>无样本</translation>
     </message>
     <message>
         <source>t {a}–{b} · steps {s0}–{s1} · mean loss {v} ({n} samples)</source>
-        <translation type="unfinished"></translation>
+        <translation>t {a}–{b} · 第 {s0}–{s1} 步 · 平均损失 {v}（{n} 个样本）</translation>
     </message>
 </context>
 <context>
@@ -1318,7 +1322,7 @@ The rest of the experiment opened.</source>
     </message>
     <message>
         <source>Train</source>
-        <translation>训练</translation>
+        <translation>开始训练</translation>
     </message>
     <message>
         <source>The Training tab is unavailable: {0}</source>
@@ -1498,11 +1502,11 @@ The rest of the experiment opened.</source>
     <name>PreviewCard</name>
     <message>
         <source>one row per class</source>
-        <translation type="unfinished"></translation>
+        <translation>每个类别一行</translation>
     </message>
     <message>
         <source>one colour per class</source>
-        <translation type="unfinished"></translation>
+        <translation>每个类别一种颜色</translation>
     </message>
 </context>
 <context>
@@ -1747,23 +1751,23 @@ The rest of the experiment opened.</source>
     <name>TrainingViews</name>
     <message>
         <source>Curves</source>
-        <translation type="unfinished"></translation>
+        <translation>曲线</translation>
     </message>
     <message>
         <source>Loss by t over training</source>
-        <translation type="unfinished"></translation>
+        <translation>训练过程中各 t 的损失</translation>
     </message>
     <message>
         <source>Variational bound</source>
-        <translation type="unfinished"></translation>
+        <translation>变分下界</translation>
     </message>
     <message>
         <source>Which noise levels the network learns first, and where learning stalls</source>
-        <translation type="unfinished"></translation>
+        <translation>网络先学会哪些噪声水平，又在哪里学习停滞</translation>
     </message>
     <message>
         <source>Ho et al. (2020) Eq. 5: the bound on −log p(x₀), term by term, in bits/dim</source>
-        <translation type="unfinished"></translation>
+        <translation>Ho et al. (2020) Eq. 5：−log p(x₀) 的上界，逐项显示，单位为比特/维</translation>
     </message>
 </context>
 <context>
@@ -1850,7 +1854,7 @@ The rest of the experiment opened.</source>
     </message>
     <message>
         <source>Save the experiment</source>
-        <translation>保存实验</translation>
+        <translation>保存当前实验</translation>
     </message>
     <message>
         <source>Save experiment &amp;as…</source>
@@ -2076,7 +2080,7 @@ The rest of the experiment opened.</source>
     <name>owner</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">取消</translation>
     </message>
 </context>
 <context>
