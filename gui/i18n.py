@@ -51,6 +51,7 @@ def install(app: QCoreApplication, lang: str) -> str:
     global _current
     for translator in _installed:
         app.removeTranslator(translator)
+        translator.deleteLater()
     _installed.clear()
     lang = lang if lang in LANGUAGES else SOURCE_LANGUAGE
     if lang != SOURCE_LANGUAGE:

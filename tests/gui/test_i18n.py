@@ -5,8 +5,9 @@ Two tests FAIL until every helper's work is merged: ``test_no_untranslated_text_
 translations are in resources/i18n/diffusion_lab_zh_CN.ts: python packaging/i18n.py update --fill
 /work/i18n/parts/*.json, then compile; it prints each English text left, grouped by widget class and object path)
 and ``test_no_chinese_left_after_switching_to_english`` (until each panel re-renders its computed texts in
-``Panel.retranslate()``). Keep them: they are the checks that both interfaces are complete. ``test_window_chrome_has_no_english_in_zh_CN`` is the same check restricted to
-the parts the window itself owns (menus, toolbar, docks, tab titles, status bar) and passes already.
+``Panel.retranslate()``). Keep them: they are the checks that both interfaces are complete.
+``test_window_chrome_has_no_english_in_zh_CN`` is the first check restricted to the parts the window itself owns
+(menus, toolbar, docks, tab titles, status bar) and passes already.
 """
 from __future__ import annotations
 
