@@ -34,11 +34,13 @@ def run_gui(argv: list[str] | None = None, *, selftest: bool = False) -> int:
 
     install_excepthook(app)  # an uncaught exception is logged and shown as a dialog, never a silent exit
 
-    from gui import theme
+    from gui import i18n, theme
     from gui.main_window import MainWindow
     from gui.settings import Settings
 
     settings = Settings()
+    # the saved View › Language choice, else the system's: before any widget exists, so every tr() sees it
+    i18n.install(app, i18n.resolve(settings.language()))
     theme.apply_theme(app, settings.theme())
     app.setWindowIcon(theme.app_icon())
 

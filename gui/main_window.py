@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from engine.config import ExperimentConfig
 from engine.errors import ConfigError
 from engine.experiment_file import experiment_json, split_experiment
+from gui import i18n as _i18n
 from gui import theme as _theme
 from gui.events import CheckpointLoaded, DeviceChanged
 from gui.experiment_files import ExperimentFiles, default_experiment
@@ -47,7 +48,7 @@ from gui.settings import Settings
 from gui.status_bar import WindowStatusBar
 from gui.widgets.forms import ExperimentForm, describe_device
 from gui.widgets.timeline import TimelineWidget
-from gui.window_menus import about_html, install_actions, install_menus, install_toolbar
+from gui.window_menus import about_html, install_actions, install_menus, install_toolbar, retranslate_dock_actions
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Diffusion Lab"
-CHECKPOINT_FILTER = "Checkpoints (*.safetensors *.ckpt *.pt);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
 
         # ---- experiment dock
         self.form = ExperimentForm(self.datasets)
-        self.experiment_dock = QDockWidget("Experiment", self)
+        self.experiment_dock = QDockWidget(self.tr("Experiment"), self)
         self.experiment_dock.setObjectName("ExperimentDock")
         self.experiment_dock.setWidget(self.form)
         self.experiment_dock.setAllowedAreas(Qt.LeftDockWidgetArea | Qt.RightDockWidgetArea)
@@ -96,22 +96,21 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.setObjectName("CentreTabs")
-        self.schedule_panel = self._build_panel("Schedule", SchedulePanel)
-        self.forward_panel = self._build_panel("Forward", lambda: ForwardPanel(self.datasets))
-        self.training_panel = self._build_panel("Training", lambda: TrainingPanel(self._engine(), self.config))
-        self.sampling_panel = self._build_panel("Sampling", lambda: SamplingPanel(self._engine(), self.config))
-        self._panels: list[Panel] = [self.schedule_panel, self.forward_panel, self.training_panel,
-                                     self.sampling_panel]
-        for panel, title in zip(self._panels, ("Schedule", "Forward", "Training", "Sampling")):
-            self.tabs.addTab(panel, title)
-        self.compare_panel = self._build_panel("Compare", lambda: ComparePanel(self._engine(), self.config))
-        self.lab2d_panel = self._build_panel("2-D lab", lambda: Lab2DPanel(self._engine(), self.config))
-        self.inversion_panel = self._build_panel("Inversion", lambda: InversionPanel(self._engine(), self.config))
-        self.runs_panel = self._build_panel("Runs", lambda: RunsPanel(self.settings, self.open_checkpoint, lambda: (
+        titles = (self.tr("Schedule"), self.tr("Forward"), self.tr("Training"), self.tr("Sampling"),
+                  self.tr("Compare"), self.tr("2-D lab"), self.tr("Inversion"), self.tr("Runs"))
+        self.schedule_panel = self._build_panel(titles[0], SchedulePanel)
+        self.forward_panel = self._build_panel(titles[1], lambda: ForwardPanel(self.datasets))
+        self.training_panel = self._build_panel(titles[2], lambda: TrainingPanel(self._engine(), self.config))
+        self.sampling_panel = self._build_panel(titles[3], lambda: SamplingPanel(self._engine(), self.config))
+        self.compare_panel = self._build_panel(titles[4], lambda: ComparePanel(self._engine(), self.config))
+        self.lab2d_panel = self._build_panel(titles[5], lambda: Lab2DPanel(self._engine(), self.config))
+        self.inversion_panel = self._build_panel(titles[6], lambda: InversionPanel(self._engine(), self.config))
+        self.runs_panel = self._build_panel(titles[7], lambda: RunsPanel(self.settings, self.open_checkpoint, lambda: (
             self.tabs.setCurrentWidget(self.sampling_panel)), self.worker))
-        for panel, title in ((self.compare_panel, self.tr("Compare")), (self.lab2d_panel, self.tr("2-D lab")),
-                             (self.inversion_panel, self.tr("Inversion")), (self.runs_panel, self.tr("Runs"))):
-            self._panels.append(panel)
+        self._panels: list[Panel] = [self.schedule_panel, self.forward_panel, self.training_panel,
+                                     self.sampling_panel, self.compare_panel, self.lab2d_panel,
+                                     self.inversion_panel, self.runs_panel]
+        for panel, title in zip(self._panels, titles):
             self.tabs.addTab(panel, title)
         self.setCentralWidget(self.tabs)
         self.files.panels = self.panels  # the tabs own their part of the experiment file (the drawing)
@@ -119,7 +118,7 @@ class MainWindow(QMainWindow):
         # ---- timeline dock
         self.timeline = TimelineWidget()
         self.timeline.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
-        self.timeline_dock = QDockWidget("Timeline", self)
+        self.timeline_dock = QDockWidget(self.tr("Timeline"), self)
         self.timeline_dock.setObjectName("TimelineDock")
         self.timeline_dock.setWidget(self.timeline)
         self.timeline_dock.setAllowedAreas(Qt.BottomDockWidgetArea | Qt.TopDockWidgetArea)
@@ -162,7 +161,7 @@ class MainWindow(QMainWindow):
     def _engine(self) -> EngineWorker:
         """The worker, for the tabs that need one; building them without it fails with the reason."""
         if self.worker is None:
-            raise RuntimeError(f"the engine worker could not start ({self.worker_error})")
+            raise RuntimeError(self.tr("the engine worker could not start ({0})").format(self.worker_error))
         return self.worker
 
     def _build_panel(self, title: str, build: Callable[[], Panel]) -> Panel:
@@ -272,7 +271,8 @@ class MainWindow(QMainWindow):
         self.form.set_config(event.config)
 
     def open_checkpoint_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", self.files.dialog_dir(), CHECKPOINT_FILTER,
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open checkpoint"), self.files.dialog_dir(),
+                                              self.tr("Checkpoints (*.safetensors *.ckpt *.pt);;All files (*)"),
                                               options=QFileDialog.DontUseNativeDialog)
         if path:
             self.open_checkpoint(path)
@@ -281,8 +281,8 @@ class MainWindow(QMainWindow):
         """Forward to the Training tab, which owns loading models."""
         panel = self.training_panel
         if isinstance(panel, UnavailablePanel):
-            QMessageBox.information(self, "Open checkpoint", "Checkpoints are opened by the Training tab, which is "
-                                                             f"unavailable: {panel.reason}")
+            QMessageBox.information(self, self.tr("Open checkpoint"), self.tr(
+                "Checkpoints are opened by the Training tab, which is unavailable: {0}").format(panel.reason))
             return
         self.tabs.setCurrentWidget(panel)
         panel.open_checkpoint(path)
@@ -294,8 +294,8 @@ class MainWindow(QMainWindow):
         if not sources:
             if panel is not None and panel.show_own_exports():
                 return
-            QMessageBox.information(self, "Export", "There is nothing to export on the "
-                                                    f"{self.tabs.tabText(self.tabs.currentIndex())} tab yet.")
+            QMessageBox.information(self, self.tr("Export"), self.tr("There is nothing to export on the {0} tab yet.")
+                                    .format(self.tabs.tabText(self.tabs.currentIndex())))
             return
         from gui.export_dialog import open_export_dialog
 
@@ -303,11 +303,12 @@ class MainWindow(QMainWindow):
 
     def train(self) -> None:
         if not self.form.is_valid():
-            self.statusBar().showMessage("Fix the invalid experiment values before training", 5000)
+            self.statusBar().showMessage(self.tr("Fix the invalid experiment values before training"), 5000)
             return
         panel = self.training_panel
         if isinstance(panel, UnavailablePanel):
-            QMessageBox.information(self, "Train", f"The Training tab is unavailable: {panel.reason}")
+            QMessageBox.information(self, self.tr("Train"),
+                                    self.tr("The Training tab is unavailable: {0}").format(panel.reason))
             return
         self.tabs.setCurrentWidget(panel)
         if panel.state() != "idle":  # Ctrl+Enter / Run > Train during a run: say why nothing starts
@@ -331,8 +332,19 @@ class MainWindow(QMainWindow):
         for panel in self._panels:
             panel.apply_theme(theme)
 
+    def set_language(self, lang: str) -> None:
+        """View › Language: switch now (gui/i18n.py re-sets every text, then calls :meth:`retranslate`)."""
+        self.language_actions[_i18n.switch_language(self, lang)].setChecked(True)
+
+    def retranslate(self) -> None:
+        """After a language switch: the window's own computed texts (status readouts, the dock toggles' names)."""
+        retranslate_dock_actions(self)
+        self.status.retranslate()
+        if not self._device_from_worker:
+            self.status.show_device(describe_device(self.config().training.device)[0])
+
     def show_about(self) -> None:
-        QMessageBox.about(self, "About Diffusion Lab", about_html(self.config()))
+        QMessageBox.about(self, self.tr("About Diffusion Lab"), about_html(self.config()))
 
     # ================================================================== settings
     def _restore_experiment(self) -> ExperimentConfig | None:

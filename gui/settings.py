@@ -1,4 +1,4 @@
-"""A small typed wrapper over QSettings: window geometry and state, theme, last experiment, recent files.
+"""A small typed wrapper over QSettings: window geometry and state, theme, language, last experiment, recent files.
 
 ``Settings()`` uses the application's default QSettings (organization/application "DiffusionLab"); tests pass
 ``Settings.from_file(path)`` (an INI file) so they never touch the user's real settings.
@@ -73,6 +73,14 @@ class Settings:
 
     def set_theme(self, name: str) -> None:
         self._s.setValue("appearance/theme", name)
+
+    def language(self) -> str:
+        """The interface language chosen in View › Language ("en", "zh_CN"); "" until one is chosen (then the
+        system locale decides, see gui/i18n.py)."""
+        return self._str("appearance/language", "")
+
+    def set_language(self, lang: str) -> None:
+        self._s.setValue("appearance/language", lang)
 
     # ------------------------------------------------------------------ experiment
     def last_experiment_json(self) -> str:

@@ -19,13 +19,15 @@ class WindowStatusBar(QStatusBar):
         self.setSizeGripEnabled(True)
         self.file_label = QLabel("")
         self.device_label = QLabel("")
-        self.step_label = QLabel("step —")
-        self.speed_label = QLabel("— it/s")
-        self.time_label = QLabel("elapsed — · ETA —")
-        self.device_label.setToolTip("The device training runs on")
-        self.step_label.setToolTip("Optimizer step / total")
-        self.speed_label.setToolTip("Training speed in optimizer steps per second")
-        self.time_label.setToolTip("Elapsed training time and estimated time left")
+        self._path: str | None = None
+        self._progress: TrainingProgress | None = None
+        self.step_label = QLabel(self.tr("step —"))
+        self.speed_label = QLabel(self.tr("— it/s"))
+        self.time_label = QLabel(self.tr("elapsed — · ETA —"))
+        self.device_label.setToolTip(self.tr("The device training runs on"))
+        self.step_label.setToolTip(self.tr("Optimizer step / total"))
+        self.speed_label.setToolTip(self.tr("Training speed in optimizer steps per second"))
+        self.time_label.setToolTip(self.tr("Elapsed training time and estimated time left"))
         reserve_width(self.step_label, STEP_READOUT)  # readouts that change 10x a second must not jitter
         reserve_width(self.speed_label, RATE_READOUT)
         reserve_width(self.time_label, TIME_READOUT)
@@ -40,16 +42,25 @@ class WindowStatusBar(QStatusBar):
         self.device_label.setText(text)
 
     def show_file(self, path: str | None) -> None:
+        self._path = path
         if path:
             self.file_label.setText(Path(path).name)
             self.file_label.setToolTip(path)
         else:
-            self.file_label.setText("unsaved experiment")
+            self.file_label.setText(self.tr("unsaved experiment"))
             self.file_label.setToolTip("")
 
     def show_progress(self, p: TrainingProgress) -> None:
-        self.step_label.setText(f"step {p.step:,} / {p.total:,}" if p.total else f"step {p.step:,}")
+        self._progress = p
+        self.step_label.setText(self.tr("step {0} / {1}").format(f"{p.step:,}", f"{p.total:,}") if p.total
+                                else self.tr("step {0}").format(f"{p.step:,}"))
         ips = p.its_per_sec
-        self.speed_label.setText(f"{ips:.1f} it/s" if ips < 100 else f"{ips:.0f} it/s")
+        self.speed_label.setText(self.tr("{0} it/s").format(f"{ips:.1f}" if ips < 100 else f"{ips:.0f}"))
         eta_text = format_duration(p.eta) if p.eta >= 0 else "—"
-        self.time_label.setText(f"elapsed {format_duration(p.elapsed)} · ETA {eta_text}")
+        self.time_label.setText(self.tr("elapsed {0} · ETA {1}").format(format_duration(p.elapsed), eta_text))
+
+    def retranslate(self) -> None:
+        """The language changed: re-render the readouts that carry numbers (the fixed texts were re-set already)."""
+        self.show_file(self._path)
+        if self._progress is not None:
+            self.show_progress(self._progress)

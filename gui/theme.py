@@ -12,13 +12,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from engine.resources import resource_path
 
 THEMES = ("dark", "light")
+# the names View › Theme shows (the keys above are what settings store)
+THEME_LABELS = {"dark": QT_TRANSLATE_NOOP("Theme", "Dark"), "light": QT_TRANSLATE_NOOP("Theme", "Light")}
+
+
+def theme_label(name: str) -> str:
+    """A theme's name in the interface language."""
+    return QCoreApplication.translate("Theme", THEME_LABELS.get(name, name))
 
 
 @dataclass(frozen=True)

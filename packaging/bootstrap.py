@@ -3,6 +3,7 @@
 
     python3 packaging/bootstrap.py run     # create .venv, install, open the window
     python3 packaging/bootstrap.py test    # create .venv, install with test extras, ruff check, the whole suite
+    python3 packaging/bootstrap.py setup   # only create / update .venv (and compile the translations)
 
 On Linux, when the venv has no torch yet, the pinned CPU build (torch==2.13.0) is installed first so pip never
 pulls a multi-GB CUDA build through the package's own ``torch>=2.2`` range. Set DIFFUSION_LAB_TORCH_SPEC to choose
@@ -49,7 +50,17 @@ def setup(extras: str) -> Path:
             sh(*pip, "install", PINNED_TORCH)
     target = f".[{extras}]" if extras else "."
     sh(*pip, "install", "-q", "-e", target, cwd=ROOT)
+    compile_translations(py)
     return py
+
+
+def compile_translations(py: Path) -> None:
+    """resources/i18n/*.qm from the committed .ts with PySide6's lrelease (no network). The .qm is committed too,
+    so a failure here only warns: the shipped one is used."""
+    cmd = [str(py), str(ROOT / "packaging" / "i18n.py"), "compile"]
+    print("+", " ".join(shlex.quote(c) for c in cmd), flush=True)
+    if subprocess.run(cmd, cwd=ROOT).returncode:
+        print("warning: could not compile the translations; the committed .qm files are used", file=sys.stderr)
 
 
 def main(argv: list[str]) -> int:

@@ -8,8 +8,9 @@ A panel is a QWidget that
 * follows the experiment (:meth:`Panel.set_config`, called with every valid config from the Experiment dock),
 * restyles itself (:meth:`Panel.apply_theme`), names what File > Export can write (:meth:`Panel.export_sources`),
   follows the config's validity (:meth:`Panel.set_train_enabled`), saves and restores its part of the experiment
-  file (:meth:`Panel.experiment_extras`, :meth:`Panel.restore_experiment_extras`) and stops its work on close
-  (:meth:`Panel.shutdown`); ``seekRequested(int)`` asks the timeline to jump (e.g. a click on a thumbnail).
+  file (:meth:`Panel.experiment_extras`, :meth:`Panel.restore_experiment_extras`), re-renders its computed texts
+  after a language switch (:meth:`Panel.retranslate`) and stops its work on close (:meth:`Panel.shutdown`);
+  ``seekRequested(int)`` asks the timeline to jump (e.g. a click on a thumbnail).
 
 The main window calls these on every tab directly; the base class's defaults do nothing, so a tab overrides only
 what concerns it.
@@ -96,6 +97,11 @@ class Panel(QWidget):
 
     def shutdown(self) -> None:
         """The window is closing: cancel this panel's background work."""
+
+    def retranslate(self) -> None:
+        """The interface language changed (View › Language). Every text the catalogue knows as it was set (a
+        label's ``tr("Loss")``) has already been re-set by gui/retranslate.py; re-render here, through ``tr()``,
+        the texts this tab computes (readouts and messages with numbers, e.g. ``tr("step {0}").format(n)``)."""
 
     def experiment_extras(self) -> dict:
         """What this tab adds to a saved experiment beside the config (engine/experiment_file.py): top-level

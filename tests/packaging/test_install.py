@@ -98,7 +98,8 @@ def test_wheel_contents(wheel):
                      "engine/export/__init__.py", "engine/version.py", "gui/__init__.py",
                      "gui/app.py", "gui/main_window.py", "gui/selftest.py", "engine/resources.py",
                      "resources/data/digits.npz",
-                     "resources/icons/app.svg", "resources/icons/png/app-256.png"):
+                     "resources/icons/app.svg", "resources/icons/png/app-256.png",
+                     "gui/i18n.py", "resources/i18n/diffusion_lab_zh_CN.qm", "resources/i18n/diffusion_lab_zh_CN.ts"):
         assert required in names, f"{required} missing from {wheel.name}"
     # every icon the GUI loads by name ships
     for svg in (ROOT / "resources" / "icons").glob("*.svg"):
