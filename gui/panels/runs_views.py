@@ -210,8 +210,9 @@ class SampleStrip(QWidget):
         return self.slider.value()
 
     def retranslate(self) -> None:
-        """The step readout and captions in the current language."""
-        self._show(self.slider.value())
+        """The step readout and captions in the current language (no readout before any run is shown)."""
+        if self._runs:
+            self._show(self.slider.value())
 
     def set_step(self, step: int) -> None:
         self.slider.setValue(int(step))

@@ -2,282 +2,18 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name></name>
+    <name>BoundJob</name>
     <message>
-        <source>Measure guidance</source>
-        <translation type="unfinished"></translation>
+        <source>no model yet: train one or open a checkpoint first</source>
+        <translation>还没有模型：请先训练一个，或打开检查点</translation>
     </message>
     <message>
-        <source>Classifier accuracy, Fréchet distance, precision and recall against the guidance scale s (the sweep&apos;s scales, or 0, 1, 2, 4, 8)</source>
-        <translation type="unfinished"></translation>
+        <source>computing the variational bound on {n} items …</source>
+        <translation>正在对 {n} 个样本计算变分下界 …</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
-    </message>
-    <message>
-        <source>Samples per class at each scale</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>DDIM steps (η = 0) per sample</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>per class</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>steps</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>share</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>classifier accuracy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>precision</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>recall</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fréchet distance</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Train on drawing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Train a model on the drawn points with the Experiment dock&apos;s settings; edits made while it trains continue the same run on the new points</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>x̂₀ − x_t (denoising direction)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>score −ε̂/σ_t</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Exact field</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Orange arrows: the exact denoiser of the training points (engine.exact)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Error heatmap</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Error vs t</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sample exact vs model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Draw points (or pick a starter), then press Train on drawing.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>t</source>
-        <translation type="unfinished">t</translation>
-    </message>
-    <message>
-        <source>Memorization</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Marginals over t</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Draw</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Erase</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Brush radius, in the canvas&apos;s units</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Points added per stroke step (each mouse move while drawing)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Standardize</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Move the drawing to the coordinates the model sees: each axis zero mean and unit std, as training on the points file does</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Starter…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>smiley</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>letter A</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ring</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Open…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Density</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save what the field view shows: a PNG figure, the arrays as field.npz (as the command line&apos;s field command writes), or an animation over t</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Field and error heatmap at this t (PNG)…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Field arrays at this t (field.npz)…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Field over t (GIF)…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>PNG image (*.png)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>NumPy arrays (*.npz)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>GIF animation (*.gif)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export field</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Nothing to export yet: train a model on the drawing first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>An export is still being written.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Computing the field for {0}…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ODE · DDIM η=0</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SDE · DDPM</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>shared x_T</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>model</source>
-        <translation type="unfinished">模型</translation>
-    </message>
-    <message>
-        <source>exact denoiser</source>
-        <translation type="unfinished">精确去噪器</translation>
-    </message>
-    <message>
-        <source>Sample with the trained network, or with the exact denoiser of its training points (engine.exact)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>How many points to follow from the same x_T</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ODE vs SDE paths</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Follow the points from one x_T with DDIM η=0 (deterministic, the probability-flow ODE) and with DDPM (stochastic, the reverse SDE)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show paths</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sample with</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>points</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Compute marginals</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sample {0} points with DDPM, DDIM and DPM++(2M) and measure, at each t, how far the x_t cloud is from the forward marginal q(x_t)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>How far each sampler&apos;s x_t cloud is from q(x_t) (training points noised to t), at every t; the dashed floor is what two q(x_t) draws differ by.</source>
-        <translation type="unfinished"></translation>
+        <source>bound cancelled after {done} of {total} timesteps</source>
+        <translation>变分下界计算已取消（已完成 {done}/{total} 个时间步）</translation>
     </message>
 </context>
 <context>
@@ -420,6 +156,37 @@
     <message>
         <source>Seed</source>
         <translation>随机种子</translation>
+    </message>
+</context>
+<context>
+    <name>BranchJob</name>
+    <message>
+        <source>this trajectory&apos;s samples have shape {shape}, the current model makes {model_shape}: sample the current model again to branch it</source>
+        <translation>此轨迹的样本形状为 {shape}，而当前模型生成的是 {model_shape}：请先用当前模型重新采样，再进行分支</translation>
+    </message>
+    <message>
+        <source>this trajectory visits timestep {t} but the current model has T = {T}: sample the current model again to branch it</source>
+        <translation>此轨迹经过时间步 {t}，但当前模型的 T = {T}：请先用当前模型重新采样，再进行分支</translation>
+    </message>
+    <message>
+        <source>steps must be ≤ the model&apos;s T = {T}, got {steps}</source>
+        <translation>步数必须 ≤ 模型的 T = {T}，当前为 {steps}</translation>
+    </message>
+    <message>
+        <source>no model yet: train one (Training tab) or open a checkpoint first</source>
+        <translation>还没有模型：请先训练一个（训练页）或打开检查点</translation>
+    </message>
+    <message>
+        <source>branching from step {step}: {sampler} {steps} steps, seed {seed} …</source>
+        <translation>正在从第 {step} 步分支：{sampler} {steps} 步，随机种子 {seed} …</translation>
+    </message>
+    <message>
+        <source>branch cancelled at step {step}</source>
+        <translation>分支已在第 {step} 步取消</translation>
+    </message>
+    <message>
+        <source>branched from step {step} in {seconds:.1f} s ({frames} new frames, NFE {nfe})</source>
+        <translation>已从第 {step} 步分支，用时 {seconds:.1f} 秒（新增 {frames} 帧，NFE {nfe}）</translation>
     </message>
 </context>
 <context>
@@ -615,6 +382,25 @@
     </message>
 </context>
 <context>
+    <name>CompareJob</name>
+    <message>
+        <source>no model yet: train one (Training tab) or open a checkpoint first</source>
+        <translation>还没有模型：请先训练一个（训练页）或打开检查点</translation>
+    </message>
+    <message>
+        <source>comparing samplers: run {run}/{runs}, {sampler} {steps} steps …</source>
+        <translation>正在对比采样器：第 {run}/{runs} 次运行，{sampler} {steps} 步 …</translation>
+    </message>
+    <message>
+        <source>comparison cancelled during run {run}/{runs}</source>
+        <translation>对比已在第 {run}/{runs} 次运行中取消</translation>
+    </message>
+    <message>
+        <source>compared {n} samplers</source>
+        <translation>已对比 {n} 个采样器</translation>
+    </message>
+</context>
+<context>
     <name>ComparePanel</name>
     <message>
         <source>Samples per column</source>
@@ -770,7 +556,623 @@
     </message>
 </context>
 <context>
+    <name>ConfigFields</name>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>A built-in set, or a folder of images / an image or data file</source>
+        <translation>内置数据集，或一个图像文件夹 / 一个图像或数据文件</translation>
+    </message>
+    <message>
+        <source>a built-in dataset (moons, swissroll, gaussians8, circles, checkerboard, spiral, digits, shapes) or a path</source>
+        <translation>内置数据集（moons、swissroll、gaussians8、circles、checkerboard、spiral、digits、shapes）或一个路径</translation>
+    </message>
+    <message>
+        <source>Image size</source>
+        <translation>图像尺寸</translation>
+    </message>
+    <message>
+        <source>Side of the square training images in pixels; 0 keeps the source&apos;s size</source>
+        <translation>正方形训练图像的边长（像素）；0 表示保持原始尺寸</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>通道</translation>
+    </message>
+    <message>
+        <source>Native, or force grey (1) / RGB (3)</source>
+        <translation>保持原样，或强制为灰度（1）/ RGB（3）</translation>
+    </message>
+    <message>
+        <source>native</source>
+        <translation>原生</translation>
+    </message>
+    <message>
+        <source>1 · grey</source>
+        <translation>1 · 灰度</translation>
+    </message>
+    <message>
+        <source>3 · RGB</source>
+        <translation>3 · RGB</translation>
+    </message>
+    <message>
+        <source>0 (native), 1 or 3</source>
+        <translation>0（原生）、1 或 3</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>点数</translation>
+    </message>
+    <message>
+        <source>How many 2-D points are drawn from the toy distribution</source>
+        <translation>从玩具分布中抽取多少个二维点</translation>
+    </message>
+    <message>
+        <source>Max items</source>
+        <translation>最大条目数</translation>
+    </message>
+    <message>
+        <source>Use a random subset of this many images; 0 uses them all</source>
+        <translation>随机选用这么多张图像的子集；0 表示全部使用</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <source>How the noise variance β_t grows with t</source>
+        <translation>噪声方差 β_t 随 t 增长的方式</translation>
+    </message>
+    <message>
+        <source>linear</source>
+        <translation>线性（linear）</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>余弦（cosine）</translation>
+    </message>
+    <message>
+        <source>quadratic</source>
+        <translation>二次（quadratic）</translation>
+    </message>
+    <message>
+        <source>sigmoid</source>
+        <translation>S 形（sigmoid）</translation>
+    </message>
+    <message>
+        <source>scaled_linear</source>
+        <translation>缩放线性（scaled_linear）</translation>
+    </message>
+    <message>
+        <source>β linear in t from β start to β end (Ho et al. 2020)</source>
+        <translation>β 随 t 从 β 起始值线性增长到 β 终止值（Ho et al. 2020）</translation>
+    </message>
+    <message>
+        <source>ᾱ_t follows a squared cosine; β start and β end are not used (Nichol &amp; Dhariwal 2021)</source>
+        <translation>ᾱ_t 按余弦平方变化；不使用 β 起始值和 β 终止值（Nichol &amp; Dhariwal 2021）</translation>
+    </message>
+    <message>
+        <source>β = β start + (β end − β start)·(t/T)²: quadratic in t, slow start, fast end. Not Ho et al.&apos;s &quot;quad&quot;, which is linear in √β: that one is scaled_linear here</source>
+        <translation>β = β 起始值 + (β 终止值 − β 起始值)·(t/T)²：关于 t 的二次函数，开始慢、结束快。不是 Ho et al. 的 &quot;quad&quot;（它关于 √β 线性），那个在这里叫 scaled_linear</translation>
+    </message>
+    <message>
+        <source>β follows a logistic ramp over [−6, 6], renormalized to start exactly at β start and end exactly at β end; diffusers&apos; &quot;sigmoid&quot; (GeoDiff, Xu et al. 2022) is not renormalized, so its first and last β miss the endpoints by about 0.25% of the span</source>
+        <translation>β 沿 [−6, 6] 上的 logistic 曲线变化，并重新归一化，使其恰好从 β 起始值开始、在 β 终止值结束；diffusers 的 &quot;sigmoid&quot;（GeoDiff，Xu et al. 2022）未重新归一化，因此其首尾 β 与端点相差约区间跨度的 0.25%</translation>
+    </message>
+    <message>
+        <source>β linear in √β from β start to β end: Stable Diffusion&apos;s scaled_linear, and what Ho et al.&apos;s code calls &quot;quad&quot;</source>
+        <translation>β 从 β 起始值到 β 终止值按 √β 线性变化：即 Stable Diffusion 的 scaled_linear，也是 Ho et al. 代码中所说的 &quot;quad&quot;</translation>
+    </message>
+    <message>
+        <source>Timesteps T</source>
+        <translation>时间步数 T</translation>
+    </message>
+    <message>
+        <source>Number of diffusion steps (Ho et al. use 1000)</source>
+        <translation>扩散步数（Ho et al. 使用 1000）</translation>
+    </message>
+    <message>
+        <source>β start</source>
+        <translation>β 起始值</translation>
+    </message>
+    <message>
+        <source>β_1, the variance added at the first step</source>
+        <translation>β_1，第一步加入的方差</translation>
+    </message>
+    <message>
+        <source>β end</source>
+        <translation>β 终止值</translation>
+    </message>
+    <message>
+        <source>β_T, the variance added at the last step</source>
+        <translation>β_T，最后一步加入的方差</translation>
+    </message>
+    <message>
+        <source>Cosine offset s</source>
+        <translation>余弦偏移 s</translation>
+    </message>
+    <message>
+        <source>Small offset s of the cosine schedule (Nichol &amp; Dhariwal 2021)</source>
+        <translation>余弦调度的小偏移量 s（Nichol &amp; Dhariwal 2021）</translation>
+    </message>
+    <message>
+        <source>Zero terminal SNR</source>
+        <translation>终端信噪比为零</translation>
+    </message>
+    <message>
+        <source>Rescale so that ᾱ_T = 0: the last step is pure noise (Lin et al. 2024)</source>
+        <translation>重新缩放使 ᾱ_T = 0：最后一步为纯噪声（Lin et al. 2024）</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Network size: an MLP for 2-D points, a UNet for images</source>
+        <translation>网络规模：二维点用 MLP，图像用 UNet</translation>
+    </message>
+    <message>
+        <source>tiny</source>
+        <translation>微型（tiny）</translation>
+    </message>
+    <message>
+        <source>small</source>
+        <translation>小型（small）</translation>
+    </message>
+    <message>
+        <source>base</source>
+        <translation>基础（base）</translation>
+    </message>
+    <message>
+        <source>Class-conditional</source>
+        <translation>类别条件</translation>
+    </message>
+    <message>
+        <source>Feed the class label to the network (classifier-free guidance)</source>
+        <translation>把类别标签输入网络（用于无分类器引导）</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>Dropout</translation>
+    </message>
+    <message>
+        <source>Dropout probability inside residual blocks</source>
+        <translation>残差块内的 Dropout 概率</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Optimizer steps to train</source>
+        <translation>要训练的优化器步数</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Samples per optimizer step</source>
+        <translation>每个优化器步的样本数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>AdamW learning rate, e.g. 1e-3 or 2e-4</source>
+        <translation>AdamW 学习率，例如 1e-3 或 2e-4</translation>
+    </message>
+    <message>
+        <source>Warm-up steps</source>
+        <translation>预热步数</translation>
+    </message>
+    <message>
+        <source>Linear learning-rate warm-up at the start</source>
+        <translation>开始时学习率线性预热</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>AdamW weight decay</source>
+        <translation>AdamW 权重衰减</translation>
+    </message>
+    <message>
+        <source>Gradient clip</source>
+        <translation>梯度裁剪</translation>
+    </message>
+    <message>
+        <source>Clip the gradient norm to this value (0 = off)</source>
+        <translation>将梯度范数裁剪到此值（0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>EMA decay</source>
+        <translation>EMA 衰减率</translation>
+    </message>
+    <message>
+        <source>Exponential moving average of the weights used for sampling</source>
+        <translation>用于采样的权重指数滑动平均 (EMA)</translation>
+    </message>
+    <message>
+        <source>Prediction</source>
+        <translation>预测目标</translation>
+    </message>
+    <message>
+        <source>What the network predicts: the noise ε, the clean x₀, or v</source>
+        <translation>网络预测什么：噪声 ε、干净样本 x₀，或 v</translation>
+    </message>
+    <message>
+        <source>eps</source>
+        <translation>eps（噪声 ε）</translation>
+    </message>
+    <message>
+        <source>x0</source>
+        <translation>x0（干净样本 x₀）</translation>
+    </message>
+    <message>
+        <source>v</source>
+        <translation>v（速度 v）</translation>
+    </message>
+    <message>
+        <source>Loss weighting</source>
+        <translation>损失加权</translation>
+    </message>
+    <message>
+        <source>uniform (Ho et al.&apos;s simple loss) or Min-SNR-γ (Hang et al.)</source>
+        <translation>uniform（Ho et al. 的简化损失）或 Min-SNR-γ（Hang et al.）</translation>
+    </message>
+    <message>
+        <source>uniform</source>
+        <translation>均匀（uniform）</translation>
+    </message>
+    <message>
+        <source>min_snr</source>
+        <translation>Min-SNR（min_snr）</translation>
+    </message>
+    <message>
+        <source>Min-SNR γ</source>
+        <translation>Min-SNR γ</translation>
+    </message>
+    <message>
+        <source>Clamp of the SNR weight for min_snr loss weighting</source>
+        <translation>min_snr 损失加权中信噪比权重的截断值</translation>
+    </message>
+    <message>
+        <source>Label dropout p_uncond</source>
+        <translation>标签丢弃率 p_uncond</translation>
+    </message>
+    <message>
+        <source>Probability that a training label is replaced by the null label, so the one network also learns the unconditional model that classifier-free guidance needs (Ho &amp; Salimans use 0.1 or 0.2)</source>
+        <translation>训练标签被替换为空标签的概率，使同一个网络也学到无分类器引导所需的无条件模型（Ho &amp; Salimans 使用 0.1 或 0.2）</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Seed for data, initialization and noise: same seed, same run</source>
+        <translation>用于数据、初始化和噪声的随机种子：相同的种子，相同的运行</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Where to train: auto picks CUDA, then Apple MPS, then the CPU</source>
+        <translation>在哪里训练：auto 依次优先选择 CUDA、Apple MPS、CPU</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动（auto）</translation>
+    </message>
+    <message>
+        <source>cpu</source>
+        <translation>cpu</translation>
+    </message>
+    <message>
+        <source>cuda</source>
+        <translation>cuda</translation>
+    </message>
+    <message>
+        <source>mps</source>
+        <translation>mps</translation>
+    </message>
+    <message>
+        <source>Mixed precision</source>
+        <translation>混合精度</translation>
+    </message>
+    <message>
+        <source>Use automatic mixed precision (CUDA only)</source>
+        <translation>使用自动混合精度（仅 CUDA）</translation>
+    </message>
+    <message>
+        <source>Preview every</source>
+        <translation>预览间隔</translation>
+    </message>
+    <message>
+        <source>Steps between preview samples in the window (0 = never)</source>
+        <translation>窗口中两次预览采样之间的步数（0 = 从不）</translation>
+    </message>
+    <message>
+        <source>Quality every</source>
+        <translation>质量评估间隔</translation>
+    </message>
+    <message>
+        <source>Minimum steps between live quality scores of EMA samples against real data (kept under ~10% of training time; 0 = off). Saved as quality.csv</source>
+        <translation>两次实时质量评分（EMA 样本对比真实数据）之间的最少步数（耗时控制在训练时间的约 10% 以内；0 = 关闭）。保存为 quality.csv</translation>
+    </message>
+    <message>
+        <source>Time budget (s)</source>
+        <translation>时间预算（秒）</translation>
+    </message>
+    <message>
+        <source>Stop training after this many seconds of wall time (0 = no limit)</source>
+        <translation>经过这么多秒的实际时间后停止训练（0 = 不限）</translation>
+    </message>
+    <message>
+        <source>Exploding gradient norm</source>
+        <translation>梯度爆炸范数</translation>
+    </message>
+    <message>
+        <source>A gradient norm above this stops training (exploding gradients)</source>
+        <translation>梯度范数超过此值时停止训练（梯度爆炸）</translation>
+    </message>
+    <message>
+        <source>moons</source>
+        <translation>双月（moons）</translation>
+    </message>
+    <message>
+        <source>Two interleaving half circles (2 classes)</source>
+        <translation>两个交错的半圆（2 个类别）</translation>
+    </message>
+    <message>
+        <source>swissroll</source>
+        <translation>瑞士卷（swissroll）</translation>
+    </message>
+    <message>
+        <source>A 2-D swiss roll: one long curled arm</source>
+        <translation>二维瑞士卷：一条卷曲的长臂</translation>
+    </message>
+    <message>
+        <source>gaussians8</source>
+        <translation>八高斯（gaussians8）</translation>
+    </message>
+    <message>
+        <source>Eight tight Gaussians on a circle (8 classes)</source>
+        <translation>圆周上八个紧凑的高斯分布（8 个类别）</translation>
+    </message>
+    <message>
+        <source>circles</source>
+        <translation>同心圆（circles）</translation>
+    </message>
+    <message>
+        <source>Two concentric noisy rings (2 classes)</source>
+        <translation>两个带噪声的同心圆环（2 个类别）</translation>
+    </message>
+    <message>
+        <source>checkerboard</source>
+        <translation>棋盘格（checkerboard）</translation>
+    </message>
+    <message>
+        <source>Uniform points on the dark squares of a 4x4 checkerboard</source>
+        <translation>均匀分布在 4x4 棋盘深色格子上的点</translation>
+    </message>
+    <message>
+        <source>spiral</source>
+        <translation>螺旋（spiral）</translation>
+    </message>
+    <message>
+        <source>Two interleaved spiral arms (2 classes)</source>
+        <translation>两条交错的螺旋臂（2 个类别）</translation>
+    </message>
+    <message>
+        <source>digits</source>
+        <translation>手写数字（digits）</translation>
+    </message>
+    <message>
+        <source>1797 real 8x8 handwritten digits (UCI, shipped with the app; 10 classes, grey)</source>
+        <translation>1797 张真实的 8x8 手写数字（UCI，随应用附带；10 个类别，灰度）</translation>
+    </message>
+    <message>
+        <source>shapes</source>
+        <translation>形状（shapes）</translation>
+    </message>
+    <message>
+        <source>Procedural coloured shapes on plain backgrounds (6 classes, RGB, native 16 px)</source>
+        <translation>纯色背景上程序生成的彩色形状（6 个类别，RGB，原生 16 像素）</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Diffusion Lab: unexpected error</source>
+        <translation>Diffusion Lab：意外错误</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Something went wrong.&lt;/b&gt; Diffusion Lab is still running: the action you were doing did not finish, but your window and data are still open. Saving your work now is a good idea.</source>
+        <translation>&lt;b&gt;出错了。&lt;/b&gt;Diffusion Lab 仍在运行：刚才的操作没有完成，但窗口和数据都还在。建议现在保存你的工作。</translation>
+    </message>
+    <message>
+        <source>where: {0}</source>
+        <translation>位置：{0}</translation>
+    </message>
+    <message>
+        <source>(the log file could not be written)</source>
+        <translation>（无法写入日志文件）</translation>
+    </message>
+    <message>
+        <source>details were saved to: {0}</source>
+        <translation>详细信息已保存到：{0}</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>复制详细信息</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>{0} more error happened after this one; see the log file.</source>
+        <translation>此后又发生了 {0} 个错误；请查看日志文件。</translation>
+    </message>
+    <message>
+        <source>{0} more errors happened after this one; see the log file.</source>
+        <translation>此后还发生了 {0} 个错误，详见日志文件。</translation>
+    </message>
+</context>
+<context>
+    <name>DataPreview</name>
+    <message>
+        <source>loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>Real training samples. Click one to show it in the Forward tab.</source>
+        <translation>真实训练样本。点击其中一个可在“前向扩散”页中显示。</translation>
+    </message>
+    <message>
+        <source>The training points (standardized), coloured by angle as in the Forward tab</source>
+        <translation>训练点（已标准化），与“前向扩散”页一样按角度着色</translation>
+    </message>
+    <message>
+        <source>Loading {0}…</source>
+        <translation>正在加载 {0}…</translation>
+    </message>
+    <message>
+        <source>, {0} classes</source>
+        <translation>，{0} 个类别</translation>
+    </message>
+    <message>
+        <source>{0}: {1} images, {2}×{3}×{3}{4}</source>
+        <translation>{0}：{1} 张图像，{2}×{3}×{3}{4}</translation>
+    </message>
+    <message>
+        <source>{0}: {1} points, standardized{2}</source>
+        <translation>{0}：{1} 个点，已标准化{2}</translation>
+    </message>
+    <message>
+        <source>no preview</source>
+        <translation>无预览</translation>
+    </message>
+    <message>
+        <source>Cannot load the data: {0}</source>
+        <translation>无法加载数据：{0}</translation>
+    </message>
+    <message>
+        <source> and {0} more</source>
+        <translation> 等另外 {0} 个</translation>
+    </message>
+    <message>
+        <source>Skipped 1 file: {0}</source>
+        <translation>跳过了 1 个文件：{0}</translation>
+    </message>
+    <message>
+        <source>Skipped {0} files: {1}{2}</source>
+        <translation>跳过了 {0} 个文件：{1}{2}</translation>
+    </message>
+</context>
+<context>
+    <name>DatasetPicker</name>
+    <message>
+        <source>2-D points</source>
+        <translation>二维点</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Open image folder…</source>
+        <translation>打开图像文件夹…</translation>
+    </message>
+    <message>
+        <source>Open image / data file…</source>
+        <translation>打开图像 / 数据文件…</translation>
+    </message>
+    <message>
+        <source>Open image folder</source>
+        <translation>打开图像文件夹</translation>
+    </message>
+    <message>
+        <source>Open image or data file</source>
+        <translation>打开图像或数据文件</translation>
+    </message>
+    <message>
+        <source>Images and data (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy *.npz *.csv *.txt *-ubyte *-ubyte.gz);;All files (*)</source>
+        <translation>图像和数据 (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy *.npz *.csv *.txt *-ubyte *-ubyte.gz);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>DrawingTools</name>
+    <message>
+        <source>Draw</source>
+        <translation>绘制</translation>
+    </message>
+    <message>
+        <source>Erase</source>
+        <translation>擦除</translation>
+    </message>
+    <message>
+        <source>Brush radius, in the canvas&apos;s units</source>
+        <translation>画笔半径（画布坐标单位）</translation>
+    </message>
+    <message>
+        <source>Points added per stroke step (each mouse move while drawing)</source>
+        <translation>每个笔画步添加的点数（绘制时每次移动鼠标）</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Standardize</source>
+        <translation>标准化</translation>
+    </message>
+    <message>
+        <source>Move the drawing to the coordinates the model sees: each axis zero mean and unit std, as training on the points file does</source>
+        <translation>把绘图变换到模型看到的坐标：每个坐标轴均值为零、标准差为一，与用点文件训练时的处理相同</translation>
+    </message>
+    <message>
+        <source>Starter…</source>
+        <translation>示例图案…</translation>
+    </message>
+    <message>
+        <source>smiley</source>
+        <translation>笑脸</translation>
+    </message>
+    <message>
+        <source>letter A</source>
+        <translation>字母 A</translation>
+    </message>
+    <message>
+        <source>ring</source>
+        <translation>圆环</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Density</source>
+        <translation>密度</translation>
+    </message>
     <message>
         <source>Save drawing</source>
         <translation>保存绘图</translation>
@@ -798,6 +1200,106 @@
     <message>
         <source>Points (*.csv *.txt *.points.npy)</source>
         <translation>点集 (*.csv *.txt *.points.npy)</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <source>training is already running; stop it first</source>
+        <extracomment>the one signal (by attribute name) that carries each event type</extracomment>
+        <translation>训练已在进行；请先停止</translation>
+    </message>
+    <message>
+        <source>stop training before opening a checkpoint</source>
+        <translation>打开检查点前请先停止训练</translation>
+    </message>
+    <message>
+        <source>file not found: {0}</source>
+        <translation>找不到文件：{0}</translation>
+    </message>
+    <message>
+        <source>permission denied: {0}</source>
+        <translation>权限不足：{0}</translation>
+    </message>
+    <message>
+        <source>internal error ({0}); see the log for details</source>
+        <translation>内部错误（{0}）；详情见日志</translation>
+    </message>
+    <message>
+        <source>training finished: {0}</source>
+        <translation>训练完成：{0}</translation>
+    </message>
+    <message>
+        <source>training stopped at step {0}</source>
+        <translation>训练在第 {0} 步停止</translation>
+    </message>
+    <message>
+        <source>training diverged: {0}</source>
+        <translation>训练发散：{0}</translation>
+    </message>
+    <message>
+        <source>training failed: {0}</source>
+        <translation>训练失败：{0}</translation>
+    </message>
+    <message>
+        <source>model ready: {0}, step {1}</source>
+        <translation>模型就绪：{0}，第 {1} 步</translation>
+    </message>
+    <message>
+        <source>building the model of {0} …</source>
+        <translation>正在构建 {0} 的模型…</translation>
+    </message>
+    <message>
+        <source>opened checkpoint {0} (step {1})</source>
+        <translation>已打开检查点 {0}（第 {1} 步）</translation>
+    </message>
+    <message>
+        <source>nothing to save yet: train a model or open a checkpoint first</source>
+        <translation>尚无可保存的内容：请先训练模型或打开检查点</translation>
+    </message>
+    <message>
+        <source>checkpoint saved: {0} (step {1})</source>
+        <translation>检查点已保存：{0}（第 {1} 步）</translation>
+    </message>
+    <message>
+        <source>continuing from step {0} to {1}</source>
+        <translation>从第 {0} 步继续训练到第 {1} 步</translation>
+    </message>
+    <message>
+        <source>preparing {0} and a {1} model …</source>
+        <translation>正在准备 {0} 和 {1} 模型…</translation>
+    </message>
+    <message>
+        <source>training {0} on {1}</source>
+        <translation>正在 {1} 上训练 {0}</translation>
+    </message>
+    <message>
+        <source>quality score failed at step {0}: {1}</source>
+        <translation>第 {0} 步的质量评分失败：{1}</translation>
+    </message>
+    <message>
+        <source>live quality off: {0}</source>
+        <translation>实时质量评估已关闭：{0}</translation>
+    </message>
+    <message>
+        <source>out of memory at step {0}: {1}</source>
+        <translation>第 {0} 步内存不足：{1}</translation>
+    </message>
+    <message>
+        <source>no model yet: train one (Training tab) or open a checkpoint first</source>
+        <translation>尚无模型：请先训练一个（训练页）或打开检查点</translation>
+    </message>
+    <message>
+        <source>sampling {0} × {1} {2} steps …</source>
+        <translation>正在采样 {0} 个样本（{1}，{2} 步）…</translation>
+    </message>
+    <message>
+        <source>sampling cancelled at step {0}/{1}</source>
+        <translation>采样在第 {0}/{1} 步取消</translation>
+    </message>
+    <message>
+        <source>sampled {0} in {1:.1f} s ({2} frames recorded, {3:.1f} MB)</source>
+        <translation>已采样 {0} 个样本，用时 {1:.1f} 秒（记录了 {2} 帧，{3:.1f} MB）</translation>
     </message>
 </context>
 <context>
@@ -837,6 +1339,34 @@
 <context>
     <name>ExperimentFiles</name>
     <message>
+        <source>Diffusion Lab experiments (*.json);;All files (*)</source>
+        <translation>Diffusion Lab 实验 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>New experiment</source>
+        <translation>新建实验</translation>
+    </message>
+    <message>
+        <source>Open experiment</source>
+        <translation>打开实验</translation>
+    </message>
+    <message>
+        <source>Cannot open experiment</source>
+        <translation>无法打开实验</translation>
+    </message>
+    <message>
+        <source>{0}
+
+{1}: {2}
+
+The current experiment is unchanged.</source>
+        <translation>{0}
+
+{1}：{2}
+
+当前实验未改变。</translation>
+    </message>
+    <message>
         <source>Part of the experiment was not restored</source>
         <translation>实验的部分内容未能恢复</translation>
     </message>
@@ -852,12 +1382,625 @@ The rest of the experiment opened.</source>
 
 实验的其余部分已打开。</translation>
     </message>
+    <message>
+        <source>Experiment has invalid values</source>
+        <translation>实验包含无效值</translation>
+    </message>
+    <message>
+        <source>{0}
+
+Opened, but {1} value(s) are invalid:
+{2}
+
+Fix them in the Experiment panel before training.</source>
+        <translation>{0}
+
+已打开，但有 {1} 个值无效：
+{2}
+
+请在训练前于“实验”面板中修正。</translation>
+    </message>
+    <message>
+        <source>Opened {0}</source>
+        <translation>已打开 {0}</translation>
+    </message>
+    <message>
+        <source>Save experiment</source>
+        <translation>保存实验</translation>
+    </message>
+    <message>
+        <source>Cannot save experiment</source>
+        <translation>无法保存实验</translation>
+    </message>
+    <message>
+        <source>Fix the invalid values first:
+{0}</source>
+        <translation>请先修正无效值：
+{0}</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>已保存 {0}</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>清除列表</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentForm</name>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Noise schedule</source>
+        <translation>噪声调度</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Advanced training</source>
+        <translation>高级训练</translation>
+    </message>
+    <message>
+        <source>0 = native size</source>
+        <translation>0 = 原始尺寸</translation>
+    </message>
+    <message>
+        <source>0 = all</source>
+        <translation>0 = 全部</translation>
+    </message>
+    <message>
+        <source>only used for image data</source>
+        <translation>仅用于图像数据</translation>
+    </message>
+    <message>
+        <source>only used for the built-in 2-D sets</source>
+        <translation>仅用于内置二维数据集</translation>
+    </message>
+    <message>
+        <source>not used by the cosine schedule</source>
+        <translation>余弦调度不使用此项</translation>
+    </message>
+    <message>
+        <source>only used by the cosine schedule</source>
+        <translation>仅用于余弦调度</translation>
+    </message>
+    <message>
+        <source>only used with min_snr loss weighting</source>
+        <translation>仅用于 min_snr 损失加权</translation>
+    </message>
+    <message>
+        <source>only used by a class-conditional model</source>
+        <translation>仅用于类别条件模型</translation>
+    </message>
+    <message>
+        <source>must be {0}, got {1}</source>
+        <translation>必须是 {0}，实际为 {1}</translation>
+    </message>
+    <message>
+        <source>must be {0}; got {1}</source>
+        <translation>必须是 {0}；实际为 {1}</translation>
+    </message>
+    <message>
+        <source>cannot validate: {0}</source>
+        <translation>无法校验：{0}</translation>
+    </message>
+    <message>
+        <source>… and {0} more</source>
+        <translation>… 以及另外 {0} 个</translation>
+    </message>
+    <message>
+        <source>1 problem — training can&apos;t start until fixed:</source>
+        <translation>1 个问题 — 修正之前无法开始训练：</translation>
+    </message>
+    <message>
+        <source>{0} problems — training can&apos;t start until fixed:</source>
+        <translation>{0} 个问题 — 修正之前无法开始训练：</translation>
+    </message>
+    <message>
+        <source>(model description unavailable: {0})</source>
+        <translation>（无法获得模型描述：{0}）</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>cannot write the file: {0}</source>
+        <translation>无法写入文件：{0}</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: train a model or sample first.</source>
+        <translation>尚无可导出的内容：请先训练模型或进行采样。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Exporting {0}…</source>
+        <translation>正在导出 {0}…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>cannot export the plot: {0}: {1}</source>
+        <translation>无法导出图表：{0}：{1}</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>已保存 {0}</translation>
+    </message>
+    <message>
+        <source>Saved {0} (it was finished before Cancel)</source>
+        <translation>已保存 {0}（取消生效前已完成）</translation>
+    </message>
+    <message>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>导出已取消；未写入任何文件。</translation>
+    </message>
+    <message>
+        <source>cannot write {0}: the plot could not be rendered</source>
+        <translation>无法写入 {0}：图表无法渲染</translation>
+    </message>
+    <message>
+        <source>cannot export the plot as SVG: it is not shown in a window</source>
+        <translation>无法将图表导出为 SVG：它没有显示在窗口中</translation>
+    </message>
+    <message>
+        <source>cannot export the plot as SVG: nothing was rendered</source>
+        <translation>无法将图表导出为 SVG：没有渲染出任何内容</translation>
+    </message>
+</context>
+<context>
+    <name>ExportForm</name>
+    <message>
+        <source>WebP (animated)</source>
+        <translation>WebP（动画）</translation>
+    </message>
+    <message>
+        <source>APNG (animated PNG)</source>
+        <translation>APNG（动画 PNG）</translation>
+    </message>
+    <message>
+        <source>MP4 (H.264)</source>
+        <translation>MP4 (H.264)</translation>
+    </message>
+    <message>
+        <source>PNG image</source>
+        <translation>PNG 图像</translation>
+    </message>
+    <message>
+        <source>SVG drawing</source>
+        <translation>SVG 矢量图</translation>
+    </message>
+    <message>
+        <source>Reverse process animation (denoising)</source>
+        <translation>反向过程动画（去噪）</translation>
+    </message>
+    <message>
+        <source>Forward process animation (noising)</source>
+        <translation>前向过程动画（加噪）</translation>
+    </message>
+    <message>
+        <source>Training time-lapse</source>
+        <translation>训练延时动画</translation>
+    </message>
+    <message>
+        <source>Sampler comparison, side by side (Compare tab)</source>
+        <translation>采样器并排对比（对比页）</translation>
+    </message>
+    <message>
+        <source>Samples: PNG grid or .npy</source>
+        <translation>样本：PNG 网格或 .npy</translation>
+    </message>
+    <message>
+        <source>NumPy array</source>
+        <translation>NumPy 数组</translation>
+    </message>
+    <message>
+        <source>Process strip at chosen t (PNG)</source>
+        <translation>所选 t 处的过程条带图 (PNG)</translation>
+    </message>
+    <message>
+        <source>Loss history</source>
+        <translation>损失历史</translation>
+    </message>
+    <message>
+        <source>CSV table</source>
+        <translation>CSV 表格</translation>
+    </message>
+    <message>
+        <source>MP4 needs the optional imageio-ffmpeg package: pip install &quot;diffusion-lab[mp4]&quot; (GIF, WebP and APNG work without it).</source>
+        <translation>MP4 需要可选的 imageio-ffmpeg 包：pip install &quot;diffusion-lab[mp4]&quot;（GIF、WebP 和 APNG 无需该包）。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>file to write; the extension picks the format</source>
+        <translation>要写入的文件；扩展名决定格式</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Animation</source>
+        <translation>动画</translation>
+    </message>
+    <message>
+        <source> fps</source>
+        <translation> 帧/秒</translation>
+    </message>
+    <message>
+        <source>fixed length</source>
+        <translation>固定时长</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>every k-th</source>
+        <translation>每隔 k 帧</translation>
+    </message>
+    <message>
+        <source>denser where it changes fast</source>
+        <translation>变化快处更密</translation>
+    </message>
+    <message>
+        <source>k = </source>
+        <translation>k = </translation>
+    </message>
+    <message>
+        <source>at most </source>
+        <translation>最多 </translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>every k-th frame; with &apos;denser…&apos; the same number of frames, spaced unevenly</source>
+        <translation>每隔 k 帧取一帧；选“变化快处更密”时帧数相同，但间隔不均匀</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>帧</translation>
+    </message>
+    <message>
+        <source>Hold final frame</source>
+        <translation>末帧停留</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>2-D point paths</source>
+        <translation>二维点轨迹</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>WebP: 1-100 lossy (default: lossless). MP4: 1-10 (default 8).</source>
+        <translation>WebP：1-100 为有损（默认：无损）。MP4：1-10（默认 8）。</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Look</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>x_t (the noisy state)</source>
+        <translation>x_t（加噪状态）</translation>
+    </message>
+    <message>
+        <source>predicted x0</source>
+        <translation>预测的 x0</translation>
+    </message>
+    <message>
+        <source>both, side by side</source>
+        <translation>两者并排</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>whole grid</source>
+        <translation>整个网格</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Upscale (nearest)</source>
+        <translation>放大（最近邻）</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>Grid padding</source>
+        <translation>网格间距</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>caption with step / t</source>
+        <translation>标注步数 / t</translation>
+    </message>
+    <message>
+        <source>e.g. 1000, 500, 250, 0 (empty: automatic)</source>
+        <translation>例如 1000, 500, 250, 0（留空：自动）</translation>
+    </message>
+    <message>
+        <source>Strip at t</source>
+        <translation>条带图的 t</translation>
+    </message>
+    <message>
+        <source>reverse (sampling)</source>
+        <translation>反向（采样）</translation>
+    </message>
+    <message>
+        <source>forward (noising)</source>
+        <translation>前向（加噪）</translation>
+    </message>
+    <message>
+        <source>Strip of</source>
+        <translation>条带图来源</translation>
+    </message>
+    <message>
+        <source> px wide</source>
+        <translation> 像素宽</translation>
+    </message>
+    <message>
+        <source>auto height</source>
+        <translation>自动高度</translation>
+    </message>
+    <message>
+        <source> px high</source>
+        <translation> 像素高</translation>
+    </message>
+    <message>
+        <source>Plot size</source>
+        <translation>图表尺寸</translation>
+    </message>
+    <message>
+        <source>Plot: {0} (PNG / SVG)</source>
+        <translation>图表：{0} (PNG / SVG)</translation>
+    </message>
+    <message>
+        <source>{0} — needs imageio-ffmpeg</source>
+        <translation>{0} — 需要 imageio-ffmpeg</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>Background colour</source>
+        <translation>背景颜色</translation>
+    </message>
+    <message>
+        <source>Strip at t: use whole numbers separated by commas, got {0}</source>
+        <translation>条带图的 t：请使用逗号分隔的整数，收到的是 {0}</translation>
+    </message>
+    <message>
+        <source>Choose a file to export to.</source>
+        <translation>请选择要导出到的文件。</translation>
+    </message>
+    <message>
+        <source>Unknown extension {0} for this export; use {1}.</source>
+        <translation>此导出不支持扩展名 {0}；请使用 {1}。</translation>
+    </message>
 </context>
 <context>
     <name>FieldView</name>
     <message>
         <source>x (standardized: what the model sees)</source>
         <translation>x（标准化后：模型看到的坐标）</translation>
+    </message>
+</context>
+<context>
+    <name>FormParts</name>
+    <message>
+        <source>{0} or 0</source>
+        <translation>{0} 或 0</translation>
+    </message>
+    <message>
+        <source>an integer in {0}</source>
+        <translation>{0} 内的整数</translation>
+    </message>
+    <message>
+        <source>a number in {0}</source>
+        <translation>{0} 内的数</translation>
+    </message>
+    <message>
+        <source>one of {0}</source>
+        <translation>{0} 之一</translation>
+    </message>
+    <message>
+        <source>{0}
+Allowed: {1}</source>
+        <translation>{0}
+允许值：{1}</translation>
+    </message>
+    <message>
+        <source> · conditional on {0} classes</source>
+        <translation> · 以 {0} 个类别为条件</translation>
+    </message>
+    <message>
+        <source> · conditional (if the data has labels)</source>
+        <translation> · 类别条件（若数据带标签）</translation>
+    </message>
+    <message>
+        <source>cpu — {0} threads</source>
+        <translation>cpu — {0} 个线程</translation>
+    </message>
+</context>
+<context>
+    <name>ForwardPanel</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Which training image to diffuse (index into the dataset)</source>
+        <translation>要扩散哪张训练图像（数据集中的索引）</translation>
+    </message>
+    <message>
+        <source>Open image…</source>
+        <translation>打开图像…</translation>
+    </message>
+    <message>
+        <source>Diffuse any image file instead of a dataset sample</source>
+        <translation>对任意图像文件而不是数据集样本进行扩散</translation>
+    </message>
+    <message>
+        <source>Back to dataset</source>
+        <translation>返回数据集</translation>
+    </message>
+    <message>
+        <source>Show dataset samples again</source>
+        <translation>重新显示数据集样本</translation>
+    </message>
+    <message>
+        <source>New noise</source>
+        <translation>新噪声</translation>
+    </message>
+    <message>
+        <source>Draw a new fixed noise ε (the next seed)</source>
+        <translation>抽取新的固定噪声 ε（下一个随机种子）</translation>
+    </message>
+    <message>
+        <source>show x₀</source>
+        <translation>显示 x₀</translation>
+    </message>
+    <message>
+        <source>Draw the clean points x₀ faintly behind x_t</source>
+        <translation>在 x_t 后面淡淡地绘制干净样本点 x₀</translation>
+    </message>
+    <message>
+        <source>x₀  (clean)</source>
+        <translation>x₀（干净样本）</translation>
+    </message>
+    <message>
+        <source>Pixel values of x_t</source>
+        <translation>x_t 的像素值</translation>
+    </message>
+    <message>
+        <source>Click to move the timeline here</source>
+        <translation>点击将时间轴移动到这里</translation>
+    </message>
+    <message>
+        <source>x_t at evenly spaced t — the same ε throughout (click one to jump there)</source>
+        <translation>均匀间隔的 t 处的 x_t — 始终使用同一个 ε（点击可跳转）</translation>
+    </message>
+    <message>
+        <source>Coordinates of x_t</source>
+        <translation>x_t 的坐标</translation>
+    </message>
+    <message>
+        <source>Loading data…</source>
+        <translation>正在加载数据…</translation>
+    </message>
+    <message>
+        <source>Loading {0}…</source>
+        <translation>正在加载 {0}…</translation>
+    </message>
+    <message>
+        <source>Cannot load the data:
+{0}</source>
+        <translation>无法加载数据：
+{0}</translation>
+    </message>
+    <message>
+        <source>Open image</source>
+        <translation>打开图像</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)</source>
+        <translation>图像 (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot open image</source>
+        <translation>无法打开图像</translation>
+    </message>
+    <message>
+        <source>noise seed {0}</source>
+        <translation>噪声随机种子 {0}</translation>
+    </message>
+    <message>
+        <source>mean ({0:+.2f}, {1:+.2f})   std ({2:.2f}, {3:.2f})
+N(0, I) has mean (0, 0), std (1, 1)</source>
+        <translation>均值 ({0:+.2f}, {1:+.2f})   标准差 ({2:.2f}, {3:.2f})
+N(0, I) 的均值为 (0, 0)，标准差为 (1, 1)</translation>
+    </message>
+    <message>
+        <source>of {0}  ·  class {1}</source>
+        <translation>共 {0} 张  ·  类别 {1}</translation>
+    </message>
+    <message>
+        <source>of {0}</source>
+        <translation>共 {0} 张</translation>
+    </message>
+    <message>
+        <source>could not write {0}</source>
+        <translation>无法写入 {0}</translation>
     </message>
 </context>
 <context>
@@ -987,7 +2130,78 @@ The rest of the experiment opened.</source>
     </message>
 </context>
 <context>
+    <name>GuidanceJob</name>
+    <message>
+        <source>no model yet: train one (Training tab) or open a checkpoint first</source>
+        <translation>还没有模型：请先训练一个（训练页）或打开检查点</translation>
+    </message>
+    <message>
+        <source>measuring guidance at s = {scales} …</source>
+        <translation>正在测量引导效果，s = {scales} …</translation>
+    </message>
+    <message>
+        <source>the measurement failed (see the crash log)</source>
+        <translation>测量失败（详见崩溃日志）</translation>
+    </message>
+    <message>
+        <source>guidance measured at {n} scales</source>
+        <translation>已在 {n} 个引导强度下完成测量</translation>
+    </message>
+    <message>
+        <source>guidance measurement cancelled</source>
+        <translation>引导测量已取消</translation>
+    </message>
+</context>
+<context>
     <name>GuidanceMeasure</name>
+    <message>
+        <source>Measure guidance</source>
+        <translation>测量引导</translation>
+    </message>
+    <message>
+        <source>Classifier accuracy, Fréchet distance, precision and recall against the guidance scale s (the sweep&apos;s scales, or 0, 1, 2, 4, 8)</source>
+        <translation>分类器准确率、Fréchet 距离、精确率和召回率随引导强度 s 的变化（使用扫描中的强度，或 0, 1, 2, 4, 8）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Samples per class at each scale</source>
+        <translation>每个强度下每个类别的样本数</translation>
+    </message>
+    <message>
+        <source>DDIM steps (η = 0) per sample</source>
+        <translation>每个样本的 DDIM 步数（η = 0）</translation>
+    </message>
+    <message>
+        <source>per class</source>
+        <translation>每类</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>share</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>classifier accuracy</source>
+        <translation>分类器准确率</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>Fréchet distance</source>
+        <translation>Fréchet 距离</translation>
+    </message>
     <message>
         <source>guidance scale s</source>
         <translation>引导强度 s</translation>
@@ -1007,6 +2221,17 @@ The rest of the experiment opened.</source>
     <message>
         <source>{0} samples per scale, model step {1}</source>
         <translation>每个强度 {0} 个样本，模型第 {1} 步</translation>
+    </message>
+</context>
+<context>
+    <name>ImageView</name>
+    <message>
+        <source>no image</source>
+        <translation>无图像</translation>
+    </message>
+    <message>
+        <source>no images</source>
+        <translation>没有图像</translation>
     </message>
 </context>
 <context>
@@ -1034,6 +2259,25 @@ The rest of the experiment opened.</source>
     <message>
         <source>dark = exact · brightest = {top:.3g}</source>
         <translation>暗 = 精确 · 最亮 = {top:.3g}</translation>
+    </message>
+</context>
+<context>
+    <name>InversionJob</name>
+    <message>
+        <source>no model yet: train one (Training tab) or open a checkpoint first</source>
+        <translation>还没有模型：请先训练一个（训练页）或打开检查点</translation>
+    </message>
+    <message>
+        <source>first item must be in [0, {last}], got {start}</source>
+        <translation>起始样本必须在 [0, {last}] 之内，当前为 {start}</translation>
+    </message>
+    <message>
+        <source>inverting {n} items over {k} DDIM steps …</source>
+        <translation>正在用 {k} 步 DDIM 反演 {n} 个样本 …</translation>
+    </message>
+    <message>
+        <source>round trip of {n} items, K = {k}: RMSE {rmse:.3g} ({seconds:.1f} s)</source>
+        <translation>{n} 个样本的往返，K = {k}：RMSE {rmse:.3g}（{seconds:.1f} 秒）</translation>
     </message>
 </context>
 <context>
@@ -1135,6 +2379,20 @@ The rest of the experiment opened.</source>
     </message>
 </context>
 <context>
+    <name>JobControls</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>Jobs</name>
+    <message>
+        <source>unexpected error ({0}); the details are in the crash log</source>
+        <translation>意外错误（{0}）；详情见崩溃日志</translation>
+    </message>
+</context>
+<context>
     <name>Lab2D</name>
     <message>
         <source>DDPM (SDE)</source>
@@ -1149,12 +2407,72 @@ The rest of the experiment opened.</source>
         <translation>DPM++(2M)</translation>
     </message>
     <message>
+        <source>ODE · DDIM η=0</source>
+        <translation>ODE · DDIM η=0</translation>
+    </message>
+    <message>
+        <source>SDE · DDPM</source>
+        <translation>SDE · DDPM</translation>
+    </message>
+    <message>
+        <source>shared x_T</source>
+        <translation>共同的 x_T</translation>
+    </message>
+    <message>
         <source>floor (two q(x_t) draws)</source>
         <translation>基准下限（两次 q(x_t) 抽样）</translation>
     </message>
 </context>
 <context>
     <name>Lab2DExport</name>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Save what the field view shows: a PNG figure, the arrays as field.npz (as the command line&apos;s field command writes), or an animation over t</source>
+        <translation>保存场视图所显示的内容：PNG 图、数组文件 field.npz（与命令行 field 命令写出的相同），或随 t 变化的动画</translation>
+    </message>
+    <message>
+        <source>Field and error heatmap at this t (PNG)…</source>
+        <translation>此 t 处的场与误差热图 (PNG)…</translation>
+    </message>
+    <message>
+        <source>Field arrays at this t (field.npz)…</source>
+        <translation>此 t 处的场数组 (field.npz)…</translation>
+    </message>
+    <message>
+        <source>Field over t (GIF)…</source>
+        <translation>随 t 变化的场 (GIF)…</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>NumPy arrays (*.npz)</source>
+        <translation>NumPy 数组 (*.npz)</translation>
+    </message>
+    <message>
+        <source>GIF animation (*.gif)</source>
+        <translation>GIF 动画 (*.gif)</translation>
+    </message>
+    <message>
+        <source>Export field</source>
+        <translation>导出场</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: train a model on the drawing first.</source>
+        <translation>尚无可导出的内容：请先在绘图上训练模型。</translation>
+    </message>
+    <message>
+        <source>An export is still being written.</source>
+        <translation>仍有一个导出正在写入。</translation>
+    </message>
+    <message>
+        <source>Computing the field for {0}…</source>
+        <translation>正在为 {0} 计算场…</translation>
+    </message>
     <message>
         <source>Writing {0}…</source>
         <translation>正在写入 {0}…</translation>
@@ -1199,12 +2517,95 @@ The rest of the experiment opened.</source>
         <translation>从第 {1} 步起在编辑后的绘图（{0} 个点）上训练。</translation>
     </message>
     <message>
+        <source>Train on drawing</source>
+        <translation>用绘图训练</translation>
+    </message>
+    <message>
+        <source>Train a model on the drawn points with the Experiment dock&apos;s settings; edits made while it trains continue the same run on the new points</source>
+        <translation>使用实验面板的设置在绘制的点上训练模型；训练期间的编辑会让同一次运行在新的点上继续</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>x̂₀ − x_t (denoising direction)</source>
+        <translation>x̂₀ − x_t（去噪方向）</translation>
+    </message>
+    <message>
+        <source>score −ε̂/σ_t</source>
+        <translation>分数 −ε̂/σ_t</translation>
+    </message>
+    <message>
+        <source>Exact field</source>
+        <translation>精确场</translation>
+    </message>
+    <message>
+        <source>Orange arrows: the exact denoiser of the training points (engine.exact)</source>
+        <translation>橙色箭头：训练点的精确去噪器（engine.exact）</translation>
+    </message>
+    <message>
+        <source>Error heatmap</source>
+        <translation>误差热图</translation>
+    </message>
+    <message>
+        <source>Error vs t</source>
+        <translation>误差随 t 变化</translation>
+    </message>
+    <message>
+        <source>Sample exact vs model</source>
+        <translation>精确与模型采样对比</translation>
+    </message>
+    <message>
+        <source>Draw points (or pick a starter), then press Train on drawing.</source>
+        <translation>绘制点（或选择一个示例图案），然后点击“用绘图训练”。</translation>
+    </message>
+    <message>
+        <source>t</source>
+        <translation>t</translation>
+    </message>
+    <message>
+        <source>Memorization</source>
+        <translation>记忆化</translation>
+    </message>
+    <message>
+        <source>Marginals over t</source>
+        <translation>各 t 处的边缘分布</translation>
+    </message>
+    <message>
         <source>sampling …</source>
         <translation>正在采样…</translation>
     </message>
     <message>
         <source>{0} points</source>
         <translation>{0} 个点</translation>
+    </message>
+</context>
+<context>
+    <name>Lab2DWorker</name>
+    <message>
+        <source>no model yet: train one on a drawing (2-D lab) or on a 2-D set first</source>
+        <translation>尚无模型：请先在绘图（二维实验室）或二维数据集上训练一个</translation>
+    </message>
+    <message>
+        <source>the 2-D lab needs a model trained on 2-D points; this one was trained on images</source>
+        <translation>二维实验室需要在二维点上训练的模型；当前模型是在图像上训练的</translation>
+    </message>
+    <message>
+        <source>t must be in [1, {0}] for this model, got {1}</source>
+        <translation>对此模型 t 必须在 [1, {0}] 内，收到的是 {1}</translation>
+    </message>
+    <message>
+        <source>the denoiser must be model or exact, got {0}</source>
+        <translation>去噪器必须是 model 或 exact，收到的是 {0}</translation>
+    </message>
+    <message>
+        <source>the guidance field needs a class-conditional model (train with Class-conditional on)</source>
+        <translation>引导场需要类别条件模型（请开启“类别条件”后训练）</translation>
+    </message>
+    <message>
+        <source>the class must be in [0, {0}], got {1}</source>
+        <translation>类别必须在 [0, {0}] 内，收到的是 {1}</translation>
     </message>
 </context>
 <context>
@@ -1368,7 +2769,39 @@ The rest of the experiment opened.</source>
     </message>
 </context>
 <context>
+    <name>NfeJob</name>
+    <message>
+        <source>no model yet: train one (Training tab) or open a checkpoint first</source>
+        <translation>还没有模型：请先训练一个（训练页）或打开检查点</translation>
+    </message>
+    <message>
+        <source>error against NFE: {count} samplers at NFE {nfe} …</source>
+        <translation>误差 vs NFE：{count} 个采样器，NFE {nfe} …</translation>
+    </message>
+    <message>
+        <source>error against NFE cancelled</source>
+        <translation>误差 vs NFE 已取消</translation>
+    </message>
+    <message>
+        <source>error against NFE: {n} runs measured</source>
+        <translation>误差 vs NFE：已测量 {n} 次运行</translation>
+    </message>
+</context>
+<context>
     <name>NfeStudyView</name>
+    <message>
+        <source>sliced Wasserstein</source>
+        <extracomment>engine.quality.METRIC_LABELS, spelled out for lupdate; the chart&apos;s axis label translates the engine&apos;s text (tests/gui/test_sampler_menu_texts.py checks that they still match)</extracomment>
+        <translation>切片 Wasserstein 距离</translation>
+    </message>
+    <message>
+        <source>Frechet distance (digits)</source>
+        <translation>Fréchet 距离（手写数字）</translation>
+    </message>
+    <message>
+        <source>pixel sliced Wasserstein</source>
+        <translation>像素切片 Wasserstein 距离</translation>
+    </message>
     <message>
         <source>Samples per run (every run starts from the same x_T)</source>
         <translation>每次运行的样本数（每次运行都从相同的 x_T 出发）</translation>
@@ -1499,7 +2932,30 @@ The rest of the experiment opened.</source>
     </message>
 </context>
 <context>
+    <name>NoisedPointsPlot</name>
+    <message>
+        <source>x_t  (colour = each point&apos;s x₀ angle)</source>
+        <translation>x_t（颜色 = 各点 x₀ 的角度）</translation>
+    </message>
+</context>
+<context>
     <name>PreviewCard</name>
+    <message>
+        <source>Previews appear every N steps (Preview every, in the dock&apos;s Advanced section): 20 DDIM steps from the EMA weights, fixed seed.</source>
+        <translation>每 N 步出现一次预览（见停靠栏“高级训练”中的“预览间隔”）：用 EMA 权重进行 20 步 DDIM 采样，随机种子固定。</translation>
+    </message>
+    <message>
+        <source>EMA samples</source>
+        <translation>EMA 样本</translation>
+    </message>
+    <message>
+        <source>no preview yet</source>
+        <translation>尚无预览</translation>
+    </message>
+    <message>
+        <source>EMA samples · step {0:,}</source>
+        <translation>EMA 样本 · 第 {0:,} 步</translation>
+    </message>
     <message>
         <source>one row per class</source>
         <translation>每个类别一行</translation>
@@ -1507,6 +2963,76 @@ The rest of the experiment opened.</source>
     <message>
         <source>one colour per class</source>
         <translation>每个类别一种颜色</translation>
+    </message>
+    <message>
+        <source>20 DDIM steps from the EMA weights, fixed seed{0} · 1 frame kept for the time-lapse export</source>
+        <translation>用 EMA 权重进行 20 步 DDIM 采样，随机种子固定{0} · 已为延时导出保留 1 帧</translation>
+    </message>
+    <message>
+        <source>20 DDIM steps from the EMA weights, fixed seed{0} · {1} frames kept for the time-lapse export</source>
+        <translation>用 EMA 权重进行 20 步 DDIM 采样，随机种子固定{0} · 已为延时导出保留 {1} 帧</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreBox</name>
+    <message>
+        <source>Restore autosaved training?</source>
+        <translation>恢复自动保存的训练？</translation>
+    </message>
+    <message>
+        <source>Diffusion Lab did not close normally last time. Your training was autosaved:</source>
+        <translation>Diffusion Lab 上次未正常关闭。你的训练已自动保存：</translation>
+    </message>
+    <message>
+        <source>• older: {0}</source>
+        <translation>• 较早：{0}</translation>
+    </message>
+    <message>
+        <source>• … and {0} more</source>
+        <translation>• … 以及另外 {0} 个</translation>
+    </message>
+    <message>
+        <source>Restore opens the newest one. Discard deletes them; Later asks again at the next start.</source>
+        <translation>“恢复”打开最新的一个。“丢弃”删除它们；“稍后”会在下次启动时再次询问。</translation>
+    </message>
+    <message>
+        <source>Restore opens the newest one. Discard deletes it; Later asks again at the next start.</source>
+        <translation>“恢复”打开最新的一个。“丢弃”删除它；“稍后”会在下次启动时再次询问。</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+</context>
+<context>
+    <name>ReverseProcessPlot</name>
+    <message>
+        <source>Reverse process in 2-D</source>
+        <translation>二维反向去噪过程</translation>
+    </message>
+    <message>
+        <source>predicted x₀</source>
+        <translation>预测的 x₀</translation>
+    </message>
+    <message>
+        <source>x_t (coloured by final position)</source>
+        <translation>x_t（按最终位置着色）</translation>
+    </message>
+    <message>
+        <source>paths of {n} points</source>
+        <translation>{n} 个点的轨迹</translation>
+    </message>
+    <message>
+        <source>Sampling… step {step}/{total}</source>
+        <translation>采样中… 第 {step}/{total} 步</translation>
     </message>
 </context>
 <context>
@@ -1650,6 +3176,14 @@ The rest of the experiment opened.</source>
         <source>Select a run that has a checkpoint.safetensors first.</source>
         <translation>请先选择一个带有 checkpoint.safetensors 的运行。</translation>
     </message>
+    <message>
+        <source>Compare runs</source>
+        <translation>对比运行</translation>
+    </message>
+    <message>
+        <source>The Runs tab is unavailable: {0}</source>
+        <translation>运行记录页不可用：{0}</translation>
+    </message>
 </context>
 <context>
     <name>SampleStrip</name>
@@ -1675,6 +3209,50 @@ The rest of the experiment opened.</source>
     </message>
 </context>
 <context>
+    <name>SamplerMenu</name>
+    <message>
+        <source>How the reverse process steps from x_T to x_0</source>
+        <extracomment>the sampler field&apos;s help texts (engine/config.py, SamplingConfig.sampler), spelled out here so lupdate puts them in the catalogue: the menu translates them from the metadata at run time (tests/gui/test_sampler_menu_texts.py checks that this list still matches the engine&apos;s texts)</extracomment>
+        <translation>反向去噪过程如何从 x_T 逐步走到 x_0</translation>
+    </message>
+    <message>
+        <source>Ancestral sampling (Ho et al. 2020, Algorithm 2): stochastic, one evaluation per step</source>
+        <translation>祖先采样（Ho et al. 2020, Algorithm 2）：随机，每步一次模型评估</translation>
+    </message>
+    <message>
+        <source>DDIM (Song et al. 2021, Eq. 12): deterministic at η = 0, stochastic up to η = 1</source>
+        <translation>DDIM（Song et al. 2021, Eq. 12）：η = 0 时为确定性，η 可增大至 1 以引入随机性</translation>
+    </message>
+    <message>
+        <source>DPM-Solver++(2M) (Lu et al. 2022): deterministic, second order, one evaluation per step</source>
+        <translation>DPM-Solver++(2M)（Lu et al. 2022）：确定性，二阶，每步一次模型评估</translation>
+    </message>
+    <message>
+        <source>Euler on the probability-flow ODE in σ (Karras et al. 2022): equals DDIM at η = 0</source>
+        <translation>以 σ 为变量对概率流 ODE 做 Euler 积分（Karras et al. 2022）：等同于 η = 0 的 DDIM</translation>
+    </message>
+    <message>
+        <source>Heun (Karras et al. 2022, Algorithm 1): second order, two evaluations per step but the last</source>
+        <translation>Heun（Karras et al. 2022, Algorithm 1）：二阶，每步两次模型评估（最后一步除外）</translation>
+    </message>
+    <message>
+        <source>step {step}/{total} · t = 0 · final sample</source>
+        <translation>第 {step}/{total} 步 · t = 0 · 最终样本</translation>
+    </message>
+    <message>
+        <source>step {step}/{total} · t = {t}</source>
+        <translation>第 {step}/{total} 步 · t = {t}</translation>
+    </message>
+    <message>
+        <source>NFE {nfe}</source>
+        <translation>NFE {nfe}</translation>
+    </message>
+    <message>
+        <source>NFE {nfe} / {total}</source>
+        <translation>NFE {nfe} / {total}</translation>
+    </message>
+</context>
+<context>
     <name>SamplerStudy</name>
     <message>
         <source>Following {0} points with the {1} …</source>
@@ -1691,6 +3269,50 @@ The rest of the experiment opened.</source>
     <message>
         <source>exact denoiser</source>
         <translation>精确去噪器</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Sample with the trained network, or with the exact denoiser of its training points (engine.exact)</source>
+        <translation>使用训练好的网络采样，或使用其训练点的精确去噪器采样（engine.exact）</translation>
+    </message>
+    <message>
+        <source>How many points to follow from the same x_T</source>
+        <translation>从同一个 x_T 出发跟踪的点数</translation>
+    </message>
+    <message>
+        <source>ODE vs SDE paths</source>
+        <translation>ODE 与 SDE 轨迹</translation>
+    </message>
+    <message>
+        <source>Follow the points from one x_T with DDIM η=0 (deterministic, the probability-flow ODE) and with DDPM (stochastic, the reverse SDE)</source>
+        <translation>从同一个 x_T 出发，分别用 DDIM η=0（确定性，概率流 ODE）和 DDPM（随机，反向 SDE）跟踪这些点</translation>
+    </message>
+    <message>
+        <source>Show paths</source>
+        <translation>显示轨迹</translation>
+    </message>
+    <message>
+        <source>Sample with</source>
+        <translation>采样方式</translation>
+    </message>
+    <message>
+        <source>points</source>
+        <translation>个点</translation>
+    </message>
+    <message>
+        <source>Compute marginals</source>
+        <translation>计算边缘分布</translation>
+    </message>
+    <message>
+        <source>Sample {0} points with DDPM, DDIM and DPM++(2M) and measure, at each t, how far the x_t cloud is from the forward marginal q(x_t)</source>
+        <translation>用 DDPM、DDIM 和 DPM++(2M) 各采样 {0} 个点，并在每个 t 处测量 x_t 点云与前向边缘分布 q(x_t) 的距离</translation>
+    </message>
+    <message>
+        <source>How far each sampler&apos;s x_t cloud is from q(x_t) (training points noised to t), at every t; the dashed floor is what two q(x_t) draws differ by.</source>
+        <translation>每个 t 处各采样器的 x_t 点云与 q(x_t)（加噪到 t 的训练点）的距离；虚线基准下限是两次 q(x_t) 抽样之间的差异。</translation>
     </message>
     <message>
         <source>model at step {0}</source>
@@ -1712,8 +3334,120 @@ The rest of the experiment opened.</source>
         <translation>DDIM 随机性 η：0 = 确定性，1 = 类似 DDPM 的噪声（Song et al. Eq. 16）；仅 DDIM 使用</translation>
     </message>
     <message>
+        <source>How many samples to draw</source>
+        <translation>要生成的样本数</translation>
+    </message>
+    <message>
+        <source>Seed of the starting noise x_T (and of DDPM&apos;s noise): same seed, same samples</source>
+        <translation>起始噪声 x_T（及 DDPM 噪声）的随机种子：种子相同，样本相同</translation>
+    </message>
+    <message>
+        <source>New random seed</source>
+        <translation>新的随机种子</translation>
+    </message>
+    <message>
+        <source>EMA weights</source>
+        <translation>EMA 权重</translation>
+    </message>
+    <message>
+        <source>Sample with the exponential moving average of the weights (usually better)</source>
+        <translation>使用权重的指数滑动平均 (EMA) 采样（通常效果更好）</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>Run the sampler on the current model and record every step</source>
+        <translation>在当前模型上运行采样器，并记录每一步</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the running sampler</source>
+        <translation>停止正在运行的采样器</translation>
+    </message>
+    <message>
+        <source>%v / %m steps</source>
+        <translation>%v / %m 步</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>采样器</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
         <source>Model evaluations (NFE) the run used</source>
         <translation>本次运行使用的模型评估次数 (NFE)</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <source>Back to the grid of all samples</source>
+        <translation>返回所有样本的网格</translation>
+    </message>
+    <message>
+        <source>run the sampler to record a trajectory</source>
+        <translation>运行采样器以记录轨迹</translation>
+    </message>
+    <message>
+        <source>No model yet: train one in the Training tab or open a checkpoint (File › Open checkpoint).</source>
+        <translation>还没有模型：请在“训练”页训练一个，或打开检查点（文件 › 打开检查点）。</translation>
+    </message>
+    <message>
+        <source>Steps must be ≤ the model&apos;s T = {T}.</source>
+        <translation>步数必须 ≤ 模型的 T = {T}。</translation>
+    </message>
+    <message>
+        <source>Samples must be ≤ {n} for images.</source>
+        <translation>图像的样本数必须 ≤ {n}。</translation>
+    </message>
+    <message>
+        <source>Samples must be ≤ {n} for points.</source>
+        <translation>二维点的样本数必须 ≤ {n}。</translation>
+    </message>
+    <message>
+        <source> (queued between two training steps)</source>
+        <translation>（排队中，将在两个训练步之间执行）</translation>
+    </message>
+    <message>
+        <source>Sampling {n} × {sampler}{guidance}, {steps} steps, seed {seed} from the {dataset} model at step {step:,}{note}…</source>
+        <translation>正在从第 {step:,} 步的 {dataset} 模型采样 {n} × {sampler}{guidance}，{steps} 步，随机种子 {seed}{note}…</translation>
+    </message>
+    <message>
+        <source>Ready: {dataset} model ({preset}) at step {step:,}. Choose a sampler and press Sample.</source>
+        <translation>就绪：{dataset} 模型（{preset}），第 {step:,} 步。选择采样器后按“采样”。</translation>
+    </message>
+    <message>
+        <source>{n} × {sampler}{guidance} {steps} steps, seed {seed}</source>
+        <translation>{n} × {sampler}{guidance} {steps} 步，随机种子 {seed}</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source> (every {k}th step kept)</source>
+        <translation>（每 {k} 步保留一步）</translation>
+    </message>
+    <message>
+        <source>Recorded {count} frames of {what}{thinned}. Scrub the timeline; click a sample to follow it, or branch from any frame.</source>
+        <translation>已记录 {what} 的 {count} 帧{thinned}。拖动时间轴浏览；点击某个样本可跟踪它，也可从任意帧分支。</translation>
     </message>
     <message>
         <source>Branching cancelled.</source>
@@ -1735,6 +3469,120 @@ The rest of the experiment opened.</source>
         <source>Sampling failed (see the message in the status bar).</source>
         <translation>采样失败（详见状态栏中的消息）。</translation>
     </message>
+    <message>
+        <source>Following sample #{index}</source>
+        <translation>正在跟踪样本 #{index}</translation>
+    </message>
+    <message>
+        <source>No model yet: train one in the Training tab or open a checkpoint (File › Open checkpoint), then sample it here.</source>
+        <translation>还没有模型：请在“训练”页训练一个，或打开检查点（文件 › 打开检查点），然后在这里采样。</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingViews</name>
+    <message>
+        <source>x_t — current sample</source>
+        <translation>x_t — 当前样本</translation>
+    </message>
+    <message>
+        <source>predicted clean sample x₀</source>
+        <translation>预测的干净样本 x₀</translation>
+    </message>
+    <message>
+        <source>predicted noise ε</source>
+        <translation>预测的噪声 ε</translation>
+    </message>
+    <message>
+        <source>values over [−1, 1]</source>
+        <translation>取值范围 [−1, 1]</translation>
+    </message>
+    <message>
+        <source>values over [−3, 3]</source>
+        <translation>取值范围 [−3, 3]</translation>
+    </message>
+    <message>
+        <source>run the sampler</source>
+        <translation>请运行采样器</translation>
+    </message>
+    <message>
+        <source>Click a sample to follow it through the timeline</source>
+        <translation>点击某个样本，沿时间轴跟踪它</translation>
+    </message>
+    <message>
+        <source>Click to go back to all samples</source>
+        <translation>点击返回所有样本</translation>
+    </message>
+    <message>
+        <source>sampling… step {step}/{total}</source>
+        <translation>采样中… 第 {step}/{total} 步</translation>
+    </message>
+    <message>
+        <source>recording…</source>
+        <translation>记录中…</translation>
+    </message>
+    <message>
+        <source>{title} · sample #{index}</source>
+        <translation>{title} · 样本 #{index}</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulePanel</name>
+    <message>
+        <source>Pin curves</source>
+        <translation>固定曲线</translation>
+    </message>
+    <message>
+        <source>Keep the current curves as a faded dashed overlay to compare schedules</source>
+        <translation>将当前曲线保留为淡色虚线叠加层，用于对比不同调度</translation>
+    </message>
+    <message>
+        <source>Clear pins</source>
+        <translation>清除固定</translation>
+    </message>
+    <message>
+        <source>Remove every pinned overlay</source>
+        <translation>移除所有固定的叠加层</translation>
+    </message>
+    <message>
+        <source>log β axis</source>
+        <translation>β 对数轴</translation>
+    </message>
+    <message>
+        <source>Show β_t on a logarithmic axis (small early betas become visible)</source>
+        <translation>在对数轴上显示 β_t（早期的小 β 也能看清）</translation>
+    </message>
+    <message>
+        <source>Noise variance per step</source>
+        <translation>每步的噪声方差</translation>
+    </message>
+    <message>
+        <source>Signal and noise scales</source>
+        <translation>信号与噪声系数</translation>
+    </message>
+    <message>
+        <source>Signal-to-noise ratio</source>
+        <translation>信噪比</translation>
+    </message>
+    <message>
+        <source>Training loss weight</source>
+        <translation>训练损失权重</translation>
+    </message>
+    <message>
+        <source>√ᾱ&lt;sub&gt;t&lt;/sub&gt; (signal scale)</source>
+        <translation>√ᾱ&lt;sub&gt;t&lt;/sub&gt;（信号系数）</translation>
+    </message>
+    <message>
+        <source>√(1−ᾱ&lt;sub&gt;t&lt;/sub&gt;) (noise scale)</source>
+        <translation>√(1−ᾱ&lt;sub&gt;t&lt;/sub&gt;)（噪声系数）</translation>
+    </message>
+    <message>
+        <source>{0}: ᾱ at the last step and the range of log SNR; √ᾱ_T is how much of x₀ is left in x_T (0 = pure noise)</source>
+        <translation>{0}：最后一步的 ᾱ 以及 log SNR 的范围；√ᾱ_T 表示 x_T 中还剩多少 x₀（0 = 纯噪声）</translation>
+    </message>
+    <message>
+        <source>pin {0}: {1}</source>
+        <translation>固定 {0}：{1}</translation>
+    </message>
 </context>
 <context>
     <name>Theme</name>
@@ -1745,6 +3593,315 @@ The rest of the experiment opened.</source>
     <message>
         <source>Light</source>
         <translation>浅色</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <source>Go to the first position (Home)</source>
+        <translation>转到第一个位置 (Home)</translation>
+    </message>
+    <message>
+        <source>Step back (Left)</source>
+        <translation>后退一步 (Left)</translation>
+    </message>
+    <message>
+        <source>Play / pause (Space)</source>
+        <translation>播放 / 暂停 (Space)</translation>
+    </message>
+    <message>
+        <source>Step forward (Right)</source>
+        <translation>前进一步 (Right)</translation>
+    </message>
+    <message>
+        <source>Go to the last position (End)</source>
+        <translation>转到最后一个位置 (End)</translation>
+    </message>
+    <message>
+        <source>Timeline position: type a value to jump</source>
+        <translation>时间轴位置：输入数值即可跳转</translation>
+    </message>
+    <message>
+        <source>Playback speed (1× sweeps the whole timeline in about six seconds)</source>
+        <translation>播放速度（1× 约六秒扫过整个时间轴）</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>frame </source>
+        <translation>帧 </translation>
+    </message>
+    <message>
+        <source>frame {0} / {1}  ·  {2}</source>
+        <translation>帧 {0} / {1}  ·  {2}</translation>
+    </message>
+    <message>
+        <source>frame {0} / {1}</source>
+        <translation>帧 {0} / {1}</translation>
+    </message>
+    <message>
+        <source>t = 0 / {0}  ·  x₀, the clean data  ·  ᾱ = 1  ·  SNR = ∞</source>
+        <translation>t = 0 / {0}  ·  x₀，干净数据  ·  ᾱ = 1  ·  SNR = ∞</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPanel</name>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Train the model configured in the Experiment dock (Ctrl+Enter)</source>
+        <translation>训练“实验”停靠栏中配置的模型（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Pause after the current step; Resume continues</source>
+        <translation>在当前步之后暂停；点击“继续”恢复</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Run exactly one optimizer step, then pause</source>
+        <translation>只运行一个优化器步，然后暂停</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop training; the model keeps its weights (save or sample it)</source>
+        <translation>停止训练；模型保留其权重（可保存或采样）</translation>
+    </message>
+    <message>
+        <source>Save checkpoint…</source>
+        <translation>保存检查点…</translation>
+    </message>
+    <message>
+        <source>Save the model, EMA weights, optimizer and loss history as a safetensors checkpoint</source>
+        <translation>将模型、EMA 权重、优化器和损失历史保存为 safetensors 检查点</translation>
+    </message>
+    <message>
+        <source>Continue model</source>
+        <translation>继续训练模型</translation>
+    </message>
+    <message>
+        <source>Keep training the model in memory (e.g. an opened checkpoint) instead of starting from scratch. Needs the same data, model and schedule.</source>
+        <translation>继续训练内存中的模型（例如已打开的检查点），而不是从头开始。需要相同的数据、模型和噪声调度。</translation>
+    </message>
+    <message>
+        <source>step {0:,}</source>
+        <translation>第 {0:,} 步</translation>
+    </message>
+    <message>
+        <source>Optimizer steps per second (previews excluded)</source>
+        <translation>每秒优化器步数（不含预览）</translation>
+    </message>
+    <message>
+        <source>Configure an experiment in the dock, then press Start.</source>
+        <translation>在停靠栏中配置实验，然后点击“开始”。</translation>
+    </message>
+    <message>
+        <source>Continuing the current model…</source>
+        <translation>正在继续训练当前模型…</translation>
+    </message>
+    <message>
+        <source>Preparing {0} and a {1} model…</source>
+        <translation>正在准备 {0} 和一个 {1} 模型…</translation>
+    </message>
+    <message>
+        <source>Save checkpoint</source>
+        <translation>保存检查点</translation>
+    </message>
+    <message>
+        <source>Checkpoint file (*.safetensors);;Run folder (any name without .safetensors)</source>
+        <translation>检查点文件 (*.safetensors);;运行文件夹（任意不带 .safetensors 的名称）</translation>
+    </message>
+    <message>
+        <source>Saving checkpoint to {0}…</source>
+        <translation>正在将检查点保存到 {0}…</translation>
+    </message>
+    <message>
+        <source>Stop training before opening a checkpoint.</source>
+        <translation>请先停止训练再打开检查点。</translation>
+    </message>
+    <message>
+        <source>Opening {0}…</source>
+        <translation>正在打开 {0}…</translation>
+    </message>
+    <message>
+        <source>Paused at step {0}. Resume, Step one optimizer step, or Stop.</source>
+        <translation>已在第 {0} 步暂停。可以继续、单步执行一个优化器步，或停止。</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>正在训练…</translation>
+    </message>
+    <message>
+        <source>Stopping after the current step…</source>
+        <translation>将在当前步之后停止…</translation>
+    </message>
+    <message>
+        <source>step {0:,} / {1:,}</source>
+        <translation>第 {0:,} / {1:,} 步</translation>
+    </message>
+    <message>
+        <source>elapsed {0} · ETA {1}</source>
+        <translation>已用 {0} · 预计剩余 {1}</translation>
+    </message>
+    <message>
+        <source> in {0}</source>
+        <translation>，用时 {0}</translation>
+    </message>
+    <message>
+        <source>, smoothed loss {0:.4g}</source>
+        <translation>，平滑损失 {0:.4g}</translation>
+    </message>
+    <message>
+        <source>Finished: {0:,} steps{1}{2}. Sample it in the Sampling tab, save a checkpoint, or Start again to continue.</source>
+        <translation>已完成：{0:,} 步{1}{2}。可在“采样”页采样、保存检查点，或再次点击“开始”继续训练。</translation>
+    </message>
+    <message>
+        <source>Stopped at step {0:,}{1}. The model keeps its weights: sample it, save it, or tick “Continue model” and Start.</source>
+        <translation>已在第 {0:,} 步停止{1}。模型保留其权重：可以采样、保存，或勾选“继续训练模型”后点击“开始”。</translation>
+    </message>
+    <message>
+        <source>Time budget reached: {0}.</source>
+        <translation>已达到时间预算：{0}。</translation>
+    </message>
+    <message>
+        <source>Training diverged — {0}.</source>
+        <translation>训练发散 — {0}。</translation>
+    </message>
+    <message>
+        <source>Out of memory: {0}.</source>
+        <translation>内存不足：{0}。</translation>
+    </message>
+    <message>
+        <source>Training failed: {0}</source>
+        <translation>训练失败：{0}</translation>
+    </message>
+    <message>
+        <source>Checkpoint saved to {0}.</source>
+        <translation>检查点已保存到 {0}。</translation>
+    </message>
+    <message>
+        <source>Opened a {0} checkpoint at step {1:,}. Start continues training it; the Sampling tab samples it.</source>
+        <translation>已打开一个 {0} 检查点（第 {1:,} 步）。点击“开始”继续训练；在“采样”页可对其采样。</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPlots</name>
+    <message>
+        <source>sample quality: scored every few hundred steps while training (Quality every; 0 = off)</source>
+        <translation>样本质量：训练时每隔几百步评分一次（质量评估间隔；0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>sliced Wasserstein</source>
+        <translation>切片 Wasserstein 距离</translation>
+    </message>
+    <message>
+        <source>Frechet distance (digits)</source>
+        <translation>Fréchet 距离（digits）</translation>
+    </message>
+    <message>
+        <source>pixel sliced Wasserstein</source>
+        <translation>像素切片 Wasserstein 距离</translation>
+    </message>
+    <message>
+        <source>step {0}: {1} inf (samples hold NaN or inf)</source>
+        <translation>第 {0} 步：{1} inf（样本含 NaN 或 inf）</translation>
+    </message>
+    <message>
+        <source>step {0}: {1} {2:.3g} = {3:.2f}x real-data floor</source>
+        <translation>第 {0} 步：{1} {2:.3g} = 真实数据基准下限的 {3:.2f} 倍</translation>
+    </message>
+    <message>
+        <source>, precision {0:.2f}, recall {1:.2f}</source>
+        <translation>，精确率 {0:.2f}，召回率 {1:.2f}</translation>
+    </message>
+    <message>
+        <source>, {0}/10 classes</source>
+        <translation>，{0}/10 个类别</translation>
+    </message>
+    <message>
+        <source>log y</source>
+        <translation>对数 y 轴</translation>
+    </message>
+    <message>
+        <source>Logarithmic loss axis</source>
+        <translation>对数损失轴</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>optimizer step</source>
+        <translation>优化器步</translation>
+    </message>
+    <message>
+        <source>per step</source>
+        <translation>每步</translation>
+    </message>
+    <message>
+        <source>Loss by timestep</source>
+        <translation>各时间步的损失</translation>
+    </message>
+    <message>
+        <source>mean loss</source>
+        <translation>平均损失</translation>
+    </message>
+    <message>
+        <source>timestep t</source>
+        <translation>时间步 t</translation>
+    </message>
+    <message>
+        <source>Mean per-sample loss in {0} timestep buckets over the last {1} training samples: where the network still struggles</source>
+        <translation>最近 {1} 个训练样本在 {0} 个时间步分桶中的逐样本平均损失：显示网络仍然吃力的地方</translation>
+    </message>
+    <message>
+        <source>Sample quality</source>
+        <translation>样本质量</translation>
+    </message>
+    <message>
+        <source>× real-data floor</source>
+        <translation>× 真实数据基准下限</translation>
+    </message>
+    <message>
+        <source>How far the EMA model&apos;s samples are from real data, as a multiple of what real data of the same count scores (1.0 = as good as real data; lower is better). Scored every few hundred steps at under ~10% of training time</source>
+        <translation>EMA 模型的样本与真实数据的差距，以同样数量的真实数据得分的倍数表示（1.0 = 与真实数据一样好；越低越好）。每隔几百步评分一次，耗时不超过训练时间的约 10%</translation>
+    </message>
+    <message>
+        <source>real data</source>
+        <translation>真实数据</translation>
+    </message>
+    <message>
+        <source>The newest sample-quality score (engine/quality.py)</source>
+        <translation>最新的样本质量评分（engine/quality.py）</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
     </message>
 </context>
 <context>
@@ -1768,6 +3925,24 @@ The rest of the experiment opened.</source>
     <message>
         <source>Ho et al. (2020) Eq. 5: the bound on −log p(x₀), term by term, in bits/dim</source>
         <translation>Ho et al. (2020) Eq. 5：−log p(x₀) 的上界，逐项显示，单位为比特/维</translation>
+    </message>
+</context>
+<context>
+    <name>UnavailablePanel</name>
+    <message>
+        <source>The {title} tab is unavailable: {reason}</source>
+        <translation>{title} 页不可用：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ValueHistogram</name>
+    <message>
+        <source>value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>density</source>
+        <translation>密度</translation>
     </message>
 </context>
 <context>
@@ -2074,24 +4249,6 @@ The rest of the experiment opened.</source>
     <message>
         <source>elapsed {0} · ETA {1}</source>
         <translation>已用 {0} · 剩余 {1}</translation>
-    </message>
-</context>
-<context>
-    <name>owner</name>
-    <message>
-        <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <source>Compare runs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The Runs tab is unavailable: {0}</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
