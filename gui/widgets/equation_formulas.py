@@ -70,7 +70,7 @@ SYMBOL_TIPS = {
                                 "t drawn uniformly from 1…T"),
     "norm": QT_TRANSLATE_NOOP("EquationStrip", "‖·‖²: the squared error, averaged over the dimensions of x "
                               "(the mean squared error)"),
-    "v": QT_TRANSLATE_NOOP("EquationStrip", "v = √ᾱ_t ε − √(1−ᾱ_t) x₀: the velocity target (Salimans & Ho 2022)"),
+    "v": QT_TRANSLATE_NOOP("EquationStrip", "v = √ᾱ_t ε − √(1−ᾱ_t) x₀: the v-prediction target (Salimans & Ho 2022)"),
     "v_theta": QT_TRANSLATE_NOOP("EquationStrip", "v_θ(x_t, t): the network's prediction of v"),
     "x0_net": QT_TRANSLATE_NOOP("EquationStrip", "x̂_θ(x_t, t): the network's prediction of x₀"),
     "weight": QT_TRANSLATE_NOOP("EquationStrip", "w_t: the Min-SNR-γ loss weight at t, which caps the weight of "

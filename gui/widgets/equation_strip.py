@@ -99,7 +99,8 @@ class EquationStrip(QWidget):
 
     def _label_button(self) -> None:
         arrow = "▾" if self.is_expanded() else "▸"
-        self.toggle_button.setText(f"{arrow} {self.tr('Equation')}")
+        label = self.tr("Equation")
+        self.toggle_button.setText(f"{arrow} {label}")
         self.toggle_button.setToolTip(self.tr("Show or hide the formula this tab animates, with the values at the "
                                               "timeline's t substituted; hover a symbol to see what it is"))
 
@@ -191,7 +192,7 @@ class EquationStrip(QWidget):
         if step.sampler == "ddpm" and step.t_next == 0:
             notes.append(self.tr("Last step: no noise is added."))
         elif step.sampler == "ddpm":
-            notes.append(self.tr("σ_t² = β_t") if step.values.get("variance_is_beta") else
+            notes.append("σ_t² = β_t" if step.values.get("variance_is_beta") else
                          self.tr("σ_t² = β̃_t, the variance of the posterior q(x_{t−1} | x_t, x₀)"))
         if step.form == "dpmpp_2m_first":
             notes.append(self.tr("No previous x̂₀ yet (the first step of the run or branch): a first-order step, "
