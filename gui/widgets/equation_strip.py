@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QCursor, QPalette, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
 
@@ -34,14 +34,13 @@ class EquationStrip(QWidget):
     """``EquationStrip("forward")``: call :meth:`show_schedule`, :meth:`show_forward`, :meth:`show_loss` or
     :meth:`show_step` from the tab's timeline update; :meth:`text` is the shown formula as plain text."""
 
-    toggled = Signal(bool)
-
     def __init__(self, tab: str, parent: QWidget | None = None):
         super().__init__(parent)
         self._tab = tab
         self._content: tuple = ("empty",)
         self._position = 0
         self._latest_loss: tuple[float, int] | None = None
+        self._dirty = False  # content changed while the body was hidden (another tab, folded): render when shown
 
         self.toggle_button = QToolButton()
         self.toggle_button.setCheckable(True)
@@ -90,12 +89,18 @@ class EquationStrip(QWidget):
             return
         self._apply_expanded(expanded)
         QSettings().setValue(SETTINGS_KEY.format(self._tab), expanded)
-        self.toggled.emit(expanded)
 
     def _apply_expanded(self, expanded: bool) -> None:
         self.body.setVisible(expanded)
         self.reference.setVisible(expanded)
         self._label_button()
+        if self._dirty and self.body.isVisible():
+            self._render_now()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty and self.body.isVisible():
+            self._render_now()
 
     def _label_button(self) -> None:
         arrow = "▾" if self.is_expanded() else "▸"
@@ -148,6 +153,13 @@ class EquationStrip(QWidget):
         return f'<a href="{LINK_PREFIX}{key}" style="color:{color}; text-decoration:none">{html}</a>'
 
     def _render(self) -> None:
+        if not self.body.isVisible():  # scrubbing on another tab, or folded: no HTML to build or paint
+            self._dirty = True
+            return
+        self._render_now()
+
+    def _render_now(self) -> None:
+        self._dirty = False
         kind, link = self._content[0], self._link
         lines: list[str] = []
         notes: list[str] = []
@@ -210,7 +222,9 @@ class EquationStrip(QWidget):
         return self.palette().color(QPalette.PlaceholderText).name()
 
     def text(self) -> str:
-        """The strip's formula as plain text (the body without markup)."""
+        """The strip's formula as plain text (the body without markup), up to date even while hidden."""
+        if self._dirty:
+            self._render_now()
         doc = QTextDocument()
         doc.setHtml(self.body.text())
         return doc.toPlainText()

@@ -80,13 +80,17 @@ def test_strip_collapses_and_remembers_it(make_window, qtbot):
     qtbot.mouseClick(strip.toggle_button, Qt.LeftButton)
     assert not strip.is_expanded() and not strip.body.isVisible() and strip.toggle_button.text() == "▸ Equation"
     assert w.forward_panel.equation.is_expanded()  # per tab
-    # a new window opens it folded; unfolding it again is remembered too
+    w.timeline.set_position(77)
+    assert "(t = 77)" not in strip.body.text()  # folded: nothing is built or painted while scrubbing
+    assert "(t = 77)" in strip.text()  # ...but the text is current when asked for
+    # a new window opens it folded; unfolding shows the current t, and is remembered too
     w2 = make_window()
     w2.tabs.setCurrentWidget(w2.schedule_panel)
     again = w2.schedule_panel.equation
     assert not again.is_expanded() and not again.body.isVisible()
+    w2.timeline.set_position(88)
     qtbot.mouseClick(again.toggle_button, Qt.LeftButton)
-    assert again.is_expanded() and again.body.isVisible()
+    assert again.is_expanded() and again.body.isVisible() and "(t = 88)" in again.body.text()
     assert QSettings().value("equations/schedule_expanded") in (True, "true")
 
 
