@@ -31,9 +31,9 @@ SYMBOL_TIPS = {
     "x0": QT_TRANSLATE_NOOP("EquationStrip", "x₀: the clean data sample (t = 0)"),
     "eps": QT_TRANSLATE_NOOP("EquationStrip", "ε ~ N(0, I): Gaussian noise, the same shape as x₀"),
     "eps_theta": QT_TRANSLATE_NOOP("EquationStrip", "ε_θ(x_t, t): the network's prediction of the noise in x_t"),
-    "x0_theta": QT_TRANSLATE_NOOP("EquationStrip", "x̂₀: the network's prediction of the clean sample, "
+    "x0_theta": QT_TRANSLATE_NOOP("EquationStrip", "x_θ: the network's prediction of the clean sample x₀, "
                                   "(x_t − √(1−ᾱ_t) ε_θ) / √ᾱ_t (clipped to [−1, 1] for images when Clip x₀ is on)"),
-    "x0_theta_prev": QT_TRANSLATE_NOOP("EquationStrip", "x̂₀′: the previous step's prediction of x₀ "
+    "x0_theta_prev": QT_TRANSLATE_NOOP("EquationStrip", "x′_θ: the previous step's prediction of x₀ "
                                        "(DPM-Solver++(2M) remembers it for its second-order correction)"),
     "eps_theta_next": QT_TRANSLATE_NOOP("EquationStrip", "ε′_θ: Heun's second model evaluation, the noise "
                                         "predicted at the end point of the Euler step"),
@@ -62,7 +62,7 @@ SYMBOL_TIPS = {
     "h": QT_TRANSLATE_NOOP("EquationStrip", "h = λ_{t−1} − λ_t: how far this step moves in half log SNR"),
     "r": QT_TRANSLATE_NOOP("EquationStrip", "r = h_prev / h: the previous step's h over this one's"),
     "D": QT_TRANSLATE_NOOP("EquationStrip", "D: the x₀ estimate the step uses, extrapolated from this step's and "
-                           "the previous step's x̂₀ (second order)"),
+                           "the previous step's x_θ (second order)"),
     "sigma_karras": QT_TRANSLATE_NOOP("EquationStrip", "σ = √((1−ᾱ)/ᾱ): Karras et al.'s noise level, the "
                                       "variance-exploding form x_t/√ᾱ = x₀ + σ ε"),
     "loss": QT_TRANSLATE_NOOP("EquationStrip", "L: the training loss the optimizer minimizes"),
@@ -72,7 +72,7 @@ SYMBOL_TIPS = {
                               "(the mean squared error)"),
     "v": QT_TRANSLATE_NOOP("EquationStrip", "v = √ᾱ_t ε − √(1−ᾱ_t) x₀: the v-prediction target (Salimans & Ho 2022)"),
     "v_theta": QT_TRANSLATE_NOOP("EquationStrip", "v_θ(x_t, t): the network's prediction of v"),
-    "x0_net": QT_TRANSLATE_NOOP("EquationStrip", "x̂_θ(x_t, t): the network's prediction of x₀"),
+    "x0_net": QT_TRANSLATE_NOOP("EquationStrip", "x_θ(x_t, t): the network's prediction of x₀"),
     "weight": QT_TRANSLATE_NOOP("EquationStrip", "w_t: the Min-SNR-γ loss weight at t, which caps the weight of "
                                 "nearly clean timesteps (Hang et al. 2023)"),
     "gamma": QT_TRANSLATE_NOOP("EquationStrip", "γ: the Min-SNR clamp (Training form)"),
@@ -98,7 +98,7 @@ def symbols(link: Link, t: object = "t", prev: object = "t−1") -> dict[str, st
     return {
         "x_t": link("x_t", sub("x", t)), "x_next": link("x_next", sub("x", prev)), "x0": link("x0", sub("x", 0)),
         "eps": link("eps", "ε"), "eps_theta": link("eps_theta", sub("ε", "θ")),
-        "x0_theta": link("x0_theta", sub("x̂", 0)), "x0_theta_prev": link("x0_theta_prev", sub("x̂′", 0)),
+        "x0_theta": link("x0_theta", sub("x", "θ")), "x0_theta_prev": link("x0_theta_prev", sub("x′", "θ")),
         "eps_theta_next": link("eps_theta_next", sub("ε′", "θ")), "z": link("z", "z"),
         "beta": link("beta", sub("β", t)), "alpha": link("alpha", sub("α", t)),
         "alpha_bar": link("alpha_bar", sub("ᾱ", t)), "alpha_bar_next": link("alpha_bar_next", sub("ᾱ", prev)),
@@ -141,7 +141,7 @@ def loss_lines(eq: LossEquation | None, prediction: str, weighting: str, link: L
     """The loss for ``prediction`` / ``weighting`` in symbols, and (``eq`` not None) at the timeline's t."""
     s = symbols(link)
     loss, expect, bars = link("loss", "L"), link("expect", "𝔼"), ("‖", link("norm", "‖²"))
-    net = {"eps": link("eps_theta", sub("ε", "θ")), "x0": link("x0_net", sub("x̂", "θ")),
+    net = {"eps": link("eps_theta", sub("ε", "θ")), "x0": link("x0_net", sub("x", "θ")),
            "v": link("v_theta", sub("v", "θ"))}[prediction]
     target = {"eps": s["eps"], "x0": s["x0"], "v": link("v", "v")}[prediction]
     x_t = f"{s['sqrt_ab']}·{s['x0']} + {s['sqrt_1mab']}·{s['eps']}"

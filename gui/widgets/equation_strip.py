@@ -9,7 +9,6 @@ change. The header button (▾/▸ Equation) folds the strip; the state is remem
 from __future__ import annotations
 
 import math
-from html import escape
 
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QCursor, QPalette, QTextDocument
@@ -46,6 +45,10 @@ class EquationStrip(QWidget):
         self.toggle_button.setCheckable(True)
         self.toggle_button.setAutoRaise(True)
         self.toggle_button.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        # a heading, not a pressed button: the arrow says whether it is open (colours stay the theme's)
+        self.toggle_button.setStyleSheet("QToolButton { border: none; background: transparent; padding: 2px 0; "
+                                         "font-weight: 600; }")
+        self.toggle_button.setCursor(Qt.PointingHandCursor)
         self.reference = QLabel("")
         self.reference.setProperty("role", "dim")
         self.reference.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -56,6 +59,9 @@ class EquationStrip(QWidget):
         self.body.setTextInteractionFlags(Qt.LinksAccessibleByMouse | Qt.TextSelectableByMouse)
         self.body.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.body.setContentsMargins(18, 0, 0, 2)
+        font = self.body.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)  # formulas with subscripts read better a little larger
+        self.body.setFont(font)
         self.body.linkHovered.connect(self._on_link_hovered)
         self.body.linkActivated.connect(self._on_link_hovered)  # a click shows it too (touchpads, no hover)
 
@@ -192,25 +198,26 @@ class EquationStrip(QWidget):
             notes.append(self.tr("Run the sampler: the strip then shows the update each recorded step applies, "
                                  "with its coefficients."))
         html = "".join(f"<div>{line}</div>" for line in lines)
-        html += "".join(f'<div style="color:{self._dim()}">{escape(note)}</div>' for note in notes)
+        html += "".join(f'<div style="color:{self._dim()}">{note}</div>' for note in notes)  # notes are rich text
         self.body.setText(html)
         self.reference.setText(reference)
 
     def _step_notes(self, step: SamplerStep) -> list[str]:
         notes = []
         if step.form == "ddpm_posterior":
-            notes.append(self.tr("ᾱ_t = 0 (zero terminal SNR): Algorithm 2's 1/√α_t is infinite, so this step is "
-                                 "shown as the posterior mean of Eq. 7."))
+            notes.append(self.tr("ᾱ<sub>t</sub> = 0 (zero terminal SNR): Algorithm 2's 1/√α<sub>t</sub> is "
+                                 "infinite, so this step is shown as the posterior mean of Eq. 7."))
         if step.sampler == "ddpm" and step.t_next == 0:
             notes.append(self.tr("Last step: no noise is added."))
         elif step.sampler == "ddpm":
-            notes.append("σ_t² = β_t" if step.values.get("variance_is_beta") else
-                         self.tr("σ_t² = β̃_t, the variance of the posterior q(x_{t−1} | x_t, x₀)"))
+            notes.append("σ<sub>t</sub>² = β<sub>t</sub>" if step.values.get("variance_is_beta") else
+                         self.tr("σ<sub>t</sub>² = β̃<sub>t</sub>, the variance of the posterior "
+                                 "q(x<sub>t−1</sub> | x<sub>t</sub>, x<sub>0</sub>)"))
         if step.form == "dpmpp_2m_first":
-            notes.append(self.tr("No previous x̂₀ yet (the first step of the run or branch): a first-order step, "
-                                 "the same as DDIM's."))
+            notes.append(self.tr("No previous x<sub>θ</sub> yet (the first step of the run or branch): a "
+                                 "first-order step, the same as DDIM's."))
         elif step.form == "dpmpp_2m_last":
-            notes.append(self.tr("Last step: it lands on the clean data, x₀ = x̂₀."))
+            notes.append(self.tr("Last step: it lands on the clean data, x<sub>0</sub> = x<sub>θ</sub>."))
         elif step.sampler == "heun" and step.form == "euler":
             notes.append(self.tr("Last step: Heun takes a plain Euler step (σ = 0 at the end)."))
         elif step.sampler == "euler":

@@ -141,7 +141,7 @@ def test_sampling_strip_shows_the_step_taken_after_a_run(make_window, qtbot):
         t, t_next = traj.timesteps[k], traj.timesteps[k + 1]
         ab_next = ab[t_next] if t_next >= 0 else 1.0
         # Song et al. Eq. 12 with eta = 0: sqrt(ab_prev) x0 + sqrt(1 - ab_prev) eps
-        assert (f"x{t_next + 1} = {fmt(math.sqrt(ab_next))}·x̂0 + {fmt(math.sqrt(1 - ab_next))}·εθ"
+        assert (f"x{t_next + 1} = {fmt(math.sqrt(ab_next))}·xθ + {fmt(math.sqrt(1 - ab_next))}·εθ"
                 in sampling.equation.text()), sampling.equation.text()
     assert sampling.equation.reference.text() == "Song et al. 2021, Eq. 12 and 16"
 
