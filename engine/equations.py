@@ -158,8 +158,8 @@ class SamplerStep:
 
     ``form`` names the symbolic formula it instantiates (``ddpm``: Algorithm 2; ``ddpm_posterior``: Eq. 6-7, used
     where α_t = 0 makes Algorithm 2's 1/√α_t infinite; ``ddim``; ``dpmpp_2m`` / ``dpmpp_2m_first`` (no history:
-    first order) / ``dpmpp_2m_last`` (lands on the x₀ prediction); ``euler``; ``heun``). ``values`` holds the named quantities of
-    that formula (alpha_t, beta_t, sigma_t, h, r...), ``terms`` the substituted update."""
+    first order) / ``dpmpp_2m_last`` (lands on the x₀ prediction); ``euler``; ``heun``). ``values`` holds the
+    named quantities of that formula (alpha_t, beta_t, sigma_t, h, r...), ``terms`` the substituted update."""
 
     sampler: str
     form: str

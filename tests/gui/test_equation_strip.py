@@ -182,3 +182,32 @@ def test_training_strip_shows_the_latest_loss(main_window, qtbot):
     loss = training.plots.last_smoothed_loss()
     assert math.isfinite(loss)
     assert f"Latest loss (smoothed): {fmt(loss)} at step 60" in training.equation.text()
+
+
+def test_sampling_strip_on_a_branch_takes_each_frames_own_sampler(make_window, qtbot):
+    from engine.presets import quick_config
+    from engine.training import Trainer
+
+    w = make_window(size=(1280, 800))
+    sampling = w.sampling_panel
+    w.worker.set_trainer(Trainer(quick_config("moons")))
+    qtbot.waitUntil(lambda: sampling.run_button.isEnabled(), timeout=10000)
+    w.tabs.setCurrentWidget(sampling)
+    sampling.sampler_combo.setCurrentIndex(sampling.sampler_combo.findData("ddim"))
+    sampling.steps_spin.setValue(10)
+    sampling.n_spin.setValue(32)
+    with qtbot.waitSignal(w.worker.samplingFinished, timeout=30000):
+        qtbot.mouseClick(sampling.run_button, Qt.LeftButton)
+    w.timeline.set_position(4)
+    box = sampling.branches
+    box.sampler_combo.set_sampler("dpmpp_2m")
+    box.steps_spin.setValue(10)
+    with qtbot.waitSignal(w.worker.branchFinished, timeout=30000):
+        qtbot.mouseClick(box.branch_button, Qt.LeftButton)
+    strip = sampling.equation
+    w.timeline.set_position(2)  # before the branch point: the run's DDIM frames
+    assert strip.reference.text() == "Song et al. 2021, Eq. 12 and 16"
+    w.timeline.set_position(4)  # the branch point: DPM-Solver++(2M) without history, a first-order step
+    assert strip.reference.text().startswith("Lu et al. 2022") and "No previous" in strip.text()
+    w.timeline.set_position(5)  # then second order, with the previous step's x_θ
+    assert "x′θ" in strip.text().splitlines()[1] and "No previous" not in strip.text()
