@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -40,6 +39,7 @@ from gui import jobs
 from gui import theme as _theme
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.forward_views import NoisedPointsPlot, ValueHistogram, brushes_for
+from gui.widgets.equation_strip import EquationStrip
 from gui.widgets.image_view import ImageView
 
 STRIP_COUNT = 8
@@ -125,10 +125,7 @@ class ForwardPanel(Panel):
         bar.addWidget(self.ghost_check)
         bar.addStretch(1)
 
-        self.equation = QLabel("")
-        self.equation.setProperty("role", "readout")
-        self.equation.setAlignment(Qt.AlignCenter)
-        self.equation.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.equation = EquationStrip("forward")  # Ho et al. Eq. 4 at the timeline's t
 
         # ---- images page
         self.images_page = QWidget()
@@ -233,10 +230,12 @@ class ForwardPanel(Panel):
             if cfg.schedule.timesteps != old.timesteps:
                 self.timelineSpecChanged.emit()
             self.position = min(self.position, cfg.schedule.timesteps)
+            self.equation.show_forward(self.schedule(), self.position)
             self._refresh()
 
     def on_timeline(self, position: int) -> None:
         self.position = int(position)
+        self.equation.show_forward(self.schedule(), self.position)
         self.update_view()
 
     # ================================================================== data
@@ -384,12 +383,6 @@ class ForwardPanel(Panel):
         xt = self.compute_xt()
         self.xt = xt
         p = max(0, min(self.position, self._config.schedule.timesteps))
-        sched = self.schedule()
-        if p == 0:
-            a, s = 1.0, 0.0
-        else:
-            a = float(sched.sqrt_alpha_bar[p - 1])
-            s = float(sched.sqrt_one_minus_alpha_bar[p - 1])
         if self.mode == "images":
             self.xt_view.set_image(_to_uint8(xt)[0])
             self.xt_view.set_title(f"x_t   (t = {p})" if p else "x_t   (t = 0: x₀)")
@@ -401,7 +394,6 @@ class ForwardPanel(Panel):
             m, sd = pts.mean(axis=0), pts.std(axis=0)
             self.points_stats.setText(self.tr("mean ({0:+.2f}, {1:+.2f})   std ({2:.2f}, {3:.2f})\n"
                                               "N(0, I) has mean (0, 0), std (1, 1)").format(m[0], m[1], sd[0], sd[1]))
-        self.equation.setText(f"x_t = √ᾱ_t · x₀ + √(1−ᾱ_t) · ε   =   {a:.4f} · x₀ + {s:.4f} · ε     (t = {p})")
         self._highlight_strip(p)
         self.last_update_ms = (time.perf_counter() - start) * 1000.0
 

@@ -39,7 +39,9 @@ from gui.panels.guidance_controls import GuidanceControls
 from gui.panels.guidance_measure import GuidanceMeasure
 from gui.panels.sampler_fields import SamplerMenu, frame_label, nfe_text, uses_eta
 from gui.panels.sampling_branches import BranchBox, BranchingMixin, BranchNode
+from gui.panels.sampling_equation import step_for_frame
 from gui.panels.sampling_views import SamplingViews
+from gui.widgets.equation_strip import EquationStrip
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -191,6 +193,9 @@ class SamplingPanel(BranchingMixin, Panel):
         self.measure = GuidanceMeasure(self.worker, self.guidance.sweep)  # the trade-off vs s (guidance_measure.py)
         lay.addWidget(self.measure)
         lay.addLayout(info)
+        self.equation = EquationStrip("sampling")  # the update taken from the frame on the timeline
+        self.equation.show_step(None)
+        lay.addWidget(self.equation)
         lay.addLayout(views_row, 1)
 
     def _connect(self) -> None:
@@ -435,6 +440,7 @@ class SamplingPanel(BranchingMixin, Panel):
         label = frame_label(frame.step, traj.num_steps, frame.t)
         self._displayed = self.views.show_frame(traj, index, self._selected, label)
         self.follow_label.setText(label)
+        self.equation.show_step(step_for_frame(self))
         self._sync_branch_point()
 
     def displayed_frame(self) -> dict[str, np.ndarray]:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from engine.config import ExperimentConfig
 from gui import theme as _theme
 from gui.panels.base import Panel, TimelineSpec, schedule_for
+from gui.widgets.equation_strip import EquationStrip
 
 PLOT_KEYS = ("beta", "alpha", "log_snr", "weight")
 
@@ -158,6 +159,8 @@ class SchedulePanel(Panel):
         lay.setContentsMargins(10, 8, 10, 8)
         lay.setSpacing(8)
         lay.addLayout(bar)
+        self.equation = EquationStrip("schedule")  # β_t … SNR_t at the timeline's t
+        lay.addWidget(self.equation)
         lay.addLayout(grid, 1)
 
     # ================================================================== protocol
@@ -168,6 +171,7 @@ class SchedulePanel(Panel):
         old_T = self._config.schedule.timesteps
         super().set_config(cfg)
         self._redraw()
+        self.equation.show_schedule(self.schedule(), self._position)
         if cfg.schedule.timesteps != old_T:
             self.timelineSpecChanged.emit()
 
@@ -175,6 +179,7 @@ class SchedulePanel(Panel):
         self._position = int(position)
         for line in self.cursors:
             line.setValue(self._position)
+        self.equation.show_schedule(self.schedule(), self._position)
 
     # ================================================================== drawing
     def _key(self) -> tuple:

@@ -49,6 +49,7 @@ from gui.panels.training_plots import TrainingPlots
 from gui.panels.training_preview import PreviewCard
 from gui.panels.training_views import TrainingViews
 from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duration, reserve_width
+from gui.widgets.equation_strip import EquationStrip
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -169,6 +170,8 @@ class TrainingPanel(Panel):
         lay.addLayout(bar)
         lay.addWidget(self.progress_bar)
         lay.addLayout(plot_tools)
+        self.equation = EquationStrip("training")  # the loss being minimized, at the timeline's t
+        lay.addWidget(self.equation)
         lay.addWidget(self.splitter, 1)
 
     def _connect(self) -> None:
@@ -196,10 +199,11 @@ class TrainingPanel(Panel):
         return TimelineSpec("t", self._config.schedule.timesteps + 1)
 
     def on_timeline(self, position: int) -> None:
-        pass  # the training views do not depend on the timeline
+        self.equation.show_loss(self.schedule(), position, self._config.training)  # only the strip follows t
 
     def set_config(self, cfg: ExperimentConfig) -> None:
         super().set_config(cfg)
+        self.equation.show_loss(self.schedule(), None, cfg.training)
         self._sync_buttons()
 
     def apply_theme(self, theme: _theme.Theme) -> None:
@@ -352,6 +356,7 @@ class TrainingPanel(Panel):
     def _show_readouts(self) -> None:
         """After each drawn plot update: the step readout and the progress bar follow."""
         self.step_label.setText(self._step_text())
+        self.equation.set_latest_loss(self.plots.last_smoothed_loss(), self._last_step)
         if self._total:
             self.progress_bar.setRange(0, max(1, self._total))
             self.progress_bar.setValue(min(self._last_step, self._total))
