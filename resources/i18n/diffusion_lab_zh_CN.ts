@@ -1303,6 +1303,205 @@
     </message>
 </context>
 <context>
+    <name>EquationStrip</name>
+    <message>
+        <source>x_t: the noisy sample at timestep t</source>
+        <translation>x_t：时间步 t 的含噪样本</translation>
+    </message>
+    <message>
+        <source>The sample after this step, at the next timestep the sampler visits (t − 1 in a full chain; a shorter chain skips ahead)</source>
+        <translation>这一步之后的样本，位于采样器访问的下一个时间步（完整链中为 t − 1；较短的链会跳过若干时间步）</translation>
+    </message>
+    <message>
+        <source>x₀: the clean data sample (t = 0)</source>
+        <translation>x₀：干净样本（t = 0）</translation>
+    </message>
+    <message>
+        <source>ε ~ N(0, I): Gaussian noise, the same shape as x₀</source>
+        <translation>ε ~ N(0, I)：高斯噪声，形状与 x₀ 相同</translation>
+    </message>
+    <message>
+        <source>ε_θ(x_t, t): the network&apos;s prediction of the noise in x_t</source>
+        <translation>ε_θ(x_t, t)：网络对 x_t 中噪声的预测</translation>
+    </message>
+    <message>
+        <source>x_θ: the network&apos;s prediction of the clean sample x₀, (x_t − √(1−ᾱ_t) ε_θ) / √ᾱ_t (clipped to [−1, 1] for images when Clip x₀ is on)</source>
+        <translation>x_θ：网络对干净样本 x₀ 的预测，(x_t − √(1−ᾱ_t) ε_θ) / √ᾱ_t（图像在开启“裁剪 x₀”时裁剪到 [−1, 1]）</translation>
+    </message>
+    <message>
+        <source>x′_θ: the previous step&apos;s prediction of x₀ (DPM-Solver++(2M) remembers it for its second-order correction)</source>
+        <translation>x′_θ：上一步对 x₀ 的预测（DPM-Solver++(2M) 保存它用于二阶修正）</translation>
+    </message>
+    <message>
+        <source>ε′_θ: Heun&apos;s second model evaluation, the noise predicted at the end point of the Euler step</source>
+        <translation>ε′_θ：Heun 的第二次模型评估，即在 Euler 步终点处预测的噪声</translation>
+    </message>
+    <message>
+        <source>z ~ N(0, I): fresh Gaussian noise drawn for this step</source>
+        <translation>z ~ N(0, I)：为这一步新抽取的高斯噪声</translation>
+    </message>
+    <message>
+        <source>β_t: the noise variance added at step t</source>
+        <translation>β_t：第 t 步加入的噪声方差</translation>
+    </message>
+    <message>
+        <source>α_t = 1 − β_t: the share of the variance kept at step t (for a step that skips timesteps, ᾱ_t / ᾱ_{t−1})</source>
+        <translation>α_t = 1 − β_t：第 t 步保留的方差比例（跳过时间步的一步中为 ᾱ_t / ᾱ_{t−1}）</translation>
+    </message>
+    <message>
+        <source>ᾱ_t = α_1·α_2⋯α_t: how much of the signal&apos;s variance is left after t steps</source>
+        <translation>ᾱ_t = α_1·α_2⋯α_t：经过 t 步后信号方差所剩的比例</translation>
+    </message>
+    <message>
+        <source>ᾱ at the next timestep the sampler visits (1 for the clean data)</source>
+        <translation>采样器访问的下一个时间步处的 ᾱ（干净样本处为 1）</translation>
+    </message>
+    <message>
+        <source>√ᾱ_t: the scale of the clean signal x₀ in x_t</source>
+        <translation>√ᾱ_t：x_t 中干净信号 x₀ 的缩放系数</translation>
+    </message>
+    <message>
+        <source>√(1−ᾱ_t): the scale of the noise ε in x_t</source>
+        <translation>√(1−ᾱ_t)：x_t 中噪声 ε 的缩放系数</translation>
+    </message>
+    <message>
+        <source>SNR_t = ᾱ_t / (1 − ᾱ_t): the signal-to-noise ratio at t</source>
+        <translation>SNR_t = ᾱ_t / (1 − ᾱ_t)：时间步 t 的信噪比</translation>
+    </message>
+    <message>
+        <source>log SNR_t: the natural log of the signal-to-noise ratio; 0 where signal and noise are equally strong</source>
+        <translation>log SNR_t：信噪比的自然对数；信号与噪声同样强时为 0</translation>
+    </message>
+    <message>
+        <source>σ_t: the standard deviation of the noise this step adds; σ_t² = β̃_t (the posterior variance) or β_t (Ho et al., Sec. 3.2)</source>
+        <translation>σ_t：这一步加入的噪声的标准差；σ_t² = β̃_t（后验方差）或 β_t（Ho et al., Sec. 3.2）</translation>
+    </message>
+    <message>
+        <source>σ_t = η·√((1−ᾱ_{t−1})/(1−ᾱ_t))·√(1−ᾱ_t/ᾱ_{t−1}): DDIM&apos;s noise scale (Eq. 16)</source>
+        <translation>σ_t = η·√((1−ᾱ_{t−1})/(1−ᾱ_t))·√(1−ᾱ_t/ᾱ_{t−1})：DDIM 的噪声尺度（式 16）</translation>
+    </message>
+    <message>
+        <source>η: DDIM&apos;s stochasticity, 0 = deterministic, 1 = DDPM-like noise</source>
+        <translation>η：DDIM 的随机性，0 = 确定性，1 = 类似 DDPM 的噪声</translation>
+    </message>
+    <message>
+        <source>σ = √(1−ᾱ): the noise scale at that timestep (DPM-Solver&apos;s notation)</source>
+        <translation>σ = √(1−ᾱ)：该时间步的噪声缩放系数（DPM-Solver 的记号）</translation>
+    </message>
+    <message>
+        <source>α = √ᾱ at the next timestep: the signal scale there</source>
+        <translation>α = 下一个时间步处的 √ᾱ：该处的信号缩放系数</translation>
+    </message>
+    <message>
+        <source>λ = log(α/σ) = ½ log SNR: the half log signal-to-noise ratio</source>
+        <translation>λ = log(α/σ) = ½ log SNR：对数信噪比的一半</translation>
+    </message>
+    <message>
+        <source>h = λ_{t−1} − λ_t: how far this step moves in half log SNR</source>
+        <translation>h = λ_{t−1} − λ_t：这一步在半对数信噪比上前进的距离</translation>
+    </message>
+    <message>
+        <source>r = h_prev / h: the previous step&apos;s h over this one&apos;s</source>
+        <translation>r = h_prev / h：上一步的 h 与这一步的 h 之比</translation>
+    </message>
+    <message>
+        <source>D: the x₀ estimate the step uses, extrapolated from this step&apos;s and the previous step&apos;s x_θ (second order)</source>
+        <translation>D：这一步使用的 x₀ 估计，由这一步和上一步的 x_θ 外推得到（二阶）</translation>
+    </message>
+    <message>
+        <source>σ = √((1−ᾱ)/ᾱ): Karras et al.&apos;s noise level, the variance-exploding form x_t/√ᾱ = x₀ + σ ε</source>
+        <translation>σ = √((1−ᾱ)/ᾱ)：Karras et al. 的噪声水平，即方差爆炸形式 x_t/√ᾱ = x₀ + σ ε</translation>
+    </message>
+    <message>
+        <source>L: the training loss the optimizer minimizes</source>
+        <translation>L：优化器最小化的训练损失</translation>
+    </message>
+    <message>
+        <source>𝔼: the average over training samples x₀, noise ε and timesteps t drawn uniformly from 1…T</source>
+        <translation>𝔼：对训练样本 x₀、噪声 ε 以及从 1…T 均匀抽取的时间步 t 取平均</translation>
+    </message>
+    <message>
+        <source>‖·‖²: the squared error, averaged over the dimensions of x (the mean squared error)</source>
+        <translation>‖·‖²：平方误差，在 x 的各个维度上取平均（均方误差）</translation>
+    </message>
+    <message>
+        <source>v = √ᾱ_t ε − √(1−ᾱ_t) x₀: the v-prediction target (Salimans &amp; Ho 2022)</source>
+        <translation>v = √ᾱ_t ε − √(1−ᾱ_t) x₀：v 预测的预测目标（Salimans &amp; Ho 2022）</translation>
+    </message>
+    <message>
+        <source>v_θ(x_t, t): the network&apos;s prediction of v</source>
+        <translation>v_θ(x_t, t)：网络对 v 的预测</translation>
+    </message>
+    <message>
+        <source>x_θ(x_t, t): the network&apos;s prediction of x₀</source>
+        <translation>x_θ(x_t, t)：网络对 x₀ 的预测</translation>
+    </message>
+    <message>
+        <source>w_t: the Min-SNR-γ loss weight at t, which caps the weight of nearly clean timesteps (Hang et al. 2023)</source>
+        <translation>w_t：时间步 t 的 Min-SNR-γ 损失权重，限制接近干净的时间步的权重（Hang et al. 2023）</translation>
+    </message>
+    <message>
+        <source>γ: the Min-SNR clamp (Training form)</source>
+        <translation>γ：Min-SNR 的截断值（训练表单）</translation>
+    </message>
+    <message>
+        <source>Equation</source>
+        <translation>公式</translation>
+    </message>
+    <message>
+        <source>Show or hide the formula this tab animates, with the values at the timeline&apos;s t substituted; hover a symbol to see what it is</source>
+        <translation>显示或隐藏本页所演示的公式（代入时间轴当前 t 的数值）；将鼠标悬停在符号上可查看其含义</translation>
+    </message>
+    <message>
+        <source>t = 0 is the clean data: no noise yet, so SNR is infinite.</source>
+        <translation>t = 0 是干净样本：尚未加噪，因此信噪比为无穷大。</translation>
+    </message>
+    <message>
+        <source>The same noise ε at every t: scrubbing only changes the two coefficients.</source>
+        <translation>每个 t 使用同一个噪声 ε：拖动时间轴只改变这两个系数。</translation>
+    </message>
+    <message>
+        <source>Move the timeline to t ≥ 1 to substitute its coefficients (training draws t from 1…T).</source>
+        <translation>将时间轴移到 t ≥ 1 即可代入该时间步的系数（训练时 t 从 1…T 中抽取）。</translation>
+    </message>
+    <message>
+        <source>Latest loss (smoothed): {0} at step {1}</source>
+        <translation>最新损失（平滑）：{0}，第 {1} 步</translation>
+    </message>
+    <message>
+        <source>Run the sampler: the strip then shows the update each recorded step applies, with its coefficients.</source>
+        <translation>运行采样器后，此处会显示每个已记录步所执行的更新及其系数。</translation>
+    </message>
+    <message>
+        <source>ᾱ&lt;sub&gt;t&lt;/sub&gt; = 0 (zero terminal SNR): Algorithm 2&apos;s 1/√α&lt;sub&gt;t&lt;/sub&gt; is infinite, so this step is shown as the posterior mean of Eq. 7.</source>
+        <translation>ᾱ&lt;sub&gt;t&lt;/sub&gt; = 0（零终端信噪比）：算法 2 中的 1/√α&lt;sub&gt;t&lt;/sub&gt; 为无穷大，因此这一步以式 7 的后验均值形式显示。</translation>
+    </message>
+    <message>
+        <source>Last step: no noise is added.</source>
+        <translation>最后一步：不再加入噪声。</translation>
+    </message>
+    <message>
+        <source>σ&lt;sub&gt;t&lt;/sub&gt;² = β̃&lt;sub&gt;t&lt;/sub&gt;, the variance of the posterior q(x&lt;sub&gt;t−1&lt;/sub&gt; | x&lt;sub&gt;t&lt;/sub&gt;, x&lt;sub&gt;0&lt;/sub&gt;)</source>
+        <translation>σ&lt;sub&gt;t&lt;/sub&gt;² = β̃&lt;sub&gt;t&lt;/sub&gt;，即后验 q(x&lt;sub&gt;t−1&lt;/sub&gt; | x&lt;sub&gt;t&lt;/sub&gt;, x&lt;sub&gt;0&lt;/sub&gt;) 的方差</translation>
+    </message>
+    <message>
+        <source>No previous x&lt;sub&gt;θ&lt;/sub&gt; yet (the first step of the run or branch): a first-order step, the same as DDIM&apos;s.</source>
+        <translation>尚无上一步的 x&lt;sub&gt;θ&lt;/sub&gt;（运行或分支的第一步）：这是一步一阶更新，与 DDIM 相同。</translation>
+    </message>
+    <message>
+        <source>Last step: it lands on the clean data, x&lt;sub&gt;0&lt;/sub&gt; = x&lt;sub&gt;θ&lt;/sub&gt;.</source>
+        <translation>最后一步：直接落到干净样本，x&lt;sub&gt;0&lt;/sub&gt; = x&lt;sub&gt;θ&lt;/sub&gt;。</translation>
+    </message>
+    <message>
+        <source>Last step: Heun takes a plain Euler step (σ = 0 at the end).</source>
+        <translation>最后一步：Heun 只做一次普通的 Euler 步（终点处 σ = 0）。</translation>
+    </message>
+    <message>
+        <source>Euler on the probability-flow ODE in σ; x is scaled by √(1+σ²) on the way in and out.</source>
+        <translation>在 σ 空间中对概率流 ODE 做 Euler 步；进入和离开时 x 按 √(1+σ²) 缩放。</translation>
+    </message>
+</context>
+<context>
     <name>ErrorCurvePlot</name>
     <message>
         <source>t</source>
