@@ -1,11 +1,13 @@
 """The ``profile`` section: where a training step of the digits default spends its time (torch.profiler).
 
-The step's own phases are labelled with ``record_function`` by wrapping the trainer instance's batch and EMA methods
-(the engine is left untouched); AdamW is labelled by torch itself (``Optimizer.step#AdamW.step``). Every profiled op's
-*self* CPU time goes to the first category that claims it, looking at the op and then its callers:
-data/batch assembly and optimizer (labels) first, then attention (scaled_dot_product_attention, its backward,
-softmax, bmm: the engine's attention is one SDPA call), conv backward, conv forward, normalization; the rest is
-"other (elementwise, loss, autograd glue)". Percentages are of the profiled total; ms per step divides by the steps.
+Labels (the engine is left untouched): the trainer instance's batch and EMA methods are wrapped in
+``record_function`` and every ``SelfAttention`` module's forward is bracketed by one through module hooks; AdamW is
+labelled by torch itself (``Optimizer.step#AdamW.step``). The backward of an op inside an attention block is found by
+its autograd sequence number (the profiler gives the backward node the forward op's). Every profiled op's *self* CPU
+time goes to the first category that claims it: data / batch assembly and optimizer (labels), then attention
+(everything inside the attention blocks, forward and backward: q/k/v and output projections, SDPA), then by op name
+conv backward, conv forward, normalization; the rest is "other elementwise" (activations, FiLM, loss, autograd glue).
+Percentages are of the profiled total; ms per step divides by the steps.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from bench.common import matmul_peak, progress, time_steps, train_flops
 
 CATEGORIES = ("conv forward", "conv backward", "normalization", "attention", "other elementwise",
               "optimizer step (AdamW + EMA)", "data / batch assembly")
-_DATA, _OPTIM = "dl::batch", "dl::ema"
+_DATA, _OPTIM, _ATTN = "dl::batch", "dl::ema", "dl::attention"
+_BACKWARD = "autograd::engine::evaluate_function"
 
 
 def _by_name(name: str) -> str | None:
@@ -33,23 +36,50 @@ def _by_name(name: str) -> str | None:
     return None
 
 
-def categorize(event) -> str:
-    """The category of one profiler FunctionEvent (its self time), from its label ancestry and op names."""
+def _chain(event) -> list:
     chain = []
-    e = event
-    while e is not None:
-        chain.append(e.name)
-        e = e.cpu_parent
-    for name in chain:
-        if name == _DATA:
+    while event is not None:
+        chain.append(event)
+        event = event.cpu_parent
+    return chain
+
+
+def categorize(event, attention_seq: frozenset = frozenset()) -> str:
+    """The category of one profiler FunctionEvent (its self time), from its label ancestry and op names;
+    ``attention_seq``: autograd sequence numbers of the forward ops inside attention blocks."""
+    chain = _chain(event)
+    for e in chain:
+        if e.name == _DATA:
             return "data / batch assembly"
-        if name == _OPTIM or name.startswith("Optimizer."):
+        if e.name == _OPTIM or e.name.startswith("Optimizer."):
             return "optimizer step (AdamW + EMA)"
-    for name in chain:
-        cat = _by_name(name)
+    for e in chain:
+        if e.name == _ATTN or (e.name.startswith(_BACKWARD) and e.sequence_nr in attention_seq):
+            return "attention"
+    for e in chain:
+        cat = _by_name(e.name)
         if cat is not None:
             return cat
     return "other elementwise"
+
+
+def _label_attention(model: torch.nn.Module) -> list:
+    """Bracket every SelfAttention forward with a record_function label; the hook handles (remove when done)."""
+    handles = []
+    for module in model.modules():
+        if type(module).__name__ != "SelfAttention":
+            continue
+        ctx: dict = {}
+
+        def enter(_mod, _inp, ctx=ctx) -> None:
+            ctx["rf"] = torch.autograd.profiler.record_function(_ATTN)
+            ctx["rf"].__enter__()
+
+        def leave(_mod, _inp, _out, ctx=ctx) -> None:
+            ctx.pop("rf").__exit__(None, None, None)
+
+        handles += [module.register_forward_pre_hook(enter), module.register_forward_hook(leave)]
+    return handles
 
 
 def _labelled(fn, label: str):
@@ -65,6 +95,7 @@ def profile_steps(trainer, steps: int, warmup: int) -> dict:
 
     trainer._batch = _labelled(trainer._batch, _DATA)  # instance attributes: this trainer only
     trainer._update_ema = _labelled(trainer._update_ema, _OPTIM)
+    handles = _label_attention(trainer.model)
     for _ in range(warmup):
         trainer.step()
     t0 = time.perf_counter()
@@ -72,17 +103,22 @@ def profile_steps(trainer, steps: int, warmup: int) -> dict:
         for _ in range(steps):
             trainer.step()
     wall = time.perf_counter() - t0
+    for h in handles:
+        h.remove()
+    events = [ev for ev in prof.events() if ev.device_type.name == "CPU"]
+    attention_seq = frozenset(ev.sequence_nr for ev in events if ev.sequence_nr >= 0 and
+                              not ev.name.startswith(_BACKWARD) and any(e.name == _ATTN for e in _chain(ev)))
     totals = dict.fromkeys(CATEGORIES, 0.0)
-    for ev in prof.events():
-        if ev.device_type.name == "CPU":
-            totals[categorize(ev)] += ev.self_cpu_time_total  # microseconds
+    for ev in events:
+        totals[categorize(ev, attention_seq)] += ev.self_cpu_time_total  # microseconds
     whole = sum(totals.values()) or 1.0
     cats = [{"category": c, "ms_per_step": totals[c] / 1e3 / steps, "fraction": totals[c] / whole}
             for c in CATEGORIES]
     top = sorted(prof.key_averages(), key=lambda a: a.self_cpu_time_total, reverse=True)[:10]
     top_ops = [{"op": a.key, "calls_per_step": a.count / steps, "self_ms_per_step": a.self_cpu_time_total / 1e3 / steps,
                 "fraction": a.self_cpu_time_total / whole, "category": _by_name(a.key) or "–"} for a in top]
-    return {"steps": steps, "warmup": warmup, "profiled_wall_s": wall, "profiled_ms_per_step": whole / 1e3 / steps,
+    attention_backward = sum(1 for ev in events if ev.name.startswith(_BACKWARD) and ev.sequence_nr in attention_seq)
+    return {"steps": steps, "warmup": warmup, "attention_backward_nodes": attention_backward // steps, "profiled_wall_s": wall, "profiled_ms_per_step": whole / 1e3 / steps,
             "categories": cats, "top_ops": top_ops}
 
 
@@ -93,10 +129,12 @@ def section_profile(args, state: dict) -> dict:
 
     steps, warmup = (5, 2) if args.quick else (30, 5)
     cfg = default_config("digits")
+    if args.quick:  # a smoke run: the categories' shape, not the default's numbers
+        cfg.training.batch_size = 32
     train, _ = _images.digits_split(0)
     trainer = Trainer(cfg, dataset=train)
     bs = cfg.training.batch_size
-    k, dt = time_steps(trainer.step, 1.0 if args.quick else 5.0, 3)  # unprofiled step time: the peak fraction's
+    k, dt = time_steps(trainer.step, 0.5 if args.quick else 5.0, 3)  # unprofiled step time: the peak fraction's
     step_s = dt / k
     flops = train_flops(trainer.model, train.x[:bs], lambda m, x, t: m(x, t))
     peak = matmul_peak(args.quick)
