@@ -163,7 +163,7 @@ def section_sampling(args, state: dict) -> dict:
         out["digits"] = rows
     img_trainer = dtr or Trainer(default_config("digits"), dataset=_images.digits_split(0)[0])
     # the work per step does not depend on the weights, so an untrained model times the same
-    out["ddim64"] = ddim64_latency(img_trainer, 3 if args.quick else 10)
+    out["ddim64"] = ddim64_latency(img_trainer, 1 if args.quick else 10)
     # Trajectory recording overhead: the same DDIM-50 run with and without recording every frame.
     traj_rows = []
     for label, tr, count in (("moons", trainer, n), ("digits", img_trainer, 64)):
