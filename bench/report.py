@@ -2,6 +2,8 @@
 registry pairs them with the section), plus the page around them."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench import peers
 
 FD_TARGETS = {60.0: 2.0, 120.0: 1.5}  # digits FD as a multiple of the real held-out floor, by training budget
@@ -225,6 +227,8 @@ def md_window(w: dict, res: dict) -> list[str]:
     if q:
         lines += ["", f"Trained through the window ({q['n_samples']} samples, {q['sampler']}, vs held-out; floor FD "
                   f"{q['floor_fd']:.3f}). Path: {q['data_path']}.", "",
+                  f"Dataset in the window: `{Path(q['rows'][0]['dataset']).name}`; fields that differ from the digits "
+                  f"default: {', '.join(q['rows'][0]['not_digits_default']) or 'none'}.", "",
                   "| budget | steps | FD (x floor) | precision | recall | classes |", "|---|---|---|---|---|---|"]
         lines += [f"| {r['budget_s']:g} s | {r['steps']} | {r['fd']:.3f} ({r['fd_ratio']:.2f}x) | {r['precision']:.3f} "
                   f"| {r['recall']:.3f} | {r['classes']}/10 |" for r in q["rows"]]

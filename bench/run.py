@@ -86,7 +86,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="the CUDA section only: autocast throughput vs the peer, 32x32 time to quality, the window "
                          "on CUDA; exits 2 without a CUDA device")
     ap.add_argument("--budgets", default=None,
-                    help="digits wall-clock budgets in seconds, headless and through the window (default 60,120)")
+                    help="digits wall-clock budgets in seconds, headless and through the window (default 60,120; "
+                         "--quick: 2 headless, 5 in the window)")
     ap.add_argument("--digits-sampling", action="store_true",
                     help="also compare DDPM-1000 with DDIM-50 on the digits model (slow on a CPU)")
     ap.add_argument("--n-samples", type=int, default=0, help="digits samples to score (default 500; quick 100)")
@@ -95,6 +96,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="keep the other sections of an existing latest.json in --out (re-run some sections only)")
     ap.add_argument("--out", default=str(RESULTS_DIR), help="folder for latest.json / latest.md")
     args = ap.parse_args(argv)
+    args.budgets_given = bool(args.budgets)
     if args.budgets:
         args.budgets = [float(v) for v in args.budgets.split(",") if v.strip()]
     else:

@@ -118,7 +118,8 @@ def profile_steps(trainer, steps: int, warmup: int) -> dict:
     top_ops = [{"op": a.key, "calls_per_step": a.count / steps, "self_ms_per_step": a.self_cpu_time_total / 1e3 / steps,
                 "fraction": a.self_cpu_time_total / whole, "category": _by_name(a.key) or "–"} for a in top]
     attention_backward = sum(1 for ev in events if ev.name.startswith(_BACKWARD) and ev.sequence_nr in attention_seq)
-    return {"steps": steps, "warmup": warmup, "attention_backward_nodes": attention_backward // steps, "profiled_wall_s": wall, "profiled_ms_per_step": whole / 1e3 / steps,
+    return {"steps": steps, "warmup": warmup, "attention_backward_nodes": attention_backward // steps,
+            "profiled_wall_s": wall, "profiled_ms_per_step": whole / 1e3 / steps,
             "categories": cats, "top_ops": top_ops}
 
 

@@ -112,6 +112,15 @@ def first_frame_latency(window, repeats: int, timeout_s: float = 60.0) -> list[f
     return seconds
 
 
+def _not_default(cfg) -> list[str]:
+    """The fields of a checkpoint's experiment that differ from the digits default (the dataset path aside)."""
+    from engine.presets import default_config
+
+    ours, base = cfg.to_dict(), default_config("digits").to_dict()
+    return sorted(f"{sec}.{k}" for sec, fields in base.items() if isinstance(fields, dict)
+                  for k, v in fields.items() if ours[sec].get(k) != v and f"{sec}.{k}" != "data.dataset")
+
+
 def _responsiveness(window, duration: float, cli_threads: int) -> dict:
     from engine.data import images as _images
     from engine.presets import default_config
@@ -188,13 +197,14 @@ def section_window(args, state: dict) -> dict:
         train, held = _images.digits_split(0)
         floor = ev.get("floor") or metrics.score_images(clf, held.x, train.x)
         npz = write_split_npz(train, scratch)
-        budgets = [5.0] if args.quick else digits_budgets(args)
+        budgets = digits_budgets(args) if getattr(args, "budgets_given", True) or not args.quick else [5.0]
 
         def on_budget(budget: float, path: Path, run: dict) -> dict:
-            trainer = trainer_from_checkpoint(load_checkpoint(path), dataset=train, device="cpu")
-            with torch.inference_mode(False):
-                score = score_trainer(trainer, clf, held, floor, ev["n"], ev["ddim_steps"])
-            score.update(budget_s=budget, loadavg=loadavg(), **run)
+            ckpt = load_checkpoint(path)
+            trainer = trainer_from_checkpoint(ckpt, dataset=train, device="cpu")
+            score = score_trainer(trainer, clf, held, floor, ev["n"], ev["ddim_steps"])
+            score.update(budget_s=budget, loadavg=loadavg(), checkpoint_step=ckpt.step,
+                         dataset=ckpt.config.data.dataset, not_digits_default=_not_default(ckpt.config), **run)
             progress(f"window digits {budget:g}s: FD x{score['fd_ratio']:.2f} P {score['precision']:.2f} "
                      f"R {score['recall']:.2f} cls {score['classes']} ({run['steps']} steps)")
             return score
