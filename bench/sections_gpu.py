@@ -49,8 +49,9 @@ def gpu_time_to_quality(budget: float, quick: bool, device: str = "cuda") -> dic
     return score
 
 
-def window_on_cuda(seconds: float) -> dict:
-    """Digits trained by the real window's worker with the dock's device field set to cuda, for ``seconds``."""
+def window_on_cuda(seconds: float, device: str = "cuda") -> dict:
+    """Digits trained by the real window's worker with the dock's device field set to ``device`` (picked in its
+    combo box, as a user would), for ``seconds``."""
     from bench.sections_window import _signal_once, close_window, open_window
 
     opened, why = open_window(Path(tempfile.mkdtemp(prefix="dl-bench-gpu-window-")))
@@ -62,15 +63,21 @@ def window_on_cuda(seconds: float) -> dict:
     try:
         form = window.form
         form.set_dataset("digits")
-        form.set_field_text("training.device", "cuda")
+        combo = form.field_widget("training.device")
+        index = combo.findData(device)
+        if index < 0:
+            raise ValueError(f"the dock offers no device {device!r}")
+        combo.setCurrentIndex(index)
         form.set_field_text("training.steps", "1000000")
         form.set_field_text("training.time_budget", f"{seconds:g}")
         t0 = time.monotonic()
         done = _signal_once(window.worker.trainingFinished, seconds + 300, window.train)
         wall = time.monotonic() - t0
+        chosen = window.config().training.device
     finally:
         close_window(app, window)
-    return {"status": "ok", "device": names[-1] if names else "?", "steps": int(done.step), "reason": done.reason,
+    return {"status": "ok", "device_field": chosen, "device": names[-1] if names else "?", "steps": int(done.step),
+            "reason": done.reason,
             "wall_s": wall, "budget_s": seconds, "steps_per_s": int(done.step) / seconds}
 
 

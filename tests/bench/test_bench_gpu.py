@@ -54,3 +54,14 @@ def test_gpu_time_to_quality_path_runs_on_the_cpu():
     assert score["image_size"] == 32 and score["steps"] >= 1 and score["n_samples"] == 100
     assert score["fd"] > 0 and score["fd_ratio"] > 0 and score["classes"] >= 0
     assert score["amp_dtype"] == "None"  # the engine autocasts on CUDA only
+
+
+@pytest.mark.slow
+def test_window_device_path_trains_through_the_dock_on_the_cpu(tmp_path, monkeypatch):
+    from bench.sections_gpu import window_on_cuda
+
+    monkeypatch.setenv("DIFFUSION_LAB_HOME", str(tmp_path / "home"))
+    out = window_on_cuda(1.0, device="cpu")
+    assert out["status"] == "ok", out["status"]
+    assert out["device_field"] == "cpu" and out["device"].startswith("cpu")
+    assert out["reason"] == "time_budget" and out["steps"] >= 1
