@@ -29,7 +29,7 @@ def _by_name(name: str) -> str | None:
         return "attention"
     if "convolution_backward" in low or "convolutionbackward" in low:
         return "conv backward"
-    if "conv" in low:
+    if "convolution" in low or "conv2d" in low:  # not "conv" alone: aten::_convert_* is no convolution
         return "conv forward"
     if "norm" in low and "clip_grad" not in low and "linalg" not in low and "_foreach_norm" not in low:
         return "normalization"
