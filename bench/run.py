@@ -7,7 +7,8 @@ every section. ``--gpu`` runs the CUDA section only and refuses (exit 2, nothing
 
 A section is one entry of :data:`SECTIONS`: name -> Section(run, markdown, targets), where ``run(args, state)``
 returns a JSON-able dict, ``markdown(part, res)`` its lines of latest.md and ``targets(part, res)`` its rows of the
-targets table. Adding one is one line here.
+targets table. Adding one is one line here (``"name": module_section("bench.name")`` for a module that defines
+``run``, ``markdown`` and ``targets``).
 """
 from __future__ import annotations
 
@@ -41,6 +42,17 @@ class Section(NamedTuple):
     run: Callable[[argparse.Namespace, dict], dict]
     markdown: Callable[[dict, dict], list]
     targets: Callable[[dict, dict], list]
+
+
+def module_section(module: str) -> Section:
+    """A section kept in its own module that defines ``run(args, state)``, ``markdown(part, res)`` and
+    ``targets(part, res)``, imported when first used: registering it is one line below."""
+    import importlib
+
+    def call(name: str):
+        return lambda *a: getattr(importlib.import_module(module), name)(*a)
+
+    return Section(call("run"), call("markdown"), call("targets"))
 
 
 # In run order; the sampling section reuses the digits and points models when they ran first.

@@ -68,3 +68,21 @@ def test_the_window_trains_on_the_same_split_the_headless_rows_use(tmp_path):
     loaded = load_dataset(DataConfig(dataset=str(path)))
     assert torch.allclose(loaded.x, train.x, atol=1e-6)
     assert np.array_equal(loaded.labels.numpy(), train.labels.numpy())
+
+
+def test_a_module_section_registers_in_one_line_and_is_imported_when_used(tmp_path, monkeypatch):
+    import sys
+
+    from bench.run import module_section
+
+    (tmp_path / "bench_extra_section.py").write_text(
+        "def run(args, state):\n    return {'value': 3}\n"
+        "def markdown(part, res):\n    return ['## Extra', '', f\"value {part['value']}\"]\n"
+        "def targets(part, res):\n    return [{'target': 'value >= 3', 'measured': str(part['value']), "
+        "'met': part['value'] >= 3}]\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    section = module_section("bench_extra_section")
+    assert "bench_extra_section" not in sys.modules  # registering imports nothing
+    part = section.run(None, {})
+    assert section.markdown(part, {}) == ["## Extra", "", "value 3"]
+    assert section.targets(part, {}) == [{"target": "value >= 3", "measured": "3", "met": True}]
