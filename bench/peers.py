@@ -6,6 +6,7 @@ model and scheduler implementations. Import-guarded: without diffusers every ent
 from __future__ import annotations
 
 import copy
+import functools
 import time
 
 import torch
@@ -23,28 +24,55 @@ except Exception:  # noqa: BLE001 - ImportError or a broken install
     VERSION = None
 
 
-def _build(width: int, channels: int, size: int, layers: int = 2) -> torch.nn.Module:
-    return UNet2DModel(sample_size=size, in_channels=channels, out_channels=channels,
-                       block_out_channels=(width, 2 * width, 2 * width), layers_per_block=layers,
-                       down_block_types=("DownBlock2D", "DownBlock2D", "AttnDownBlock2D"),
-                       up_block_types=("AttnUpBlock2D", "UpBlock2D", "UpBlock2D"), norm_num_groups=8)
+TOLERANCE = 0.05  # a peer counts as matched within +-5% of our parameter count
+WIDTHS = (8, 16, 24, 32, 40, 48, 56, 64)
+# where the attention blocks go, from the coarsest level up: none, the coarsest only, the two coarsest
+ATTENTION = {"none": 0, "lowest": 1, "lowest two": 2}
+
+
+def _build(widths: tuple[int, int, int], channels: int, size: int, layers: int = 1,
+           attention: str = "lowest") -> torch.nn.Module:
+    k = ATTENTION[attention]
+    down = tuple("AttnDownBlock2D" if i >= 3 - k else "DownBlock2D" for i in range(3))
+    up = tuple("AttnUpBlock2D" if i < k else "UpBlock2D" for i in range(3))
+    return UNet2DModel(sample_size=size, in_channels=channels, out_channels=channels, block_out_channels=widths,
+                       layers_per_block=layers, down_block_types=down, up_block_types=up, norm_num_groups=8)
+
+
+def _count(widths: tuple[int, int, int], channels: int, layers: int, attention: str) -> int:
+    with torch.device("meta"):  # no memory, no init: only the shapes
+        return sum(p.numel() for p in _build(widths, channels, 8, layers, attention).parameters())
+
+
+@functools.lru_cache(maxsize=8)
+def match(target_params: int, channels: int) -> dict:
+    """The 3-level UNet2DModel nearest ``target_params`` over widths (w1 <= w2 <= w3, each step x1 or x2, multiples of
+    8 for 8 norm groups), layers_per_block in {1, 2} and attention placement; raises when none is within +-5%.
+    (By hand the issue found (16, 32, 32), one layer, attention at the coarsest level, for our ~286k.)"""
+    best = None
+    for layers in (1, 2):
+        for attention in ATTENTION:
+            for w1 in WIDTHS:
+                if _count((w1, w1, w1), channels, layers, attention) > target_params * (1 + TOLERANCE):
+                    break  # every wider candidate is bigger still
+                for w2 in (w1, 2 * w1):
+                    for w3 in (w2, 2 * w2):
+                        n = _count((w1, w2, w3), channels, layers, attention)
+                        if best is None or abs(n - target_params) < abs(best["params"] - target_params):
+                            best = {"block_out_channels": [w1, w2, w3], "layers_per_block": layers,
+                                    "attention": attention, "params": int(n)}
+    if best is None or abs(best["params"] / target_params - 1) > TOLERANCE:
+        near = f" (nearest {best['params']:,})" if best else ""
+        raise ValueError(f"no UNet2DModel within +-{TOLERANCE:.0%} of {target_params:,} parameters{near}")
+    return dict(best, target_params=int(target_params), ratio=best["params"] / target_params, norm_num_groups=8)
 
 
 def matched_unet(target_params: int, channels: int, size: int) -> tuple[torch.nn.Module, dict]:
-    """The 3-level UNet2DModel (widths w, 2w, 2w; attention at the coarsest level; 2 blocks per level, diffusers'
-    default) whose parameter count is nearest ``target_params``; w a multiple of 8."""
-    best = None
-    for width in range(8, 257, 8):
-        with torch.device("meta"):
-            n = sum(p.numel() for p in _build(width, channels, size).parameters())
-        if best is None or abs(n - target_params) < abs(best[1] - target_params):
-            best = (width, n)
-        if n > target_params * 1.5:
-            break
-    width, n = best
-    model = _build(width, channels, size)
-    return model, {"width": width, "params": int(n), "layers_per_block": 2,
-                   "block_out_channels": [width, 2 * width, 2 * width]}
+    """The matched UNet2DModel (see :func:`match`), built for real, and its description."""
+    info = match(int(target_params), int(channels))
+    model = _build(tuple(info["block_out_channels"]), channels, size, info["layers_per_block"], info["attention"])
+    assert sum(p.numel() for p in model.parameters()) == info["params"]
+    return model, info
 
 
 class PeerTrainer:

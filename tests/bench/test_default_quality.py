@@ -8,7 +8,7 @@ import sys
 import pytest
 import torch
 
-from bench.run import classifier
+from bench.common import classifier
 from engine import metrics
 from engine.data.images import digits_split
 from engine.presets import default_config
