@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QToolBar, QWidget
 
 from gui import theme as _theme
+from gui.help_actions import install_help_actions
 from gui.panels.runs import compare_runs
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ def install_menus(w: MainWindow) -> None:
     help_menu = mb.addMenu("&Help")
     help_menu.addAction(w.shortcuts_action)
     help_menu.addAction(w.about_action)
+    install_help_actions(w)  # Help: Start here…, What am I looking at? (F1); Quit asks while training
 
 
 def install_toolbar(w: MainWindow) -> None:
