@@ -36,6 +36,8 @@ SHORTCUTS = [
     ("Ctrl+E", "Export from the current tab"),
     ("Ctrl+1 … Ctrl+4", "Schedule, Forward, Training, Sampling tab"),
     ("Ctrl+Q", "Quit"),
+    ("F1", "What am I looking at? (explains the current tab)"),
+    ("Shift+F1", "Keyboard shortcuts"),
 ]
 TAB_NAMES = ("Schedule", "Forward", "Training", "Sampling")
 
