@@ -74,7 +74,8 @@ def quick_config(dataset: str = "moons", steps: int = 300, preview_every: int = 
 
 # The start page's one-click experiments (gui/start_page.py): a preset's default config under a wall-time budget
 # (TrainingConfig.time_budget, the same stop as `diffusion-lab train --time-budget`), so "30 seconds" is a measured
-# promise on any machine, not a step count tuned to one CPU. Digits reach about 700 steps in 120 s on 2 CPU cores.
+# promise on any machine, not a step count tuned to one CPU (digits on 2 CPU cores: ~700 to ~1400 steps in 120 s,
+# the window's and the CLI's measurements in README; its FD is ~3x the real-data floor after 60 s, see above).
 FIRST_RUN_BUDGETS = {"moons": 30.0, "digits": 120.0}
 
 

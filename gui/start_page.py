@@ -82,8 +82,8 @@ class StartPage(QDialog):
         self.digits_button = self._experiment(
             lay, self.tr("Digits in two minutes"),
             self.tr("Trains the digits preset (8×8 handwritten digits shipped with the app) for 2 minutes (a time "
-                    "budget; ≈ 700 steps on 2 CPU cores): the samples start to look like digits within about a "
-                    "minute."))
+                    "budget: as many steps as your computer manages in that time); on a 2-core laptop CPU the samples "
+                    "start to look like digits within about a minute."))
         self.draw_button = self._experiment(
             lay, self.tr("Draw your own distribution"),
             self.tr("Opens the 2-D lab in draw mode: draw points with the mouse, train on them, and compare the "
