@@ -194,3 +194,24 @@ def test_the_sampling_2d_view_fits_the_run_and_holds_still_while_scrubbing(qtbot
     for position in (0, 5, 11, 20, 2):
         panel.on_timeline(position)
         assert _ranges(panel.points_plot) == view
+
+
+def test_the_training_preview_fits_the_training_points_and_holds_still(qtbot, main_window):
+    window = main_window
+    cfg = quick_config("moons", steps=200, preview_every=40)
+    cfg.training.quality_every = 0
+    window.form.set_config(cfg)
+    previews = []
+    window.worker.preview.connect(previews.append)
+    window.train()
+    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=60000)
+    box = window.worker.model().data_box
+    corners = np.array([box[:2], box[2:]])
+    assert np.abs(corners).max() < 2.5  # standardized moons; the old fixed view ran from -3 to 3
+    plot = window.training_panel.preview.points
+    view = _ranges(plot)
+    assert _fits(view, corners)
+    qtbot.waitUntil(lambda: len(previews) >= 4, timeout=60000)
+    assert _ranges(plot) == view  # later previews of the run: same axes
+    window.training_panel.stop()
+    qtbot.waitUntil(lambda: window.training_panel.state() == "idle", timeout=20000)
