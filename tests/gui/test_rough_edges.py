@@ -100,10 +100,27 @@ def test_quit_while_training_asks_and_cancel_keeps_training(qtbot, main_window, 
     mark = steps[-1]
     qtbot.waitUntil(lambda: steps[-1] > mark + 2, timeout=30000)  # still training
 
+    class WindowManagerClose:  # the window's close button: a spontaneous QCloseEvent (Python cannot make one)
+        ignored = accepted = False
+
+        def spontaneous(self):
+            return True
+
+        def ignore(self):
+            self.ignored = True
+
+        def accept(self):
+            self.accepted = True
+
+    event = WindowManagerClose()
+    window.closeEvent(event)  # answered Cancel again
+    assert len(offered) == 2 and event.ignored and not event.accepted
+    assert window.isVisible() and window.worker.state() == "running"
+
     _answer(monkeypatch, "Stop", offered)
     thread = window.worker._thread
     window.quit_action.trigger()
-    assert len(offered) == 2 and not window.isVisible()
+    assert len(offered) == 3 and not window.isVisible()
     qtbot.waitUntil(thread.isFinished, timeout=10000)
 
 
