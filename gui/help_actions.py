@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from gui.help_texts import help_for
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 QUIT_STOP, QUIT_SAVE, QUIT_CANCEL = "stop", "save", "cancel"
 
 
-def install_help_actions(w: MainWindow) -> None:
+def install_help_actions(w: MainWindow, help_menu: QMenu) -> None:
     """Add Start here… and What am I looking at? to the Help menu, and make File › Quit ask while training."""
     w.start_here_action = QAction(QCoreApplication.translate("HelpActions", "&Start here…"), w)
     w.start_here_action.setStatusTip(QCoreApplication.translate(
@@ -35,14 +35,8 @@ def install_help_actions(w: MainWindow) -> None:
     w.whats_this_action.triggered.connect(lambda _checked=False: explain_current_tab(w))
     for act in (w.start_here_action, w.whats_this_action):
         w.addAction(act)  # shortcuts work while the menu bar is hidden
-    help_menu = None  # the menu holding Keyboard shortcuts (Help); the new entries go above it
-    for menu_action in w.menuBar().actions():
-        menu = menu_action.menu()
-        if menu is not None and w.shortcuts_action in menu.actions():
-            help_menu = menu
-    if help_menu is not None:
-        help_menu.insertAction(w.shortcuts_action, w.start_here_action)
-        help_menu.insertAction(w.shortcuts_action, w.whats_this_action)
+    help_menu.insertAction(w.shortcuts_action, w.start_here_action)  # above Keyboard shortcuts and About
+    help_menu.insertAction(w.shortcuts_action, w.whats_this_action)
     # File › Quit: the slot window_menus gave it (a plain close) becomes the asking one
     w.quit_action.triggered.disconnect()
     w.quit_action.triggered.connect(lambda _checked=False: request_quit(w))

@@ -150,7 +150,7 @@ def install_menus(w: MainWindow) -> None:
     help_menu = mb.addMenu("&Help")
     help_menu.addAction(w.shortcuts_action)
     help_menu.addAction(w.about_action)
-    install_help_actions(w)  # Help: Start here…, What am I looking at? (F1); Quit asks while training
+    install_help_actions(w, help_menu)  # Help: Start here…, What am I looking at? (F1); Quit asks while training
 
 
 def install_toolbar(w: MainWindow) -> None:

@@ -106,3 +106,18 @@ def test_every_tab_has_an_explanation_and_f1_shows_it(qtbot, main_window):
         boxes[0].close()
         QApplication.processEvents()
     assert len(seen) == window.tabs.count() == len(HELP_TEXTS)  # one distinct entry per tab
+
+
+def test_the_help_menu_offers_start_here_and_the_explanation(main_window):
+    from gui.start_page import StartPage
+
+    window = main_window
+    help_menu = [a.menu() for a in window.menuBar().actions() if a.menu() and window.about_action in a.menu().actions()]
+    assert len(help_menu) == 1
+    assert help_menu[0].actions() == [window.start_here_action, window.whats_this_action, window.shortcuts_action,
+                                      window.about_action]
+    assert window.shortcuts_action.shortcut().toString() == "Shift+F1"
+    window.start_here_action.trigger()
+    pages = [page for page in window.findChildren(StartPage) if page.isVisible()]
+    assert len(pages) == 1
+    pages[0].close()
