@@ -60,6 +60,10 @@ def run_gui(argv: list[str] | None = None, *, selftest: bool = False) -> int:
             path = offer_restore(window)
             if path and window.worker is not None:
                 window.worker.load_checkpoint(str(path))
+            from gui.start_page import should_show_start_page, show_start_page
+
+            if should_show_start_page(settings):  # after the window (and any restore question): never by MainWindow
+                show_start_page(window)
         QTimer.singleShot(0, _offer_restore)
 
     if selftest:

@@ -34,6 +34,7 @@ from gui import i18n as _i18n
 from gui import theme as _theme
 from gui.events import CheckpointLoaded, DeviceChanged
 from gui.experiment_files import ExperimentFiles, default_experiment
+from gui.help_actions import confirm_close
 from gui.panels.base import DatasetProvider, Panel, TimelineSpec, schedule_for
 from gui.panels.compare import ComparePanel
 from gui.panels.forward import ForwardPanel
@@ -404,6 +405,10 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # the window manager's close button asks while training; a programmatic close() (tests, Quit) never does
+        if not self._closed and event.spontaneous() and not confirm_close(self):
+            event.ignore()
+            return
         if not self._closed:
             self._closed = True
             self.timeline.pause()

@@ -123,3 +123,18 @@ class Settings:
 
     def set_recent_runs(self, paths: list[str]) -> None:
         self._s.setValue("runs/recent", list(dict.fromkeys(paths))[:MAX_RECENT_RUNS])
+
+    # ------------------------------------------------------------------ start page
+    def show_start_page(self) -> bool:
+        """Whether the user asked for the start page on every start (its "Show this page on start" box)."""
+        return self._s.value("start/show_page", False) in (True, "true", "1", 1)
+
+    def set_show_start_page(self, show: bool) -> None:
+        self._s.setValue("start/show_page", bool(show))
+
+    def start_page_seen(self) -> bool:
+        """Whether the start page has been shown once (the first start shows it whatever the box says)."""
+        return self._s.value("start/seen", False) in (True, "true", "1", 1)
+
+    def set_start_page_seen(self) -> None:
+        self._s.setValue("start/seen", True)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QToolBar, QWidget
 
 from gui import i18n
 from gui import theme as _theme
+from gui.help_actions import install_help_actions
 from gui.panels.runs import compare_runs
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ SHORTCUTS = [  # key names stay as Qt writes them; the descriptions are translat
     ("Ctrl+E", QT_TRANSLATE_NOOP("WindowMenus", "Export from the current tab")),
     ("Ctrl+1 … Ctrl+4", QT_TRANSLATE_NOOP("WindowMenus", "Schedule, Forward, Training, Sampling tab")),
     ("Ctrl+Q", QT_TRANSLATE_NOOP("WindowMenus", "Quit")),
+    ("F1", QT_TRANSLATE_NOOP("WindowMenus", "What am I looking at? (explains the current tab)")),
+    ("Shift+F1", QT_TRANSLATE_NOOP("WindowMenus", "Keyboard shortcuts")),
 ]
 TAB_ACTIONS = (QT_TRANSLATE_NOOP("WindowMenus", "&1 Schedule"), QT_TRANSLATE_NOOP("WindowMenus", "&2 Forward"),
                QT_TRANSLATE_NOOP("WindowMenus", "&3 Training"), QT_TRANSLATE_NOOP("WindowMenus", "&4 Sampling"))
@@ -177,6 +180,7 @@ def install_menus(w: MainWindow) -> None:
     help_menu = mb.addMenu(translate("WindowMenus", "&Help"))
     help_menu.addAction(w.shortcuts_action)
     help_menu.addAction(w.about_action)
+    install_help_actions(w, help_menu)  # Help: Start here…, What am I looking at? (F1); Quit asks while training
 
 
 def install_toolbar(w: MainWindow) -> None:

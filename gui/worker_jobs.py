@@ -111,7 +111,16 @@ def model_facts(trainer: Trainer) -> ModelFacts:
                       num_classes=int(trainer.num_classes), config=cfg.copy(),
                       conditional=bool(trainer.conditional and trainer.num_classes),
                       class_names=tuple(str(c) for c in trainer.dataset.class_names)
-                      or tuple(str(k) for k in range(int(trainer.num_classes))))
+                      or tuple(str(k) for k in range(int(trainer.num_classes))), data_box=_data_box(trainer))
+
+
+def _data_box(trainer: Trainer) -> tuple[float, float, float, float] | None:
+    """A 2-D set's bounding box, computed here on the worker (the Training tab's preview fits its view to it)."""
+    if trainer.dataset.kind != "points":
+        return None
+    x = trainer.dataset.x
+    lo, hi = x.amin(dim=0), x.amax(dim=0)
+    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
 
 
 def status_line(reason: str, message: str, step: int) -> str:

@@ -146,6 +146,7 @@ class ModelFacts:
     config: Any  # a copy of the model's ExperimentConfig
     conditional: bool = False  # the network takes a class label (classifier-free guidance is possible)
     class_names: tuple[str, ...] = ()  # the dataset's class names (Sampling tab's class pickers)
+    data_box: tuple[float, float, float, float] | None = None  # 2-D sets: x min, y min, x max, y max (views fit it)
 
 
 @dataclass(frozen=True)

@@ -276,6 +276,7 @@ class ForwardPanel(Panel):
                 x = x[torch.from_numpy(sel)]
             self.x0 = x.clone()
             self._set_point_styles()
+            self.scatter_plot.fit_to(self.x0.numpy())
         self._draw_noise()
         self._sync_controls()
         self._refresh()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from gui import theme as _theme
+from gui.widgets.fit_view import fit_view
 
 HIST_RANGE = (-4.0, 4.0)
 
@@ -137,6 +138,10 @@ class NoisedPointsPlot(pg.PlotWidget):
         self.scatter_item = pg.ScatterPlotItem(size=4, pen=None)
         item.addItem(self.scatter_item)
         self.scatter = FastScatter(self.scatter_item)
+
+    def fit_to(self, x0: np.ndarray) -> None:
+        """Fit the view to a new dataset's x₀ and N(0, I)'s 2σ square (where x_T lies); once per dataset."""
+        fit_view(self.getPlotItem(), x0)
 
     def apply_theme(self, theme: _theme.Theme) -> None:
         _theme.style_plot(self, theme)

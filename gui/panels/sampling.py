@@ -454,6 +454,9 @@ class SamplingPanel(BranchingMixin, Panel):
         self.eta_label.setEnabled(ddim)
         self.run_button.setEnabled(has_model and not self._sampling and self.worker.state() != "stopping")
         self.cancel_button.setEnabled(self._sampling)
+        # before the first run the bar's "%v / %m" would read "0 / 1 steps"
+        self.progress_bar.setFormat(self.tr("no sampling run yet") if self._run_cfg is None
+                                    else self.tr("%v / %m steps"))
         self._sync_branch_point()
         following = self._selected is not None and self.trajectory is not None and self.trajectory.kind == "images"
         self.show_all_button.setVisible(following)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from gui import theme as _theme
 from gui.panels.training_preview import quantized_brushes
+from gui.widgets.fit_view import fit_view
 
 if TYPE_CHECKING:
     from engine.samplers import Trajectory
@@ -89,6 +90,7 @@ class ReverseProcessPlot(pg.PlotWidget):
         final = traj.final if traj.final is not None else traj.frame(len(traj) - 1).x_t
         final = np.nan_to_num(np.asarray(final, dtype=np.float32).reshape(-1, 2))
         self._colors = quantized_brushes(point_colors(final), alpha=200)
+        fit_view(self.getPlotItem(), final)  # once per run: the view holds still while the timeline scrubs
         n = len(final)
         self.track_idx = np.unique(np.linspace(0, n - 1, min(N_TRACKS, n)).round().astype(int))
         self._tracks = traj.stacked("x_t")[:, self.track_idx, :]  # (F, k, 2)

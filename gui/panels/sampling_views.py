@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QGridLayout, QStackedWidget, QWidget
 
 from gui.panels.sampling_points import ReverseProcessPlot
+from gui.panels.training_preview import SquareHolder
 from gui.widgets.image_view import ImageGridView, ImageView
 
 if TYPE_CHECKING:
@@ -67,11 +68,12 @@ class SamplingViews(QStackedWidget):
         for page, _layout in pages:
             self.image_stack.addWidget(page)
         self.points_plot = ReverseProcessPlot()
+        self.points_holder = SquareHolder(self.points_plot)  # square: the aspect-locked range is the one shown
         self.addWidget(self.image_stack)
-        self.addWidget(self.points_plot)
+        self.addWidget(self.points_holder)
 
     def show_kind(self, kind: str) -> None:
-        self.setCurrentWidget(self.points_plot if kind == "points" else self.image_stack)
+        self.setCurrentWidget(self.points_holder if kind == "points" else self.image_stack)
 
     def follow(self, following: bool) -> None:
         """The followed sample's three views, or the three grids of all samples."""

@@ -334,6 +334,7 @@ class TrainingPanel(Panel):
         self.step_label.setText(self._step_text())
         self.plots.set_timesteps(facts.timesteps)
         self.preview.set_kind(self._kind)
+        self.preview.fit_to_data(facts.data_box)
         self.preview.set_classes(facts.class_names if facts.conditional else ())
         if self._pending_continue:
             self._pending_continue = False

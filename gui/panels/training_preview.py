@@ -12,6 +12,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from gui import theme as _theme
+from gui.widgets.fit_view import fit_view
 from gui.widgets.image_view import ImageView
 
 POINT_RANGE = 3.0  # the 2-D preview's fixed axes: (-3, 3)
@@ -98,6 +99,12 @@ class PreviewCard(QFrame):
 
     def apply_theme(self, theme: _theme.Theme) -> None:
         _theme.style_plot(self.points, theme)
+
+    def fit_to_data(self, box: tuple[float, float, float, float] | None) -> None:
+        """Fit the 2-D view to the model's training points (x min, y min, x max, y max), once per model: the
+        previews of one run are then drawn on the same axes."""
+        if box is not None:
+            fit_view(self.points.getPlotItem(), np.array([box[:2], box[2:]], dtype=np.float64))
 
     def set_kind(self, kind: str | None) -> None:
         self.stack.setCurrentWidget(self.points_holder if kind == "points" else self.image)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSpinBox,
+    QStyle,
+    QStyleOptionSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,6 +44,28 @@ def _fmt(v: float, digits: int = 4) -> str:
     if abs(v) >= 1e4 or abs(v) < 1e-3:
         return f"{v:.{max(1, digits - 1)}e}".replace("e-0", "e-").replace("e+0", "e+")
     return f"{v:.{digits}g}"
+
+
+class JumpSlider(QSlider):
+    """A slider whose groove, clicked, jumps to the click (QSlider moves one page towards it); the handle then sits
+    under the pointer, so the same press goes on as a drag."""
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.LeftButton and self.maximum() > self.minimum():
+            opt = QStyleOptionSlider()
+            self.initStyleOption(opt)
+            style = self.style()
+            handle = style.subControlRect(QStyle.CC_Slider, opt, QStyle.SC_SliderHandle, self)
+            point = event.position().toPoint()
+            if not handle.contains(point):
+                groove = style.subControlRect(QStyle.CC_Slider, opt, QStyle.SC_SliderGroove, self)
+                if self.orientation() == Qt.Horizontal:
+                    span, pos = groove.width() - handle.width(), point.x() - groove.x() - handle.width() // 2
+                else:
+                    span, pos = groove.height() - handle.height(), point.y() - groove.y() - handle.height() // 2
+                self.setValue(QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), pos, max(1, span),
+                                                             opt.upsideDown))
+        super().mousePressEvent(event)
 
 
 class TimelineWidget(QWidget):
@@ -80,7 +104,7 @@ class TimelineWidget(QWidget):
         self.end_button.clicked.connect(lambda: self.set_position(self._spec.count - 1))
         self.play_button.clicked.connect(self._on_play_clicked)
 
-        self.slider = QSlider(Qt.Horizontal, self)
+        self.slider = JumpSlider(Qt.Horizontal, self)
         self.slider.setObjectName("timelineSlider")
         self.slider.setRange(0, self._spec.count - 1)
         self.slider.setPageStep(10)

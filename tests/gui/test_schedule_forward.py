@@ -198,7 +198,9 @@ def test_forward_points_scatter(main_window, qtbot, wait_for_data):
         assert panel.last_update_ms < 50
     vb = panel.scatter_plot.getPlotItem().getViewBox()
     (x0, x1), (y0, y1) = vb.viewRange()
-    assert x0 <= -4 + 1e-6 and x1 >= 4 - 1e-6 and y0 <= -4 + 1e-6 and y1 >= 4 - 1e-6
+    lo = np.minimum(panel.x0.numpy().min(axis=0), -2.0)  # x₀ and N(0, I)'s 2σ square, where x_T lies
+    hi = np.maximum(panel.x0.numpy().max(axis=0), 2.0)
+    assert x0 <= lo[0] and x1 >= hi[0] and y0 <= lo[1] and y1 >= hi[1]
     # late t: close to N(0, I)
     w.timeline.set_position(1000)
     pos = panel.scatter.positions()

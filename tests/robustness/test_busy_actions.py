@@ -9,7 +9,7 @@ file dialogs answer with a prepared file or cancel, message boxes are recorded. 
 * the app performs it or says why (a recorded dialog / message box, a status-bar message, a panel message, a new tab);
 * the running job continues: training steps keep increasing, the sampler keeps producing frames or finishes with a
   trajectory (never aborted), the export keeps writing or finishes with a file (never cancelled or failed);
-* Quit (last) closes the window and stops the engine thread within 5 s.
+* Quit (last) closes the window and stops the engine thread within 5 s (while training it asks first: Stop).
 
 Afterwards the model saves to a run folder that loads, and the exported files decode.
 """
@@ -281,8 +281,13 @@ def test_every_action_while_busy(qtbot, tmp_path, monkeypatch, state):
     if state != "exporting":
         job.start()
     thread = window.worker._thread
+    import gui.help_actions as help_actions
+
+    asked = []  # while training, Quit asks (Stop and quit / Save checkpoint and quit / Cancel): answer Stop
+    monkeypatch.setattr(help_actions, "ask_quit", lambda w: asked.append(w) or help_actions.QUIT_STOP)
     t0 = time.perf_counter()
     window.quit_action.trigger()
+    assert len(asked) == (1 if state == "training" else 0)
     qtbot.waitUntil(lambda: thread.isFinished(), timeout=5000)
     assert time.perf_counter() - t0 < 5.0
     close_window(window, qtbot)
