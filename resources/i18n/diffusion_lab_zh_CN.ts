@@ -2423,6 +2423,116 @@ N(0, I) 的均值为 (0, 0)，标准差为 (1, 1)</translation>
     </message>
 </context>
 <context>
+    <name>HelpActions</name>
+    <message>
+        <source>&amp;Start here…</source>
+        <translation>从这里开始(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Three one-click experiments and the keyboard shortcuts</source>
+        <translation>三个一键实验和键盘快捷键</translation>
+    </message>
+    <message>
+        <source>&amp;What am I looking at?</source>
+        <translation>我在看什么？(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Explain the current tab&apos;s view and the paper it follows</source>
+        <translation>解释当前标签页显示的内容及其依据的论文</translation>
+    </message>
+    <message>
+        <source>Quit while training?</source>
+        <translation>训练尚未结束，要退出吗？</translation>
+    </message>
+    <message>
+        <source>A model is training. Quitting stops it; save a checkpoint first to keep it (you can continue it later).</source>
+        <translation>模型正在训练。退出会停止训练；若要保留这个模型，请先保存检查点（之后可以接着训练）。</translation>
+    </message>
+    <message>
+        <source>Stop and quit</source>
+        <translation>停止并退出</translation>
+    </message>
+    <message>
+        <source>Save checkpoint and quit</source>
+        <translation>保存检查点并退出</translation>
+    </message>
+    <message>
+        <source>Save checkpoint</source>
+        <translation>保存检查点</translation>
+    </message>
+    <message>
+        <source>Checkpoint file (*.safetensors);;Run folder (any name without .safetensors)</source>
+        <translation>检查点文件 (*.safetensors);;运行文件夹（名称不带 .safetensors 即可）</translation>
+    </message>
+</context>
+<context>
+    <name>HelpTexts</name>
+    <message>
+        <source>Schedule: the noise schedule</source>
+        <translation>噪声调度：噪声如何逐步加入</translation>
+    </message>
+    <message>
+        <source>This tab plots the noise schedule against the timestep t: β_t, the signal kept ᾱ_t (with √ᾱ_t and √(1−ᾱ_t)) and the log signal-to-noise ratio. The linear schedule is the one of Ho et al. 2020; the cosine schedule (Nichol &amp; Dhariwal 2021) destroys information more slowly in the middle of the range. Move the timeline to read every quantity at one t, and pin curves to compare schedules.</source>
+        <translation>本页画出噪声调度随时间步 t 的变化：β_t、保留的信号比例 ᾱ_t（以及 √ᾱ_t 和 √(1−ᾱ_t)），还有对数信噪比。线性调度出自 Ho et al. 2020；余弦调度（Nichol &amp; Dhariwal 2021）在中段破坏信息的速度更慢。拖动时间轴可读出某个 t 处的各项数值，固定曲线后可以对比不同的调度。</translation>
+    </message>
+    <message>
+        <source>Forward: the noising process</source>
+        <translation>前向扩散：加噪过程</translation>
+    </message>
+    <message>
+        <source>This tab shows the forward (noising) process, sampled in one step from x₀: x_t = √ᾱ_t · x₀ + √(1−ᾱ_t) · ε (Ho et al. 2020, Eq. 4). The noise ε is drawn once, so scrubbing the timeline shows the same noise growing while the signal fades. The histogram compares the values of x_t with N(0, 1), where every sample ends up at t = T.</source>
+        <translation>本页展示前向扩散（加噪）过程，由 x₀ 一步直接采样得到：x_t = √ᾱ_t · x₀ + √(1−ᾱ_t) · ε（Ho et al. 2020, Eq. 4）。噪声 ε 只抽取一次，所以拖动时间轴时，你看到的是同一份噪声逐渐增强、信号逐渐消退。直方图把 x_t 的取值与 N(0, 1) 对比——到 t = T 时，每个样本都会变成这样的纯噪声。</translation>
+    </message>
+    <message>
+        <source>Training: how the model learns</source>
+        <translation>训练：模型如何学习</translation>
+    </message>
+    <message>
+        <source>The network learns to predict the noise added to x₀ at a random t (Ho et al. 2020, Alg. 1); Curves plots its loss against the step, and Loss by t over training shows which noise levels are learned first. Variational bound evaluates the model&apos;s bound on the negative log-likelihood term by term, in bits/dim (Ho et al. 2020, Eq. 5; Kingma et al. 2021). The card on the right shows what the EMA weights sample every few steps.</source>
+        <translation>网络学习预测在随机时间步 t 加到 x₀ 上的噪声（Ho et al. 2020, Alg. 1）；“曲线”页画出损失随步数的变化，“训练过程中各 t 的损失”页显示哪些噪声水平先被学会。“变分下界”页逐项计算模型负对数似然的上界，单位为比特/维（Ho et al. 2020, Eq. 5；Kingma et al. 2021）。右侧卡片每隔若干步显示一次 EMA 权重生成的样本。</translation>
+    </message>
+    <message>
+        <source>Sampling: the reverse process</source>
+        <translation>采样：反向去噪过程</translation>
+    </message>
+    <message>
+        <source>This tab runs the reverse (denoising) process from pure noise x_T to a sample x₀ and records every step. DDPM is Ho et al. 2020, Alg. 2; DDIM is Song et al. 2021, Eq. 12 (η = 0 is deterministic); DPM-Solver++(2M) is Lu et al. 2022, a second-order solver that needs few steps. Scrub the timeline to see x_t, the predicted x₀ and the predicted noise at every step.</source>
+        <translation>本页运行反向去噪过程，从纯噪声 x_T 一直走到样本 x₀，并记录每一步。DDPM 对应 Ho et al. 2020, Alg. 2；DDIM 对应 Song et al. 2021, Eq. 12（η = 0 时是确定性的）；DPM-Solver++(2M) 出自 Lu et al. 2022，是只需很少步数的二阶求解器。拖动时间轴即可查看每一步的 x_t、预测的 x₀ 和预测的噪声。</translation>
+    </message>
+    <message>
+        <source>Compare: samplers side by side</source>
+        <translation>对比：采样器并排比较</translation>
+    </message>
+    <message>
+        <source>This tab runs 2 to 4 samplers from the same starting noise x_T and aligns them by t on one timeline. Each column counts its model evaluations (NFE): ODE solvers such as DDIM (Song et al. 2021, Eq. 12) and DPM-Solver++ (Lu et al. 2022) reach good samples in far fewer steps than DDPM (Ho et al. 2020, Alg. 2). The Error vs NFE view plots each sampler&apos;s error against its NFE on log-log axes, with the fitted order.</source>
+        <translation>本页从同一个初始噪声 x_T 出发运行 2 到 4 个采样器，并在同一条时间轴上按 t 对齐。每一列都会统计模型调用次数（NFE）：DDIM（Song et al. 2021, Eq. 12）和 DPM-Solver++（Lu et al. 2022）这类 ODE 求解器，只需远少于 DDPM（Ho et al. 2020, Alg. 2）的步数就能得到好样本。“误差 vs NFE”视图在双对数坐标上画出各采样器的误差随 NFE 的变化，并给出拟合的阶数。</translation>
+    </message>
+    <message>
+        <source>2-D lab: learned vs exact denoiser</source>
+        <translation>二维实验室：学到的去噪器与精确去噪器</translation>
+    </message>
+    <message>
+        <source>Here a model trains on points you draw and is held against the exact answer: for a finite set of points, q(x_t) is a Gaussian mixture, whose score and best denoiser are known in closed form. The arrows show x̂₀ − x_t (or the score) on a grid, and the heatmap shows where the network is wrong. Paths follow the probability-flow ODE (DDIM, η = 0; Song et al. 2021) or the SDE (DDPM) from one x_T over the field.</source>
+        <translation>在这里，模型用你绘制的点来训练，并与精确解对照：对有限个点而言，q(x_t) 是一个高斯混合分布，它的分数和最优去噪器都有闭式解。箭头在网格上显示 x̂₀ − x_t（或分数），热图标出网络出错的地方。轨迹从同一个 x_T 出发，沿概率流 ODE（DDIM，η = 0；Song et al. 2021）或 SDE（DDPM）穿过这个场。</translation>
+    </message>
+    <message>
+        <source>Inversion: DDIM backwards</source>
+        <translation>反演：反向运行 DDIM</translation>
+    </message>
+    <message>
+        <source>DDIM inversion runs Eq. 12 of Song et al. 2021 with t increasing, mapping a training item x₀ to a latent x_T. DDIM (η = 0) from that x_T reconstructs x₀, and the error map shows what the round trip loses. The plot below shows the round-trip error against the number of steps K on log-log axes: fewer steps, larger error.</source>
+        <translation>DDIM 反演让 t 递增地运行 Song et al. 2021 的 Eq. 12，把一个训练样本 x₀ 映射为潜变量 x_T。再从这个 x_T 用 DDIM（η = 0）采样即可重建 x₀，误差图显示这一来一回损失了什么。下方的图在双对数坐标上画出往返误差随步数 K 的变化：步数越少，误差越大。</translation>
+    </message>
+    <message>
+        <source>Runs: training runs compared</source>
+        <translation>运行记录：对比多次训练运行</translation>
+    </message>
+    <message>
+        <source>This tab compares saved training runs by step or by wall time, one colour per run: loss, learning rate and sample quality, a distance to real data (Fréchet distance, Heusel et al. 2017, for digits; sliced Wasserstein for 2-D points) as a multiple of what real data scores. Their time-lapse previews play side by side under one step slider, and the settings that differ are listed; select a run to continue training it or to sample it.</source>
+        <translation>本页按步数或实际用时对比已保存的训练运行，每次运行一种颜色：损失、学习率和样本质量；样本质量是与真实数据的距离（digits 用 Fréchet 距离，Heusel et al. 2017；二维点用切片 Wasserstein 距离），以真实数据自身得分的倍数表示。各运行的延时预览在同一个步数滑块下并排播放，并列出彼此不同的设置；选中一次运行即可继续训练它或用它采样。</translation>
+    </message>
+</context>
+<context>
     <name>ImageView</name>
     <message>
         <source>no image</source>
@@ -3669,6 +3779,10 @@ N(0, I) 的均值为 (0, 0)，标准差为 (1, 1)</translation>
         <translation>采样失败（详见状态栏中的消息）。</translation>
     </message>
     <message>
+        <source>no sampling run yet</source>
+        <translation>尚未运行采样</translation>
+    </message>
+    <message>
         <source>Following sample #{index}</source>
         <translation>正在跟踪样本 #{index}</translation>
     </message>
@@ -3781,6 +3895,61 @@ N(0, I) 的均值为 (0, 0)，标准差为 (1, 1)</translation>
     <message>
         <source>pin {0}: {1}</source>
         <translation>固定 {0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>StartPage</name>
+    <message>
+        <source>Already training: stop the current run first</source>
+        <translation>已在训练：请先停止当前运行</translation>
+    </message>
+    <message>
+        <source>Draw points with the left mouse button (or pick a starter), then press Train on drawing.</source>
+        <translation>用鼠标左键绘制点（或选一个示例图案），然后点击“用绘图训练”。</translation>
+    </message>
+    <message>
+        <source>Start here</source>
+        <translation>从这里开始</translation>
+    </message>
+    <message>
+        <source>Diffusion Lab trains small diffusion models on your computer and shows every step of what they do. Pick an experiment: one click sets it up and starts it. Nothing is downloaded.</source>
+        <translation>Diffusion Lab 在你的电脑上训练小型扩散模型，并把它们的每一步都展示出来。选一个实验吧：点一下就会配置好并开始运行。不会下载任何东西。</translation>
+    </message>
+    <message>
+        <source>Moons in 30 seconds</source>
+        <translation>30 秒训练双月数据</translation>
+    </message>
+    <message>
+        <source>Trains the moons preset (2-D points) for at most 30 seconds (a time budget), on the Training tab: watch the loss fall and the samples take the shape of two moons.</source>
+        <translation>在“训练”页用 moons 预设（二维点）训练最多 30 秒（时间预算）：看着损失下降，样本逐渐变成两个月牙的形状。</translation>
+    </message>
+    <message>
+        <source>Digits in two minutes</source>
+        <translation>两分钟训练手写数字</translation>
+    </message>
+    <message>
+        <source>Trains the digits preset (8×8 handwritten digits shipped with the app) for 2 minutes (a time budget: as many steps as your computer manages in that time); on a 2-core laptop CPU the samples start to look like digits within about a minute.</source>
+        <translation>用 digits 预设（随应用附带的 8×8 手写数字）训练 2 分钟（时间预算：这段时间内电脑能跑多少步就跑多少步）；在双核笔记本 CPU 上，大约一分钟内样本就开始像数字了。</translation>
+    </message>
+    <message>
+        <source>Draw your own distribution</source>
+        <translation>绘制你自己的分布</translation>
+    </message>
+    <message>
+        <source>Opens the 2-D lab in draw mode: draw points with the mouse, train on them, and compare the learned denoiser with the exact one.</source>
+        <translation>以绘制模式打开二维实验室：用鼠标画点，在这些点上训练，再把学到的去噪器与精确去噪器对比。</translation>
+    </message>
+    <message>
+        <source>The time budget is in the Experiment panel&apos;s Advanced training section (0 = no limit). Press F1 on any tab to learn what it shows.</source>
+        <translation>时间预算位于实验面板的“高级训练”部分（0 表示不限时）。在任意标签页按 F1，可了解它显示的内容。</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts…</source>
+        <translation>键盘快捷键…</translation>
+    </message>
+    <message>
+        <source>Show this page on start</source>
+        <translation>启动时显示此页</translation>
     </message>
 </context>
 <context>
@@ -4189,6 +4358,10 @@ N(0, I) 的均值为 (0, 0)，标准差为 (1, 1)</translation>
     <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <source>What am I looking at? (explains the current tab)</source>
+        <translation>我在看什么？（解释当前标签页）</translation>
     </message>
     <message>
         <source>&amp;1 Schedule</source>
