@@ -32,6 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import engine.cli as _cli
+from engine import config as _config
+from engine.config_fields import all_field_specs
 from gui import i18n
 from gui.i18n_catalogue import Catalogue, Message
 from gui.retranslate import Retranslator, ShownText, collect_texts, text_slots
@@ -49,9 +52,22 @@ ALLOWED = {
     "ODE", "SDE", "Fréchet", "Diffusion", "Lab", "English", "Ctrl", "Shift", "Space", "Home", "End", "Enter", "Esc",
     "PyTorch", "Python", "Qt", "PySide", "pyqtgraph", "FID", "KL", "bpd", "MPS", "sRGB", "RGB", "dB", "exp", "log",
     "sqrt", "max", "min", "std", "var", "RMSE", "MAE", "UCI", "NaN", "Apple",
+    # more authors and citations (Lin et al. 2024, Hang et al. 2023, "Algorithm 2"), names of methods, libraries and
+    # products that Chinese texts keep in English (MLP, DPM-Solver, Dropout, logistic, Min-SNR, GeoDiff, diffusers, Stable Diffusion,
+    # the "quad" schedule of Ho et al.'s code), arrow key names, the symbol p_uncond
+    "Lin", "Hang", "Algorithm", "Dropout", "logistic", "Min", "GeoDiff", "diffusers", "Stable", "quad", "Left",
+    "Right", "p_uncond", "MLP", "Solver",
 }
-FILE_OR_MODULE = re.compile(r"[\w.-]+\.(?:csv|npz|json|png|gif|webp|apng|mp4|safetensors|ckpt|pt|py)\b"
+FILE_OR_MODULE = re.compile(r"[\w./-]+\.(?:csv|npz|json|png|gif|webp|apng|mp4|safetensors|ckpt|pt|py)\b"
                             r"|\bengine(?:\.\w+)+")
+# The engine's own names stay visible next to the Chinese ones, as the CLI and the config files spell them: the
+# choice keys of engine/config.py's one list of choices (双月（moons）, 余弦（cosine）, 微型（tiny）, "auto → cpu"), the
+# dotted config paths of every field ("(training.lr)"), and a CLI command where it is called one ("field 命令").
+ENGINE_KEYS = frozenset(str(k) for k in (*_config.BUILTIN_DATASETS, *_config.SCHEDULE_KINDS, *_config.MODEL_PRESETS,
+                                         *_config.PREDICTIONS, *_config.LOSS_WEIGHTINGS, *_config.SAMPLERS,
+                                         *_config.DEVICES))
+CONFIG_PATH = re.compile(r"\b(?:" + "|".join(re.escape(s.path) for s in all_field_specs()) + r")\b")
+CLI_COMMAND = re.compile(r"\b(?:" + "|".join(c.__name__.rsplit(".", 1)[-1] for c in _cli.SUBCOMMANDS) + r")(?= ?命令)")
 TOKEN = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9_]*")
 
 
@@ -62,7 +78,9 @@ def english_words(text: str) -> list[str]:
     text = re.sub(r"&[a-zA-Z]+;|&#\d+;", " ", text)
     text = text.replace("&", "")  # accelerators: 文件(&F)
     text = FILE_OR_MODULE.sub(" ", text)  # quality.csv, engine.exact: names, not words
-    return [tok for tok in TOKEN.findall(text) if tok not in ALLOWED and re.search(r"[A-Za-z]{3}", tok)]
+    text = CLI_COMMAND.sub(" ", CONFIG_PATH.sub(" ", text))  # (training.lr), field 命令: as typed in a config / shell
+    return [tok for tok in TOKEN.findall(text)
+            if tok not in ALLOWED and tok not in ENGINE_KEYS and re.search(r"[A-Za-z]{3}", tok)]
 
 
 def english_report(texts) -> str:
