@@ -1,11 +1,11 @@
 """The interface language: View › Language switches the real window to Simplified Chinese and back without a
 restart, the live re-translator handles every kind of text-bearing widget, and no English is left on screen.
 
-Two tests FAIL until every helper's work is merged: ``test_no_untranslated_text_on_any_tab`` (until the
-translations are in resources/i18n/diffusion_lab_zh_CN.ts: python packaging/i18n.py update --fill
+Two tests are the checks that both interfaces are complete: ``test_no_untranslated_text_on_any_tab`` (every
+string's translation is in resources/i18n/diffusion_lab_zh_CN.ts: python packaging/i18n.py update --fill
 /work/i18n/parts/*.json, then compile; it prints each English text left, grouped by widget class and object path)
-and ``test_no_chinese_left_after_switching_to_english`` (until each panel re-renders its computed texts in
-``Panel.retranslate()``). Keep them: they are the checks that both interfaces are complete.
+and ``test_no_chinese_left_after_switching_to_english`` (each panel re-renders its computed texts in
+``Panel.retranslate()``).
 ``test_window_chrome_has_no_english_in_zh_CN`` is the first check restricted to the parts the window itself owns
 (menus, toolbar, docks, tab titles, status bar) and passes already.
 """
@@ -53,8 +53,8 @@ ALLOWED = {
     "PyTorch", "Python", "Qt", "PySide", "pyqtgraph", "FID", "KL", "bpd", "MPS", "sRGB", "RGB", "dB", "exp", "log",
     "sqrt", "max", "min", "std", "var", "RMSE", "MAE", "UCI", "NaN", "Apple",
     # more authors and citations (Lin et al. 2024, Hang et al. 2023, "Algorithm 2"), names of methods, libraries and
-    # products that Chinese texts keep in English (MLP, DPM-Solver, Dropout, logistic, Min-SNR, GeoDiff, diffusers, Stable Diffusion,
-    # the "quad" schedule of Ho et al.'s code), arrow key names, the symbol p_uncond
+    # products that Chinese texts keep in English (MLP, DPM-Solver, Dropout, logistic, Min-SNR, GeoDiff, diffusers,
+    # Stable Diffusion, the "quad" schedule of Ho et al.'s code), arrow key names, the symbol p_uncond
     "Lin", "Hang", "Algorithm", "Dropout", "logistic", "Min", "GeoDiff", "diffusers", "Stable", "quad", "Left",
     "Right", "p_uncond", "MLP", "Solver",
 }
@@ -73,7 +73,8 @@ TOKEN = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9_]*")
 
 def english_words(text: str) -> list[str]:
     """The words of ``text`` a Chinese reader would see as untranslated English (3+ ASCII letters in a row, not a
-    proper name / abbreviation / unit in :data:`ALLOWED`). HTML tags and entities are not words."""
+    proper name / abbreviation / unit in :data:`ALLOWED`, nor an engine key, config path or CLI command name: see
+    :data:`ENGINE_KEYS`). HTML tags and entities are not words."""
     text = re.sub(r"<[^>]*>", " ", text)
     text = re.sub(r"&[a-zA-Z]+;|&#\d+;", " ", text)
     text = text.replace("&", "")  # accelerators: 文件(&F)
@@ -176,8 +177,8 @@ def test_a_window_started_in_chinese_switches_to_english(qapp, make_window, engl
 
 
 def test_no_chinese_left_after_switching_to_english(qapp, make_window, english_after):
-    """EXPECTED TO FAIL until every panel re-renders its computed texts in ``retranslate()``: a window started in
-    Chinese and switched to English shows no Chinese on any tab."""
+    """A window started in Chinese and switched to English shows no Chinese on any tab: every text composed at run
+    time (with numbers, or of several translated parts) is composed again by its owner's ``retranslate()``."""
     i18n.install(qapp, "zh_CN")
     w = make_window()
     w.set_language("en")
@@ -301,8 +302,8 @@ def _visit_every_view(w):
 
 
 def test_no_untranslated_text_on_any_tab(main_window, qtbot, english_after):
-    """EXPECTED TO FAIL until every panel's translations are merged (see the module docstring): in Simplified
-    Chinese, no visible text (labels, buttons, tabs, tooltips, plot titles and axes...) on any tab is English."""
+    """In Simplified Chinese, no visible text (labels, buttons, tabs, tooltips, plot titles and axes...) on any tab is
+    English (see the module docstring for how to fill in translations)."""
     w = main_window
     w.set_language("zh_CN")
     seen = _visit_every_view(w)
