@@ -1,11 +1,13 @@
 """A language switch re-renders the 2-D lab's and the Runs tab's readouts at once (their ``retranslate`` hook),
-through a real QTranslator installed on the application."""
+through a real QTranslator installed on the application (the Runs tab with two run folders the CLI wrote)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 from gui.panels.lab2d import Lab2DPanel
 from gui.panels.runs import RunsPanel
+from tests.engine.run_folders import session_runs
+from tests.gui.test_runs_tab import open_runs
 
 
 class _Translator(QTranslator):
@@ -45,9 +47,13 @@ def test_lab_readouts_follow_a_language_switch(main_window):
     assert lab.count_label.text() == f"{n} points"
 
 
-def test_runs_step_readout_follows_a_language_switch(main_window):
+def test_runs_step_readout_follows_a_language_switch(qtbot, main_window, tmp_path_factory):
     panel = main_window.runs_panel
     assert isinstance(panel, RunsPanel)
+    panel.retranslate()
+    assert panel.samples.step_label.text() == ""  # no step readout before any run is shown
+    open_runs(qtbot, main_window, session_runs(tmp_path_factory), 2)
+    panel.samples.set_step(0)
     panel.retranslate()
     assert panel.samples.step_label.text() == "step 0"
     translator = _switch({("SampleStrip", "step {0:,}"): "第 {0:,} 步",
