@@ -66,3 +66,28 @@ def test_runs_step_readout_follows_a_language_switch(qtbot, main_window, tmp_pat
         QCoreApplication.removeTranslator(translator)
     panel.retranslate()
     assert panel.samples.step_label.text() == "step 0"
+
+
+def test_model_note_is_the_engines_line_in_english_and_follows_the_language(qapp):
+    """The Experiment dock's model note is worded in the window (so it can be translated) from the engine's numbers:
+    in English exactly engine.models.describe_preset's line, for the MLP, a UNet with and without an image size."""
+    from engine.models import DataInfo, describe_preset
+    from gui.widgets.form_parts import model_facts, model_text
+
+    cases = [("small", "points", 0, 0), ("tiny", "images", 1, 28), ("base", "images", 3, 0)]
+    for preset, kind, channels, size in cases:
+        info = DataInfo(kind, channels if kind == "images" else 0, size if kind == "images" else 0)
+        assert model_text(model_facts(preset, kind, channels, size, 0, False)) == describe_preset(preset, info)
+    facts = model_facts("tiny", "images", 1, 28, 10, True)
+    translator = _switch({("FormParts", "UNet {0}: {1} ch, {2} res blocks, {3} — {4} params"):
+                          "UNet {0}：{1} 通道，{2} 残差块，{3} — {4} 参数",
+                          ("FormParts", "attn {0}x{0}"): "注意力 {0}x{0}",
+                          ("FormParts", " · conditional on {0} classes"): " · 以 {0} 个类别为条件"})
+    try:
+        text = model_text(facts)
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    english = describe_preset("tiny", DataInfo("images", 1, 28, 10))
+    counts = english.split("— ")[1].replace(" params", "")
+    assert text.startswith("UNet tiny：") and "注意力 7x7" in text
+    assert text.endswith(f"— {counts} 参数 · 以 10 个类别为条件")
