@@ -341,6 +341,8 @@ class MainWindow(QMainWindow):
         """After a language switch: the window's own computed texts (status readouts, the dock toggles' names)."""
         retranslate_dock_actions(self)
         self.status.retranslate()
+        self.form.retranslate()  # the Experiment dock: field tooltips, device and model notes, data preview
+        self.timeline.retranslate()
         if not self._device_from_worker:
             self.status.show_device(describe_device(self.config().training.device)[0])
 

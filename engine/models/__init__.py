@@ -21,6 +21,7 @@ from engine.models.unet import UNET_PRESETS, UNet, group_count
 
 __all__ = [
     "DataInfo", "build_model", "unet_downsampling_factor", "count_parameters", "describe_preset",
+    "PresetFacts", "preset_facts", "params_count",
     "PointMLP", "UNet", "ConditionEmbedding", "sinusoidal_embedding", "MLP_PRESETS", "UNET_PRESETS", "group_count",
 ]
 
@@ -71,23 +72,53 @@ def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def describe_preset(preset: str, info: DataInfo) -> str:
-    """One line for the GUI, e.g. ``UNet small: 64-128-128 ch, 1-2-2 res blocks, attn 4x4 — 1.23 M params``."""
+@dataclass(frozen=True)
+class PresetFacts:
+    """What :func:`describe_preset` says about a preset's network, as numbers (the GUI words them in its language)."""
+
+    arch: str  # "MLP" or "UNet"
+    preset: str
+    n_params: int
+    width: int = 0  # MLP
+    depth: int = 0  # MLP residual blocks
+    channels: tuple[int, ...] = ()  # UNet channels per level
+    blocks: tuple[int, ...] = ()  # UNet residual blocks per level
+    attention_size: int | None = None  # UNet: side of the attention resolution; None when the image size is unknown
+    downsampling_factor: int = 1  # UNet
+
+
+def preset_facts(preset: str, info: DataInfo) -> PresetFacts:
+    """The preset's network for this data, counted exactly (see :func:`describe_preset`)."""
     _check_preset(preset)
     # Build on the meta device: exact parameter count, no memory and no initialization cost.
     with torch.device("meta"):
         # the parameter count does not depend on the image size, and an unsupported size must not break the label
         model = build_model(_PresetOnly(preset), dataclasses.replace(info, image_size=0))
     n_params = count_parameters(model)
-    size = f"{n_params / 1e6:.2f} M params" if n_params >= 100_000 else f"{n_params / 1e3:.1f} k params"
     if info.kind == "points":
         spec = MLP_PRESETS[preset]
-        return f"MLP {preset}: {spec.width} wide, {spec.depth} residual blocks — {size}"
+        return PresetFacts("MLP", preset, n_params, width=spec.width, depth=spec.depth)
     spec = UNET_PRESETS[preset]
-    channels = "-".join(str(c) for c in spec.channels)
-    blocks = "-".join(str(b) for b in spec.blocks)
     coarsest = max(1, info.image_size // spec.downsampling_factor) if info.image_size else None
-    attention = f"attn {coarsest}x{coarsest}" if coarsest else f"attn at 1/{spec.downsampling_factor} size"
+    return PresetFacts("UNet", preset, n_params, channels=tuple(spec.channels), blocks=tuple(spec.blocks),
+                       attention_size=coarsest, downsampling_factor=spec.downsampling_factor)
+
+
+def params_count(n_params: int) -> str:
+    """``1.23 M`` / ``45.6 k``: a parameter count as the model descriptions show it."""
+    return f"{n_params / 1e6:.2f} M" if n_params >= 100_000 else f"{n_params / 1e3:.1f} k"
+
+
+def describe_preset(preset: str, info: DataInfo) -> str:
+    """One line for the GUI, e.g. ``UNet small: 64-128-128 ch, 1-2-2 res blocks, attn 4x4 — 1.23 M params``."""
+    f = preset_facts(preset, info)
+    size = f"{params_count(f.n_params)} params"
+    if f.arch == "MLP":
+        return f"MLP {preset}: {f.width} wide, {f.depth} residual blocks — {size}"
+    channels = "-".join(str(c) for c in f.channels)
+    blocks = "-".join(str(b) for b in f.blocks)
+    attention = (f"attn {f.attention_size}x{f.attention_size}" if f.attention_size
+                 else f"attn at 1/{f.downsampling_factor} size")
     return f"UNet {preset}: {channels} ch, {blocks} res blocks, {attention} — {size}"
 
 

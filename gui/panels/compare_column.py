@@ -97,9 +97,9 @@ class CompareColumnView(QFrame):
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)
         self.remove_button.setToolTip(self.tr("Remove this column"))
-        self.branch_sampler_menu = SamplerMenu()
+        self.branch_sampler_menu = SamplerMenu(intro=lambda: self.tr("The branch's sampler (from the branch point "
+                                                                     "on)"))
         self.branch_sampler_menu.set_sampler(sampler)
-        self.branch_sampler_menu.setToolTip(self.tr("The branch's sampler (from the branch point on)"))
         self.branch_steps_spin = QSpinBox()
         self.branch_steps_spin.setRange(1, 100_000)
         self.branch_steps_spin.setValue(int(steps))
@@ -328,6 +328,8 @@ class CompareColumnView(QFrame):
 
     def retranslate(self) -> None:
         """The readout (and a 2-D run's title) again through tr(), after a language switch."""
+        self.sampler_menu.retranslate()  # the chosen sampler's help in the menu's tooltip
+        self.branch_sampler_menu.retranslate()
         if self.run is not None:
             self.show_t(int(self._frame_ts[self._index]), self._view)
         self._show_header()

@@ -60,9 +60,7 @@ class SamplerStudy(QWidget):
         row.addStretch(1)
 
         self.marginals_button = QPushButton(self.tr("Compute marginals"))
-        self.marginals_button.setToolTip(self.tr("Sample {0} points with DDPM, DDIM and DPM++(2M) and measure, at "
-                                                 "each t, how far the x_t cloud is from the forward marginal q(x_t)")
-                                         .format(MARGINAL_POINTS))
+        self._show_marginals_tip()
         self.marginals_label = QLabel(self.tr("How far each sampler's x_t cloud is from q(x_t) (training points "
                                               "noised to t), at every t; the dashed floor is what two q(x_t) draws "
                                               "differ by."))
@@ -138,6 +136,13 @@ class SamplerStudy(QWidget):
                else self.tr("model at step {0}").format(event.step))
         self.marginals_label.setText(self.tr("{0}, at t = 0 against the data: {1}").format(who, legend_html(event)))
 
+    def _show_marginals_tip(self) -> None:
+        self.marginals_button.setToolTip(self.tr("Sample {0} points with DDPM, DDIM and DPM++(2M) and measure, at "
+                                                 "each t, how far the x_t cloud is from the forward marginal q(x_t)")
+                                         .format(MARGINAL_POINTS))
+
     def retranslate(self) -> None:
-        """After a language switch: the marginals' result line in the new language (the lab panel calls it)."""
+        """After a language switch: the marginals' button tooltip and result line in the new language (texts with
+        numbers; the lab panel calls it)."""
+        self._show_marginals_tip()
         self._show_marginals_label()

@@ -96,6 +96,7 @@ class RunCurves(QWidget):
         plots.addWidget(self.quality_plot, 2)
         plots.addWidget(self.lr_plot, 2)
         lay.addLayout(plots, 1)
+        self.retranslate()  # the x axis is named before any run is drawn, so a language switch finds one name
 
     def by_wall_time(self) -> bool:
         return self.align_combo.currentData() == "wall"

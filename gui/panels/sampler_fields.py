@@ -7,6 +7,8 @@ without touching the window.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -48,8 +50,10 @@ def uses_eta(sampler: str) -> bool:
 class SamplerMenu(QComboBox):
     """Every sampler the engine has; the item data is the config value (``ddim``, ``heun``...)."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, intro: Callable[[], str] | None = None):
+        """``intro``: the tooltip's first line in the current language (default: what a sampler is)."""
         super().__init__(parent)
+        self._intro = intro
         spec = field_spec("sampling.sampler")
         for value in spec.choices:
             self.addItem(sampler_name(value), value)
@@ -67,15 +71,27 @@ class SamplerMenu(QComboBox):
 
     def set_sampler(self, sampler: str) -> None:
         self.setCurrentIndex(max(0, self.findData(sampler)))
+        self._show_choice_help()  # also when the caller blocks the menu's signals while it fills a form
 
     def samplers(self) -> list[str]:
         return [str(self.itemData(i)) for i in range(self.count())]
+
+    def retranslate(self) -> None:
+        """After a language switch: the closed menu's tooltip is composed of two translated parts (what a sampler
+        is, what the chosen one does), which no catalogue entry holds whole, so it is composed again."""
+        spec = field_spec("sampling.sampler")
+        for i in range(self.count()):
+            help_text = spec.choice_help.get(self.itemData(i))
+            if help_text:
+                self.setItemData(i, _tr(help_text), Qt.ToolTipRole)
+        self._show_choice_help()
 
     def _show_choice_help(self, _index: int = 0) -> None:
         # the closed menu's tooltip explains the chosen sampler, not only what a sampler is
         spec = field_spec("sampling.sampler")
         chosen = spec.choice_help.get(self.currentData(), "")
-        self.setToolTip(_tr(spec.help) + (f"\n{self.currentText()}: {_tr(chosen)}" if chosen else ""))
+        intro = self._intro() if self._intro is not None else _tr(spec.help)
+        self.setToolTip(intro + (f"\n{self.currentText()}: {_tr(chosen)}" if chosen else ""))
 
 
 def frame_label(step: int, num_steps: int, t_index: int) -> str:

@@ -262,6 +262,8 @@ class SamplingPanel(BranchingMixin, Panel):
         if self._model is not None:
             self._on_model_changed(self._model)  # the class menus and, before a run, the Ready message
         self.branches.tree.retranslate()
+        for menu in (self.sampler_combo, self.branches.sampler_combo):
+            menu.retranslate()  # the chosen sampler's help in the menu's tooltip
         node = self.branches.tree.current()
         if node is not None:
             nfe = self.branches.tree.nodes[node].nfe

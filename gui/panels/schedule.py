@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from engine.config import ExperimentConfig
+from engine.config_fields import field_spec
 from gui import theme as _theme
 from gui.panels.base import Panel, TimelineSpec, schedule_for
 from gui.widgets.equation_strip import EquationStrip
+from gui.widgets.field_texts import tr_field
 
 PLOT_KEYS = ("beta", "alpha", "log_snr", "weight")
 
@@ -219,10 +221,17 @@ class SchedulePanel(Panel):
             w = loss_weights(tr.loss_weighting, tr.prediction, sched, t, float(tr.min_snr_gamma)).double().numpy()
         except Exception:  # noqa: BLE001
             w = np.ones(sched.timesteps)
-        name = f"{tr.prediction} · {tr.loss_weighting}"
+        return w, self._weight_label()
+
+    def _weight_label(self) -> str:
+        """The weight curve's legend: prediction target and loss weighting as the Training form names them (the
+        form's choice labels, in the window's language), e.g. "eps · uniform"."""
+        tr = self._config.training
+        name = " · ".join(tr_field(field_spec(path).choice_label(value)) for path, value in (
+            ("training.prediction", tr.prediction), ("training.loss_weighting", tr.loss_weighting)))
         if tr.loss_weighting == "min_snr":
             name += f" γ={tr.min_snr_gamma:g}"
-        return w, name
+        return name
 
     def _set_legend_text(self, plot: str, curve: pg.PlotDataItem, text: str) -> None:
         legend = self.plots[plot].getPlotItem().legend
@@ -244,8 +253,10 @@ class SchedulePanel(Panel):
             schedule_label(self._config.schedule)))
 
     def retranslate(self) -> None:
-        """After a language switch: the readout's tooltip is rendered again in the new language."""
+        """After a language switch: the readout's tooltip and the weight curve's legend are rendered again in the
+        new language."""
         self._update_info(schedule_for(self._config.schedule))
+        self._set_legend_text("weight", self.curves["weight"], self._weight_label())
 
     def _on_log_beta(self, on: bool) -> None:
         self.plots["beta"].getPlotItem().setLogMode(y=on)

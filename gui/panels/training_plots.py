@@ -241,9 +241,7 @@ class TrainingPlots(QWidget):
         _theme.style_plot(item)
 
         self.tloss_plot = _plot(self.tr("Loss by timestep"), self.tr("mean loss"), self.tr("timestep t"))
-        self.tloss_plot.setToolTip(self.tr("Mean per-sample loss in {0} timestep buckets over the last {1} "
-                                           "training samples: where the network still struggles").format(T_BUCKETS,
-                                                                                                        T_WINDOW))
+        self._show_tloss_tip()
         self.tloss_curve = self.tloss_plot.getPlotItem().plot(
             [0, 1], [0], stepMode="center", fillLevel=0, pen=pg.mkPen(t.curve(1), width=1.5),
             brush=pg.mkBrush(_theme.with_alpha(t.curve(1), 90)))
@@ -363,8 +361,14 @@ class TrainingPlots(QWidget):
         self.quality_label.setText(self.tr(QUALITY_IDLE_TEXT))
         self._redraw_quality()
 
+    def _show_tloss_tip(self) -> None:
+        self.tloss_plot.setToolTip(self.tr("Mean per-sample loss in {0} timestep buckets over the last {1} "
+                                           "training samples: where the network still struggles").format(T_BUCKETS,
+                                                                                                        T_WINDOW))
+
     def retranslate(self) -> None:
-        """After a language switch: the quality readout in the new language."""
+        """After a language switch: the quality readout and the loss-by-t tooltip (texts with numbers)."""
+        self._show_tloss_tip()
         event = self._last_quality
         self.quality_label.setText(quality_summary(event) if event is not None else self.tr(QUALITY_IDLE_TEXT))
 

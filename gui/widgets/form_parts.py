@@ -210,17 +210,40 @@ class KeepKeys(QObject):
 
 
 # ---------------------------------------------------------------------------------------------- notes under fields
-def describe_model(preset: str, kind: str, channels: int, size: int, classes: int, conditional: bool) -> str:
-    """The model preset's network for this data in one line (runs off the GUI thread: it builds the model)."""
-    from engine.models import DataInfo, describe_preset
+def model_facts(preset: str, kind: str, channels: int, size: int, classes: int, conditional: bool) -> tuple:
+    """What the model note says, as numbers: (engine.models.PresetFacts, classes, conditional). Runs off the GUI
+    thread (it builds the model on the meta device); :func:`model_text` words it."""
+    from engine.models import DataInfo, preset_facts
 
     info = DataInfo(kind=kind, channels=channels if kind == "images" else 0,
                     image_size=size if kind == "images" else 0, num_classes=classes)
-    text = describe_preset(preset, info)
+    return preset_facts(preset, info), classes, conditional
+
+
+def model_text(facts: tuple) -> str:
+    """The model preset's network in one line, in the window's language (engine.models.describe_preset's wording)."""
+    from engine.models import params_count
+
+    f, classes, conditional = facts
+    count = params_count(f.n_params)
+    if f.arch == "MLP":
+        text = QCoreApplication.translate("FormParts", "MLP {0}: {1} wide, {2} residual blocks — {3} params").format(
+            f.preset, f.width, f.depth, count)
+    else:
+        attention = (QCoreApplication.translate("FormParts", "attn {0}x{0}").format(f.attention_size)
+                     if f.attention_size else
+                     QCoreApplication.translate("FormParts", "attn at 1/{0} size").format(f.downsampling_factor))
+        text = QCoreApplication.translate("FormParts", "UNet {0}: {1} ch, {2} res blocks, {3} — {4} params").format(
+            f.preset, "-".join(map(str, f.channels)), "-".join(map(str, f.blocks)), attention, count)
     if conditional:
         text += (QCoreApplication.translate("FormParts", " · conditional on {0} classes").format(classes) if classes
                  else QCoreApplication.translate("FormParts", " · conditional (if the data has labels)"))
     return text
+
+
+def describe_model(preset: str, kind: str, channels: int, size: int, classes: int, conditional: bool) -> str:
+    """The model preset's network for this data in one line (builds the model: not on the GUI thread)."""
+    return model_text(model_facts(preset, kind, channels, size, classes, conditional))
 
 
 def describe_device(name: str) -> tuple[str, bool]:

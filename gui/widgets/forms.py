@@ -32,10 +32,11 @@ from gui.widgets.form_parts import (
     check_box,
     choice_combo,
     describe_device,
-    describe_model,
     field_label,
     help_text,
     line_edit,
+    model_facts,
+    model_text,
     read_value,
     repolish,
     retranslate_field,
@@ -67,6 +68,7 @@ class ExperimentForm(QWidget):
         self._keep_keys = KeepKeys(self)
         self.widgets: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
+        self._model_facts: tuple | None = None  # the model note's numbers (form_parts.model_facts), once known
 
         self._build()
         self._fill(self._base)
@@ -455,6 +457,7 @@ class ExperimentForm(QWidget):
         cfg = self._candidate()
         preset = cfg.model.preset
         if preset not in MODEL_PRESETS:
+            self._model_facts = None
             self.model_label.setText("")
             return
         ds = self._datasets.dataset() if self._datasets is not None else None
@@ -467,10 +470,15 @@ class ExperimentForm(QWidget):
             kind, channels, size, classes = ("points", 0, 0, 0) if points else ("images", ch or 1, size, 0)
         conditional = bool(cfg.model.class_conditional)
         # the engine refuses a preset / data combination it cannot build with a ValueError: a label, not a crash
-        jobs.run("model", describe_model, preset, kind, channels, size, classes, conditional, owner=self,
-                 on_done=self.model_label.setText, on_error=self._on_model_description_failed, expected=(ValueError,))
+        jobs.run("model", model_facts, preset, kind, channels, size, classes, conditional, owner=self,
+                 on_done=self._show_model_facts, on_error=self._on_model_description_failed, expected=(ValueError,))
+
+    def _show_model_facts(self, facts: tuple) -> None:
+        self._model_facts = facts  # kept to word again after a language switch
+        self.model_label.setText(model_text(facts))
 
     def _on_model_description_failed(self, message: str) -> None:
+        self._model_facts = None
         self.model_label.setText(self.tr("(model description unavailable: {0})").format(message))
 
     def _update_device_label(self) -> None:
@@ -503,7 +511,10 @@ class ExperimentForm(QWidget):
         self._update_enabled_rows()
         self._revalidate(emit=False)
         self._update_device_label()
-        self._request_model_description()
+        if self._model_facts is not None:
+            self.model_label.setText(model_text(self._model_facts))  # at once; a pending job words its own result
+        else:
+            self._request_model_description()
         self.data_preview.retranslate()
 
     # ================================================================== theme

@@ -296,6 +296,10 @@ class TimelineWidget(QWidget):
                 f"  ·  √(1−ᾱ_t) = {_fmt(math.sqrt(max(0.0, 1 - ab)))}  ·  SNR = {_fmt(snr, 3)}"
                 f"  ·  log SNR = {_fmt(lsnr, 3)}")
 
+    def retranslate(self) -> None:
+        """After a language switch: the readout is composed with numbers, so it is composed again."""
+        self._update_readout()
+
     # ------------------------------------------------------------------ theme
     def apply_theme(self, theme=None) -> None:
         for b in (self.start_button, self.back_button, self.play_button, self.forward_button, self.end_button):

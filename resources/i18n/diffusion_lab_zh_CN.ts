@@ -2079,6 +2079,22 @@ Allowed: {1}</source>
 允许值：{1}</translation>
     </message>
     <message>
+        <source>MLP {0}: {1} wide, {2} residual blocks — {3} params</source>
+        <translation>MLP {0}：宽 {1}，{2} 个残差块 — {3} 参数</translation>
+    </message>
+    <message>
+        <source>attn {0}x{0}</source>
+        <translation>注意力 {0}x{0}</translation>
+    </message>
+    <message>
+        <source>attn at 1/{0} size</source>
+        <translation>注意力位于 1/{0} 尺寸</translation>
+    </message>
+    <message>
+        <source>UNet {0}: {1} ch, {2} res blocks, {3} — {4} params</source>
+        <translation>UNet {0}：{1} 通道，{2} 残差块，{3} — {4} 参数</translation>
+    </message>
+    <message>
         <source> · conditional on {0} classes</source>
         <translation> · 以 {0} 个类别为条件</translation>
     </message>
