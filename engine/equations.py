@@ -61,7 +61,7 @@ class ScheduleValues:
     sqrt_one_minus_alpha_bar: float
     snr: float
     log_snr: float
-    reference: str = "Ho et al. 2020, Eq. 4 and Sec. 2; SNR: Kingma et al. 2021"
+    reference: str = "Ho et al. 2020, Eq. 4, Sec. 2; SNR: Kingma et al. 2021"
 
 
 def schedule_values(schedule: NoiseSchedule, t: int) -> ScheduleValues:

@@ -48,7 +48,7 @@ TABS_ZH = ["噪声调度", "前向扩散", "训练", "采样", "对比", "二维
 ALLOWED = {
     "DDPM", "DDIM", "DPM", "Heun", "Euler", "UNet", "EMA", "FD", "SW", "SNR", "PNG", "GIF", "WebP", "APNG", "MP4",
     "CPU", "CUDA", "GPU", "MNIST", "Adam", "AdamW", "Ho", "Song", "Karras", "Nichol", "Dhariwal", "Salimans", "Lu",
-    "et", "al", "Eq", "Alg", "npz", "IDX", "safetensors", "json", "ckpt", "pt", "csv", "CSV", "ELBO", "NFE", "MSE",
+    "et", "al", "Eq", "Sec", "Alg", "npz", "IDX", "safetensors", "json", "ckpt", "pt", "csv", "CSV", "ELBO", "NFE", "MSE",
     "ODE", "SDE", "Fréchet", "Diffusion", "Lab", "English", "Ctrl", "Shift", "Space", "Home", "End", "Enter", "Esc",
     "PyTorch", "Python", "Qt", "PySide", "pyqtgraph", "FID", "KL", "bpd", "MPS", "sRGB", "RGB", "dB", "exp", "log",
     "sqrt", "max", "min", "std", "var", "RMSE", "MAE", "UCI", "NaN", "Apple",
@@ -56,7 +56,7 @@ ALLOWED = {
     # products that Chinese texts keep in English (MLP, DPM-Solver, Dropout, logistic, Min-SNR, GeoDiff, diffusers,
     # Stable Diffusion, the "quad" schedule of Ho et al.'s code), arrow key names, the symbol p_uncond
     "Lin", "Hang", "Algorithm", "Dropout", "logistic", "Min", "GeoDiff", "diffusers", "Stable", "quad", "Left",
-    "Right", "p_uncond", "MLP", "Solver",
+    "Right", "p_uncond", "MLP", "Solver", "Kingma", "Heusel",
 }
 FILE_OR_MODULE = re.compile(r"[\w./-]+\.(?:csv|npz|json|png|gif|webp|apng|mp4|safetensors|ckpt|pt|py)\b"
                             r"|\bengine(?:\.\w+)+")
