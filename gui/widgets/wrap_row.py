@@ -25,8 +25,9 @@ def hgroup(*widgets: QWidget, spacing: int = 6) -> QWidget:
 
 
 class WrapRow(QLayout):
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6, line_spacing: int = 4):
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6, line_spacing: int = 4, max_lines: int = 2):
         super().__init__(parent)
+        self._max_lines = max_lines
         self._items: list[QLayoutItem] = []
         self._trailing_from: int | None = None  # index of the first item pushed to the right edge
         self._spacing = spacing
@@ -75,10 +76,20 @@ class WrapRow(QLayout):
         return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
 
     def minimumSize(self) -> QSize:
-        """As narrow as the widest item, and as tall as the rows then need (so a minimum window shows them all)."""
+        """The narrowest width at which the items take at most ``max_lines`` lines, and the height they then take
+        (so a window at its minimum size shows them all). Without the cap, the minimum would stack one item a
+        line and the tab's minimum height would grow past what a 800-px screen holds."""
         m = self.contentsMargins()
-        width = max((it.minimumSize().width() for _i, it in self._shown()), default=0) + m.left() + m.right()
-        return QSize(width, self.heightForWidth(width))
+        shown = self._shown()
+        lo = max((it.sizeHint().width() for _i, it in shown), default=0) + m.left() + m.right()
+        hi = max(lo, self.sizeHint().width())
+        while lo < hi:  # the number of lines only falls as the width grows: bisect for the narrowest
+            mid = (lo + hi) // 2
+            if self._lines(mid - m.left() - m.right()) <= self._max_lines:
+                hi = mid
+            else:
+                lo = mid + 1
+        return QSize(lo, self.heightForWidth(lo))
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
@@ -88,23 +99,28 @@ class WrapRow(QLayout):
     def _shown(self) -> list[tuple[int, QLayoutItem]]:
         return [(i, it) for i, it in enumerate(self._items) if not it.isEmpty()]
 
-    def _arrange(self, rect: QRect, apply: bool) -> int:
-        """Place the items in lines inside ``rect`` (when ``apply``); returns the height the lines take."""
-        m = self.contentsMargins()
-        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+    def _split(self, width: int) -> list[list[tuple[int, QLayoutItem]]]:
+        """The shown items in lines no wider than ``width`` (an item wider than that gets a line of its own)."""
         lines: list[list[tuple[int, QLayoutItem]]] = [[]]
         used = 0
         for index, item in self._shown():
             w = item.sizeHint().width()
-            if lines[-1] and used + self._spacing + w > area.width():
+            if lines[-1] and used + self._spacing + w > width:
                 lines.append([])
                 used = 0
             used += (self._spacing if lines[-1] else 0) + w
             lines[-1].append((index, item))
+        return [line for line in lines if line]
+
+    def _lines(self, width: int) -> int:
+        return len(self._split(width))
+
+    def _arrange(self, rect: QRect, apply: bool) -> int:
+        """Place the items in lines inside ``rect`` (when ``apply``); returns the height the lines take."""
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
         y = area.y()
-        for line in lines:
-            if not line:
-                continue
+        for line in self._split(area.width()):
             height = max(it.sizeHint().height() for _i, it in line)
             if apply:
                 self._place_line(line, area, y, height)
