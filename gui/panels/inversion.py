@@ -99,8 +99,8 @@ class InversionPanel(Panel):
         self.views.addWidget(self.points)
         self.study_plot = ErrorVsStepsPlot()
         body = QHBoxLayout()
-        body.addWidget(self.views, 3)
-        body.addWidget(self.study_plot, 2)
+        body.addWidget(self.views, 2)  # the views get the room: their plot titles are cut on a 1280-px screen
+        body.addWidget(self.study_plot, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 8, 10, 8)
         lay.setSpacing(6)

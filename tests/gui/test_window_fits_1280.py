@@ -6,6 +6,7 @@ leave visible, unless the widget wraps its text (word-wrapped labels grow downwa
 """
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QPushButton, QTabWidget, QWidget
@@ -38,8 +39,24 @@ def visible_width(widget: QWidget, root: QWidget) -> int:
     return max(0, right - left)
 
 
-def clipped_texts(root: QWidget) -> list[str]:
+def cut_plot_titles(root: QWidget) -> list[str]:
+    """pyqtgraph plot titles wider than the space their plot gives them (pyqtgraph cuts them off)."""
     cut = []
+    for plot in root.findChildren(pg.PlotWidget):
+        title = plot.getPlotItem().titleLabel
+        if not plot.isVisible() or not title.isVisible() or not title.text:
+            continue
+        # the plot's layout may overflow the view, so compare the text with what the view shows, in scene units
+        text = title.item.sceneBoundingRect()
+        shown = plot.mapToScene(plot.viewport().rect()).boundingRect()
+        if text.left() < shown.left() - 1 or text.right() > shown.right() + 1:
+            cut.append(f"plot title {title.text[:40]!r}: {text.width():.0f} px wide, shown "
+                       f"{min(text.right(), shown.right()) - max(text.left(), shown.left()):.0f}")
+    return cut
+
+
+def clipped_texts(root: QWidget) -> list[str]:
+    cut = cut_plot_titles(root)
     for widget in root.findChildren(QWidget):
         if not widget.isVisible():
             continue
@@ -69,6 +86,13 @@ def pages(window):
                     QApplication.processEvents()
                     yield f"{window.tabs.tabText(index)} › {sub.tabText(j)}", panel
                 sub.setCurrentIndex(0)
+    # the Inversion tab's 2-D view (shown for point data) has the longest plot title
+    inversion = window.inversion_panel
+    window.tabs.setCurrentWidget(inversion)
+    inversion.views.setCurrentWidget(inversion.points)
+    QApplication.processEvents()
+    yield "Inversion (2-D view)", inversion
+    inversion.views.setCurrentWidget(inversion.images)
 
 
 def test_minimum_size_fits_the_screen(make_window, lang):
