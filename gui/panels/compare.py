@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -41,6 +43,7 @@ from gui.panels.compare_branches import CompareBranchingMixin
 from gui.panels.compare_column import CompareColumnView, run_name
 from gui.panels.nfe_view import NfeStudyView
 from gui.widgets.job_controls import run_controls
+from gui.widgets.wrap_row import WrapRow, hgroup
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -99,23 +102,30 @@ class ComparePanel(CompareBranchingMixin, Panel):
         self.export_button = QPushButton(self.tr("Export GIF…"))
         self.export_button.setToolTip(self.tr("The columns side by side, one frame per t, as an animated GIF"))
 
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        for widget in (QLabel(self.tr("Samples")), self.n_spin, self.same_seed_check, self.seed_spin,
-                       QLabel(self.tr("Show")), self.view_combo, self.add_button):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        for widget in (self.run_button, self.cancel_button, self.progress_bar, self.export_button):
-            bar.addWidget(widget)
+        # one line when the tab is wide, wrapped when it is not: the window must fit a 1280-px screen
+        bar = WrapRow()
+        for group in (hgroup(QLabel(self.tr("Samples")), self.n_spin), hgroup(self.same_seed_check, self.seed_spin),
+                      hgroup(QLabel(self.tr("Show")), self.view_combo), self.add_button):
+            bar.addWidget(group)
+        bar.addWidget(hgroup(self.run_button, self.cancel_button, self.progress_bar), trailing=True)
+        bar.addWidget(self.export_button, trailing=True)
         self.columns_row = QHBoxLayout()
         self.columns_row.setSpacing(8)
+        self.columns_row.setContentsMargins(0, 0, 0, 0)
+        # four columns are wider than the tab beside the dock on a 1280-px screen: they scroll sideways there
+        columns_holder = QWidget()
+        columns_holder.setLayout(self.columns_row)
+        self.columns_scroll = QScrollArea()
+        self.columns_scroll.setWidgetResizable(True)
+        self.columns_scroll.setFrameShape(QFrame.NoFrame)
+        self.columns_scroll.setWidget(columns_holder)
         side = QWidget()
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(0, 6, 0, 0)
         side_lay.setSpacing(6)
         side_lay.addLayout(bar)
         side_lay.addWidget(self.message_label)
-        side_lay.addLayout(self.columns_row, 1)
+        side_lay.addWidget(self.columns_scroll, 1)
         self.nfe_view = NfeStudyView(self.worker)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)

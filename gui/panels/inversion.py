@@ -31,6 +31,7 @@ from gui.events import InversionFinished, InversionProgress, ModelFacts
 from gui.panels.base import Panel, TimelineSpec
 from gui.panels.inversion_views import ErrorVsStepsPlot, InversionImages, InversionPoints
 from gui.widgets.job_controls import run_controls
+from gui.widgets.wrap_row import WrapRow, hgroup
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -85,15 +86,12 @@ class InversionPanel(Panel):
                      self.tr("Take the items to x_T with DDIM inversion and back, and measure the error"),
                      progress_width=120)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        for widget in (QLabel(self.tr("K")), self.steps_spin, self.same_check, self.back_spin,
-                       QLabel(self.tr("Items")), self.n_spin, QLabel(self.tr("from")), self.start_spin,
-                       QLabel(self.tr("Error vs K")), self.study_edit):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        for widget in (self.run_button, self.cancel_button, self.progress_bar):
-            bar.addWidget(widget)
+        bar = WrapRow()  # wraps when the tab is narrow: the window must fit a 1280-px screen
+        for group in (hgroup(QLabel(self.tr("K")), self.steps_spin), hgroup(self.same_check, self.back_spin),
+                      hgroup(QLabel(self.tr("Items")), self.n_spin, QLabel(self.tr("from")), self.start_spin),
+                      hgroup(QLabel(self.tr("Error vs K")), self.study_edit)):
+            bar.addWidget(group)
+        bar.addWidget(hgroup(self.run_button, self.cancel_button, self.progress_bar), trailing=True)
         self.images = InversionImages()
         self.points = InversionPoints()
         self.views = QStackedWidget()
@@ -101,8 +99,8 @@ class InversionPanel(Panel):
         self.views.addWidget(self.points)
         self.study_plot = ErrorVsStepsPlot()
         body = QHBoxLayout()
-        body.addWidget(self.views, 3)
-        body.addWidget(self.study_plot, 2)
+        body.addWidget(self.views, 2)  # the views get the room: their plot titles are cut on a 1280-px screen
+        body.addWidget(self.study_plot, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 8, 10, 8)
         lay.setSpacing(6)

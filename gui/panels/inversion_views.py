@@ -76,8 +76,9 @@ class InversionPoints(QWidget):
         self.colour_map = pg.colormap.get("inferno")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.data_plot, 3)
-        lay.addWidget(self.latent_plot, 2)
+        # 2:1, not 3:2: the data plot's title is long (more so in Chinese) and is cut when the plot is narrower
+        lay.addWidget(self.data_plot, 2)
+        lay.addWidget(self.latent_plot, 1)
 
     def show_result(self, event: InversionFinished) -> None:
         x0, rec = event.x0.astype(np.float64), event.reconstruction.astype(np.float64)

@@ -62,6 +62,7 @@ from gui.panels.lab2d_paths import PathOverlay
 from gui.panels.lab2d_study import SamplerStudy
 from gui.panels.lab2d_views import FIELD_MODES, ErrorCurvePlot, FieldView, NearestHistogram, plot_page
 from gui.widgets.draw_canvas import save_points
+from gui.widgets.wrap_row import WrapRow
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -152,13 +153,12 @@ class Lab2DPanel(Panel):
         field_row.addWidget(QLabel(self.tr("t")))
         field_row.addWidget(self.t_slider, 1)
         field_row.addWidget(self.t_label)
-        options = QHBoxLayout()
+        options = WrapRow()  # wraps when the pane is narrow: the window must fit a 1280-px screen
         for w in (self.mode_combo, self.exact_check, self.heatmap_check):
             options.addWidget(w)
-        options.addStretch(1)
-        options.addWidget(self.error_label)
+        options.addWidget(self.error_label, trailing=True)
         self.exporter = Lab2DExport(self)  # Export… (PNG figure, field.npz, GIF over t): gui/panels/lab2d_export.py
-        options.addWidget(self.exporter.button)
+        options.addWidget(self.exporter.button, trailing=True)
         self.paths_overlay = PathOverlay(self.field_view.getPlotItem())
         self.study = SamplerStudy(self.worker, self.paths_overlay, self.t_slider.value)
         # conditional models only: class c, unconditional and guided arrows (gui/panels/lab2d_guidance.py)

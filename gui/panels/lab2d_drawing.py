@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
-    QGridLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from gui import jobs
 from gui.widgets.draw_canvas import STARTERS, DrawCanvas, save_points, standardized
+from gui.widgets.wrap_row import WrapRow, hgroup
 
 
 def _read_points(path: str) -> np.ndarray:
@@ -66,14 +66,12 @@ class DrawingTools(QWidget):
         self.save_button = QPushButton(self.tr("Save…"))
         self.open_button = QPushButton(self.tr("Open…"))
 
-        tools = QGridLayout()
-        row0 = (self.draw_button, self.erase_button, QLabel(self.tr("Size")), self.brush_spin,
-                QLabel(self.tr("Density")), self.density_spin)
-        row1 = (self.undo_button, self.clear_button, self.standardize_button, self.starter_combo, self.save_button,
-                self.open_button)
-        for row, widgets in enumerate((row0, row1)):
-            for column, widget in enumerate(widgets):
-                tools.addWidget(widget, row, column)
+        tools = WrapRow(max_lines=3)  # as many lines as the pane's width needs: the window must fit a 1280-px screen
+        for group in (hgroup(self.draw_button, self.erase_button), hgroup(QLabel(self.tr("Size")), self.brush_spin),
+                      hgroup(QLabel(self.tr("Density")), self.density_spin),
+                      hgroup(self.undo_button, self.clear_button), self.standardize_button, self.starter_combo,
+                      hgroup(self.save_button, self.open_button)):
+            tools.addWidget(group)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas, 1)

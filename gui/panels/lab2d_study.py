@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushBu
 
 from gui.events import MarginalsReady, MarginalsRequest, PathsReady, PathsRequest
 from gui.panels.lab2d_paths import MarginalsPlot, PathOverlay, legend_html
+from gui.widgets.wrap_row import WrapRow, hgroup
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -52,12 +53,10 @@ class SamplerStudy(QWidget):
                                              "probability-flow ODE) and with DDPM (stochastic, the reverse SDE)"))
         self.paths_check = QCheckBox(self.tr("Show paths"))
         self.paths_check.setChecked(True)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for w in (QLabel(self.tr("Sample with")), self.denoiser_combo, self.paths_button, QLabel(self.tr("points")),
-                  self.points_spin, self.paths_check):
+        row = WrapRow(self)  # wraps when the pane is narrow: the window must fit a 1280-px screen
+        for w in (hgroup(QLabel(self.tr("Sample with")), self.denoiser_combo), self.paths_button,
+                  hgroup(QLabel(self.tr("points")), self.points_spin), self.paths_check):
             row.addWidget(w)
-        row.addStretch(1)
 
         self.marginals_button = QPushButton(self.tr("Compute marginals"))
         self._show_marginals_tip()

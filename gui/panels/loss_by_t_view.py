@@ -54,6 +54,7 @@ class LossByTView(QWidget):
                                       "in bins of t. Hover for values."))
         self.readout.setProperty("role", "dim")
         self.readout.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.readout.setWordWrap(True)  # the hint and the hover readout can be wider than the tab: wrap, never cut
         tools = QHBoxLayout()
         tools.addWidget(self.readout, 1)
         tools.addWidget(self.log_check)

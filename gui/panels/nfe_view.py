@@ -31,6 +31,7 @@ from gui import theme as _theme
 from gui.events import ModelFacts, NfeStudyFinished, NfeStudyProgress
 from gui.panels.sampler_fields import sampler_name
 from gui.widgets.job_controls import run_controls
+from gui.widgets.wrap_row import WrapRow, hgroup
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -83,14 +84,12 @@ class NfeStudyView(QWidget):
                                                        "window's thread; cached per model and settings)"))
         self.message_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        for widget in (QLabel(self.tr("Samples")), self.n_spin, QLabel(self.tr("seed")), self.seed_spin,
-                       QLabel(self.tr("NFE")), self.nfe_edit, QLabel(self.tr("Reference")), self.reference_combo):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        for widget in (self.run_button, self.cancel_button, self.progress_bar):
-            bar.addWidget(widget)
+        bar = WrapRow()  # wraps when the tab is narrow: the window must fit a 1280-px screen
+        for group in (hgroup(QLabel(self.tr("Samples")), self.n_spin), hgroup(QLabel(self.tr("seed")), self.seed_spin),
+                      hgroup(QLabel(self.tr("NFE")), self.nfe_edit),
+                      hgroup(QLabel(self.tr("Reference")), self.reference_combo)):
+            bar.addWidget(group)
+        bar.addWidget(hgroup(self.run_button, self.cancel_button, self.progress_bar), trailing=True)
 
         self.error_plot = pg.PlotWidget(enableMenu=False)
         self.metric_plot = pg.PlotWidget(enableMenu=False)

@@ -269,6 +269,7 @@ class TrainingPlots(QWidget):
         self.quality_label.setProperty("role", "dim")
         self.quality_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.quality_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.quality_label.setWordWrap(True)  # the idle caption is longer than the plot is wide; never cut it
         self.quality_label.setToolTip(self.tr("The newest sample-quality score (engine/quality.py)"))
         quality_box = QWidget()
         qlay = QVBoxLayout(quality_box)

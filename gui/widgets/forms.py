@@ -138,6 +138,10 @@ class ExperimentForm(QWidget):
         spec = field_spec(name)
         self.widgets[name] = widget
         self.labels[name] = label
+        # a long label ("Label dropout p_uncond") wraps onto two lines rather than widen the dock past its
+        # default width, where the scroll area (no horizontal bar) would clip the fields' right edge
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         widget.setObjectName(name)
         widget.setToolTip(help_text(spec))
         widget.setProperty("help", help_text(spec))
