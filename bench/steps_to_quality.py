@@ -70,16 +70,20 @@ def run_seed(cfg, seed: int, train, held, clf, floor_fd: float, max_steps: int, 
     train_s = 0.0
     while trainer.step_count < max_steps:
         t0 = time.perf_counter()
-        for _ in range(min(every, max_steps - trainer.step_count)):
-            trainer.step()
+        norms = [trainer.step().grad_norm for _ in range(min(every, max_steps - trainer.step_count))]
         train_s += time.perf_counter() - t0
         x = final_sample(trainer.sample(n=n, steps=ddim_steps, sampler="ddim", eta=0.0, seed=EVAL_SEED))
         score = metrics.score_images(clf, x, held.x)
         curve.append({"steps": trainer.step_count, "fd": score["fd"], "fd_ratio": score["fd"] / floor_fd,
-                      "precision": score["precision"], "recall": score["recall"], "classes": score["classes"]})
+                      "precision": score["precision"], "recall": score["recall"], "classes": score["classes"],
+                      # how often the gradient clip bit since the last checkpoint: a clip that always bites lowers
+                      # the effective learning rate
+                      "grad_norm_median": statistics.median(norms),
+                      "clipped_share": sum(g > cfg.training.grad_clip > 0 for g in norms) / len(norms)})
         if log:
             log(f"seed {seed} step {trainer.step_count}: FD x{curve[-1]['fd_ratio']:.2f} "
-                f"P {score['precision']:.2f} R {score['recall']:.2f} cls {score['classes']}")
+                f"P {score['precision']:.2f} R {score['recall']:.2f} cls {score['classes']} "
+                f"|g| {curve[-1]['grad_norm_median']:.2f} clipped {curve[-1]['clipped_share']:.0%}")
     sps = trainer.step_count / train_s if train_s > 0 else float("nan")
     out = {"seed": seed, "curve": curve, "steps_per_s": sps, "final_fd_ratio": curve[-1]["fd_ratio"]}
     for r in THRESHOLDS:
