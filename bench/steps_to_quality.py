@@ -55,8 +55,23 @@ def fd_at(curve: list[dict], steps: int) -> float | None:
     return min(curve, key=lambda c: abs(c["steps"] - steps))["fd_ratio"]
 
 
+def power_ema(trainer, gamma: float) -> None:
+    """Exploration only: replace ``trainer``'s EMA update by Karras et al.'s (2024, Eq. 3) power-function EMA,
+    beta_k = (1 - 1/k)^(gamma + 1), which averages a fixed fraction of the run at every step (relative width
+    sigma_rel = sqrt((gamma+1) / ((gamma+2)^2 (gamma+3))), their Eq. 4). The Trainer's warm-up
+    min(decay, (1+k)/(10+k)) is about gamma = 8 (sigma_rel 0.09) until the decay cap takes over."""
+    @torch.no_grad()
+    def update() -> None:
+        beta = (1.0 - 1.0 / trainer.step_count) ** (gamma + 1.0)
+        torch._foreach_lerp_(list(trainer.ema_model.parameters()), [p.detach() for p in trainer.model.parameters()],
+                             1.0 - beta)
+        for eb, b in zip(trainer.ema_model.buffers(), trainer.model.buffers()):
+            eb.copy_(b)
+    trainer._update_ema = update
+
+
 def run_seed(cfg, seed: int, train, held, clf, floor_fd: float, max_steps: int, every: int, n: int,
-             ddim_steps: int = 50, log=None) -> dict:
+             ddim_steps: int = 50, log=None, ema_gamma: float | None = None) -> dict:
     """Train ``cfg`` with ``seed`` on ``train`` for ``max_steps``, scoring the EMA model every ``every`` steps."""
     from engine import metrics
     from engine.samplers import final_sample
@@ -66,6 +81,8 @@ def run_seed(cfg, seed: int, train, held, clf, floor_fd: float, max_steps: int, 
     cfg.training.seed = seed
     cfg.training.steps = max_steps
     trainer = Trainer(cfg, dataset=train)
+    if ema_gamma is not None:
+        power_ema(trainer, ema_gamma)
     curve: list[dict] = []
     train_s = 0.0
     while trainer.step_count < max_steps:
@@ -106,7 +123,7 @@ def _median(values):
 
 
 def steps_to_quality(cfg, seeds=SEEDS, max_steps: int = 1400, every: int = 50, n: int = 500, ddim_steps: int = 50,
-                     log=None) -> dict:
+                     log=None, ema_gamma: float | None = None) -> dict:
     """Per-seed curves and steps (and derived seconds) to FD <= 3x / 2x floor, with the median over seeds."""
     from engine import metrics
     from engine.data import images
@@ -114,7 +131,7 @@ def steps_to_quality(cfg, seeds=SEEDS, max_steps: int = 1400, every: int = 50, n
     clf, _ = metrics.load_classifier()
     train, held = images.digits_split(0)
     floor = metrics.score_images(clf, held.x, train.x)["fd"]
-    runs = [run_seed(cfg, s, train, held, clf, floor, max_steps, every, n, ddim_steps, log) for s in seeds]
+    runs = [run_seed(cfg, s, train, held, clf, floor, max_steps, every, n, ddim_steps, log, ema_gamma) for s in seeds]
     median = {"steps_per_s": statistics.median(r["steps_per_s"] for r in runs),
               "final_fd_ratio": statistics.median(r["final_fd_ratio"] for r in runs)}
     for r in THRESHOLDS:
@@ -123,7 +140,7 @@ def steps_to_quality(cfg, seeds=SEEDS, max_steps: int = 1400, every: int = 50, n
         median[f"seconds_le_{r:g}x"] = None if steps is None else steps / median["steps_per_s"]
     return {"floor_fd": floor, "n_samples": n, "sampler": f"ddim-{ddim_steps}", "max_steps": max_steps,
             "every": every, "seeds": list(seeds), "threads": torch.get_num_threads(),
-            "config": cfg.to_dict()["training"], "runs": runs, "median": median}
+            "config": cfg.to_dict()["training"], "ema_gamma": ema_gamma, "runs": runs, "median": median}
 
 
 def compare_speed(configs: dict, steps: int = 20, rounds: int = 3) -> dict:
@@ -210,6 +227,9 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true", help="100 steps, every 50, seed 0, 64 samples")
     p.add_argument("--compare-speed", action="store_true",
                    help="only time the default against the overridden config, alternating in this process")
+    p.add_argument("--ema-gamma", type=float, default=None,
+                   help="exploration: sample with a power-function EMA of this gamma (Karras et al. 2024) instead "
+                        "of the Trainer's")
     p.add_argument("--json", help="write the result here")
     a = p.parse_args(argv)
     if a.threads:
@@ -224,7 +244,7 @@ def main(argv=None) -> int:
             seeds, max_steps, every, n = (0,), 100, 50, 64
         else:
             seeds, max_steps, every, n = tuple(int(s) for s in a.seeds.split(",")), a.max_steps, a.every, a.n_samples
-        res = steps_to_quality(cfg, seeds=seeds, max_steps=max_steps, every=every, n=n,
+        res = steps_to_quality(cfg, seeds=seeds, max_steps=max_steps, every=every, n=n, ema_gamma=a.ema_gamma,
                                log=lambda m: print(m, file=sys.stderr, flush=True))
         res["overrides"] = a.config_override
         print(steps_markdown(res))
