@@ -62,7 +62,7 @@ def test_a_new_form_starts_from_the_default_experiment_and_switches_like_the_win
     assert form.config() == default_config("moons")
     form.set_dataset("digits")
     assert form.config() == default_config("digits")
-    assert form.widgets["training.lr"].text() == "0.003"
+    assert form.widgets["training.lr"].text() == "0.005"
 
 
 def test_the_live_quality_interval_has_a_row_that_reaches_the_config(form):
