@@ -58,6 +58,7 @@ def module_section(module: str) -> Section:
 # In run order; the sampling section reuses the digits and points models when they ran first.
 SECTIONS: dict[str, Section] = {
     "digits": Section(section_digits, report.md_digits, report.targets_digits),
+    "steps": module_section("bench.steps_to_quality"),
     "points": Section(section_points, report.md_points, report.targets_points),
     "throughput": Section(section_throughput, report.md_throughput, report.targets_throughput),
     "sampling": Section(section_sampling, report.md_sampling, report.targets_sampling),

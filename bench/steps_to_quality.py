@@ -213,6 +213,18 @@ def steps_targets(res: dict) -> list[dict]:
     return rows
 
 
+# bench/run.py's section interface (module_section): run(args, state), markdown(part, res), targets(part, res)
+run = section_steps
+
+
+def markdown(part: dict, res: dict) -> list[str]:
+    return ["## Steps to quality: digits default", "", *steps_markdown(part).rstrip("\n").split("\n"), ""]
+
+
+def targets(part: dict, res: dict) -> list[dict]:
+    return steps_targets(part)
+
+
 def main(argv=None) -> int:
     from engine.presets import default_config
 
