@@ -48,8 +48,8 @@ TABS_ZH = ["噪声调度", "前向扩散", "训练", "采样", "对比", "二维
 ALLOWED = {
     "DDPM", "DDIM", "DPM", "Heun", "Euler", "UNet", "EMA", "FD", "SW", "SNR", "PNG", "GIF", "WebP", "APNG", "MP4",
     "CPU", "CUDA", "GPU", "MNIST", "Adam", "AdamW", "Ho", "Song", "Karras", "Nichol", "Dhariwal", "Salimans", "Lu",
-    "et", "al", "Eq", "Sec", "Alg", "npz", "IDX", "safetensors", "json", "ckpt", "pt", "csv", "CSV", "ELBO", "NFE", "MSE",
-    "ODE", "SDE", "Fréchet", "Diffusion", "Lab", "English", "Ctrl", "Shift", "Space", "Home", "End", "Enter", "Esc",
+    "et", "al", "Eq", "Sec", "Alg", "npz", "IDX", "safetensors", "json", "ckpt", "pt", "csv", "CSV", "ELBO", "NFE",
+    "MSE", "ODE", "SDE", "Fréchet", "Diffusion", "Lab", "English", "Ctrl", "Shift", "Space", "Home", "End", "Enter", "Esc",
     "PyTorch", "Python", "Qt", "PySide", "pyqtgraph", "FID", "KL", "bpd", "MPS", "sRGB", "RGB", "dB", "exp", "log",
     "sqrt", "max", "min", "std", "var", "RMSE", "MAE", "UCI", "NaN", "Apple",
     # more authors and citations (Lin et al. 2024, Hang et al. 2023, "Algorithm 2"), names of methods, libraries and
