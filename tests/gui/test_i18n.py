@@ -49,9 +49,9 @@ ALLOWED = {
     "DDPM", "DDIM", "DPM", "Heun", "Euler", "UNet", "EMA", "FD", "SW", "SNR", "PNG", "GIF", "WebP", "APNG", "MP4",
     "CPU", "CUDA", "GPU", "MNIST", "Adam", "AdamW", "Ho", "Song", "Karras", "Nichol", "Dhariwal", "Salimans", "Lu",
     "et", "al", "Eq", "Sec", "Alg", "npz", "IDX", "safetensors", "json", "ckpt", "pt", "csv", "CSV", "ELBO", "NFE",
-    "MSE", "ODE", "SDE", "Fréchet", "Diffusion", "Lab", "English", "Ctrl", "Shift", "Space", "Home", "End", "Enter", "Esc",
-    "PyTorch", "Python", "Qt", "PySide", "pyqtgraph", "FID", "KL", "bpd", "MPS", "sRGB", "RGB", "dB", "exp", "log",
-    "sqrt", "max", "min", "std", "var", "RMSE", "MAE", "UCI", "NaN", "Apple",
+    "MSE", "ODE", "SDE", "Fréchet", "Diffusion", "Lab", "English", "Ctrl", "Shift", "Space", "Home", "End", "Enter",
+    "Esc", "PyTorch", "Python", "Qt", "PySide", "pyqtgraph", "FID", "KL", "bpd", "MPS", "sRGB", "RGB", "dB", "exp",
+    "log", "sqrt", "max", "min", "std", "var", "RMSE", "MAE", "UCI", "NaN", "Apple",
     # more authors and citations (Lin et al. 2024, Hang et al. 2023, "Algorithm 2"), names of methods, libraries and
     # products that Chinese texts keep in English (MLP, DPM-Solver, Dropout, logistic, Min-SNR, GeoDiff, diffusers,
     # Stable Diffusion, the "quad" schedule of Ho et al.'s code), arrow key names, the symbol p_uncond
