@@ -1,0 +1,117 @@
+"""The issue's journey for a reader of Chinese, with the real window: switch View › Language to 简体中文, pick moons
+in the Experiment dock, train with Run › Train, scrub the Forward tab and read the live equation at each t, sample,
+open the Training plots, compare two samplers, then a digits model's image views. Every text on screen then —
+including the ones that appear only after data arrives (status bar readouts, messages, legends, progress) — is
+checked by test_i18n's "no English left" checker."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from engine.equations import format_number as fmt
+from gui.retranslate import collect_texts
+from tests.gui.test_i18n import _choose, _visit_every_view, english_after, english_report, english_words  # noqa: F401
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _pick(form, name: str, key: str) -> None:
+    """Choose an engine key in one of the dock's combo boxes, as a click on the item would."""
+    combo = form.field_widget(name)
+    combo.setCurrentIndex(combo.findData(key))
+
+
+def _set_up_run(qtbot, w, dataset: str, steps: int) -> None:
+    _pick(w.form, "data.dataset", dataset)
+    for name, text in (("training.steps", str(steps)), ("training.batch_size", "64"),
+                       ("training.warmup_steps", "5")):
+        w.form.set_field_text(name, text)
+    _pick(w.form, "model.preset", "tiny")
+    qtbot.waitUntil(lambda: w.form.is_valid() and w.config().data.dataset == dataset
+                    and w.config().training.steps == steps, timeout=5000)
+
+
+def _train(qtbot, w) -> None:
+    """Run › Train (Ctrl+Enter), then wait for the run to end and the tab to settle."""
+    w.training_panel.continue_check.setChecked(False)
+    with qtbot.waitSignal(w.worker.trainingFinished, timeout=60000) as done:
+        w.train_action.trigger()
+    assert done.args[0].reason == "finished"
+    qtbot.waitUntil(lambda: w.training_panel.state() == "idle", timeout=5000)
+
+
+def _sample(qtbot, w, n: int) -> None:
+    panel = w.sampling_panel
+    w.tabs.setCurrentWidget(panel)
+    panel.sampler_combo.set_sampler("ddim")
+    panel.steps_spin.setValue(8)
+    panel.n_spin.setValue(n)
+    qtbot.waitUntil(panel.run_button.isEnabled, timeout=10000)
+    with qtbot.waitSignal(w.worker.samplingFinished, timeout=30000):
+        qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+    QApplication.processEvents()
+
+
+def _english(texts, where: str) -> list[str]:
+    """The checker's report for ``texts`` under a heading; nothing when every word is Chinese or allowed."""
+    report = english_report(texts)
+    return [f"--- {where}:\n{report}"] if report else []
+
+
+def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window, english_after):
+    w = make_window(size=(1400, 900))
+    left: list[str] = []  # every place with English, reported at once
+    assert w.tabs.tabText(0) == "Schedule"
+    _choose(w, "简体中文")
+    assert w.tabs.tabText(0) == "噪声调度"
+
+    _set_up_run(qtbot, w, "moons", 150)
+    _train(qtbot, w)
+    assert "150" in w.status.step_label.text() and CJK.search(w.status.step_label.text())
+
+    # the Forward tab: the equation strip's numbers are the schedule's at every t, its words Chinese
+    panel = w.forward_panel
+    w.tabs.setCurrentWidget(panel)
+    sched = panel.schedule()
+    for p in (1, 37, 500, sched.timesteps):
+        w.timeline.set_position(p)
+        a, s = float(sched.sqrt_alpha_bar[p - 1]), float(sched.sqrt_one_minus_alpha_bar[p - 1])
+        text = panel.equation.text()
+        assert f"x{p} = {fmt(a)}·x0 + {fmt(s)}·ε    (t = {p})" in text, text
+        assert CJK.search(text) and not english_words(text), text
+        assert not english_words(w.timeline_dock.windowTitle())
+        left += _english(collect_texts(w), f"Forward at t = {p}")
+
+    _sample(qtbot, w, 64)
+    assert CJK.search(w.sampling_panel.message())
+
+    compare = w.compare_panel
+    w.tabs.setCurrentWidget(compare)
+    compare.remove_column(compare.columns[-1])  # DDIM-10 and DPM++(2M)-10: two samplers, seconds
+    compare.n_spin.setValue(64)
+    with qtbot.waitSignal(w.worker.compareFinished, timeout=30000):
+        qtbot.mouseClick(compare.run_button, Qt.LeftButton)
+    QApplication.processEvents()
+
+    seen = _visit_every_view(w)  # every tab and every nested tab page: Training's plots, Compare's views...
+    left += _english(seen, "moons, after training, sampling and comparing")
+
+    # digits: the image views of Forward, Sampling and Training with a model loaded
+    _set_up_run(qtbot, w, "digits", 4)
+    w.tabs.setCurrentWidget(w.forward_panel)
+    qtbot.waitUntil(lambda: w.forward_panel.mode == "images" and w.forward_panel.x0 is not None, timeout=30000)
+    _train(qtbot, w)
+    _sample(qtbot, w, 16)
+    seen = []
+    for tab in (w.forward_panel, w.sampling_panel, w.training_panel):
+        w.tabs.setCurrentWidget(tab)
+        QApplication.processEvents()
+        seen += collect_texts(w)
+    left += _english(seen, "digits")
+    assert not left, "English left on screen:\n" + "\n".join(left)
