@@ -1,6 +1,7 @@
 """The main window's status bar: the experiment file, the device and the live training readouts."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
@@ -9,6 +10,7 @@ from gui.events import TrainingProgress
 from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duration, reserve_width
 
 MESSAGE_MS = 8000  # how long a worker's status line stays
+CPU_THREADS = re.compile(r"cpu \((\d+) threads\)")  # engine.training.device_description's CPU wording
 
 
 class WindowStatusBar(QStatusBar):
@@ -20,6 +22,7 @@ class WindowStatusBar(QStatusBar):
         self.file_label = QLabel("")
         self.device_label = QLabel("")
         self._path: str | None = None
+        self._device = ""
         self._progress: TrainingProgress | None = None
         self.step_label = QLabel(self.tr("step —"))
         self.speed_label = QLabel(self.tr("— it/s"))
@@ -39,7 +42,10 @@ class WindowStatusBar(QStatusBar):
         self.showMessage(text, MESSAGE_MS)
 
     def show_device(self, text: str) -> None:
-        self.device_label.setText(text)
+        """The device as the engine or the dock names it; the engine's English CPU wording is translated here."""
+        self._device = text
+        cpu = CPU_THREADS.fullmatch(text)
+        self.device_label.setText(self.tr("cpu ({0} threads)").format(cpu.group(1)) if cpu else text)
 
     def show_file(self, path: str | None) -> None:
         self._path = path
@@ -62,5 +68,6 @@ class WindowStatusBar(QStatusBar):
     def retranslate(self) -> None:
         """The language changed: re-render the readouts that carry numbers (the fixed texts were re-set already)."""
         self.show_file(self._path)
+        self.show_device(self._device)
         if self._progress is not None:
             self.show_progress(self._progress)

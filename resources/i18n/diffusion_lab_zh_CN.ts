@@ -1445,6 +1445,26 @@
         <translation>γ：Min-SNR 的截断值（训练表单）</translation>
     </message>
     <message>
+        <source>x₀-prediction</source>
+        <translation>x₀ 预测</translation>
+    </message>
+    <message>
+        <source>v-prediction</source>
+        <translation>v 预测</translation>
+    </message>
+    <message>
+        <source>Eq. 12 and 16</source>
+        <translation>Eq. 12、16</translation>
+    </message>
+    <message>
+        <source>Euler step</source>
+        <translation>Euler 步</translation>
+    </message>
+    <message>
+        <source>line 5</source>
+        <translation>第 5 行</translation>
+    </message>
+    <message>
         <source>Equation</source>
         <translation>公式</translation>
     </message>
@@ -4617,6 +4637,10 @@ N(0, I) 的均值为 (0, 0)，标准差为 (1, 1)</translation>
     <message>
         <source>Elapsed training time and estimated time left</source>
         <translation>已用训练时间和预计剩余时间</translation>
+    </message>
+    <message>
+        <source>cpu ({0} threads)</source>
+        <translation>cpu（{0} 个线程）</translation>
     </message>
     <message>
         <source>unsaved experiment</source>

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from engine.equations import format_number as fmt
-from gui.retranslate import collect_texts
+from gui.retranslate import ShownText, collect_texts
 from tests.gui.test_i18n import _choose, _visit_every_view, english_after, english_report, english_words  # noqa: F401
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -70,6 +70,8 @@ def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window,
     assert w.tabs.tabText(0) == "Schedule"
     _choose(w, "简体中文")
     assert w.tabs.tabText(0) == "噪声调度"
+    notes: list[str] = []  # the status bar's transient lines (after training, sampling, comparing)
+    w.statusBar().messageChanged.connect(lambda text: notes.append(text) if text else None)
 
     _set_up_run(qtbot, w, "moons", 150)
     _train(qtbot, w)
@@ -114,4 +116,26 @@ def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window,
         QApplication.processEvents()
         seen += collect_texts(w)
     left += _english(seen, "digits")
+    assert notes
+    left += _english([ShownText("MainWindow/WindowStatusBar", "QStatusBar.message", n) for n in notes],
+                     "status bar messages")
     assert not left, "English left on screen:\n" + "\n".join(left)
+
+
+def test_every_equation_reference_reads_in_chinese(qapp, english_after):
+    """The strip's paper references come from the engine in English; their words (not the names and numbers) are
+    translated where shown, for every sampler's step and every loss the Training tab can show."""
+    from engine.config import LOSS_WEIGHTINGS, PREDICTIONS, SAMPLERS
+    from engine.equations import loss_equation, step_at
+    from engine.samplers import sampling_timesteps
+    from engine.schedules import NoiseSchedule
+    from gui import i18n
+    from gui.widgets.equation_strip import reference_text
+
+    sched = NoiseSchedule("linear", 1000)
+    ts = sampling_timesteps(1000, 10)
+    refs = {step_at(sched, ts, int(t), sampler).reference for sampler in SAMPLERS for t in (*ts[:2], ts[-1])}
+    refs |= {loss_equation(sched, 300, p, w).reference for p in PREDICTIONS for w in LOSS_WEIGHTINGS}
+    i18n.install(qapp, "zh_CN")
+    left = {ref: reference_text(ref) for ref in refs if english_words(reference_text(ref))}
+    assert len(refs) >= 8 and not left, left
