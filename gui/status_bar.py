@@ -1,16 +1,15 @@
 """The main window's status bar: the experiment file, the device and the live training readouts."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from gui.engine_messages import device_text
 from gui.events import TrainingProgress
 from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duration, reserve_width
 
 MESSAGE_MS = 8000  # how long a worker's status line stays
-CPU_THREADS = re.compile(r"cpu \((\d+) threads\)")  # engine.training.device_description's CPU wording
 
 
 class WindowStatusBar(QStatusBar):
@@ -44,8 +43,7 @@ class WindowStatusBar(QStatusBar):
     def show_device(self, text: str) -> None:
         """The device as the engine or the dock names it; the engine's English CPU wording is translated here."""
         self._device = text
-        cpu = CPU_THREADS.fullmatch(text)
-        self.device_label.setText(self.tr("cpu ({0} threads)").format(cpu.group(1)) if cpu else text)
+        self.device_label.setText(device_text(text))
 
     def show_file(self, path: str | None) -> None:
         self._path = path

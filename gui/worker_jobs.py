@@ -22,6 +22,7 @@ from engine.session import Control
 from gui.bound_job import run_bound
 from gui.branch_job import run_branch
 from gui.compare_job import run_comparison, run_preview
+from gui.engine_messages import device_text, run_message
 from gui.events import (
     LAB2D_COMMANDS,
     MID_RUN_COMMANDS,
@@ -322,7 +323,7 @@ class EngineThread(QThread):
         self.trainer = trainer
         self.post(history_batch(trainer))  # clears the plots
         self.post(StatusMessage(translate("EngineWorker", "training {0} on {1}").format(
-            cfg.data.dataset, trainer.device_name)))
+            cfg.data.dataset, device_text(trainer.device_name))))
         return trainer, cfg.training.steps
 
     def _autosave(self) -> Callable | None:
@@ -435,7 +436,7 @@ class EngineThread(QThread):
             session = TrainingSession(trainer, control)
             result = session.run(on_metrics, None, preview_every=0, total_steps=total, on_autosave=on_autosave,
                                  autosave_every_s=self.owner.autosave_every_s)
-            reason, message, step = result.reason, result.message, result.step
+            reason, message, step = result.reason, run_message(result.message), result.step
         except Exception as exc:
             if is_out_of_memory(exc):
                 reason, message = "oom", translate("EngineWorker", "out of memory at step {0}: {1}").format(

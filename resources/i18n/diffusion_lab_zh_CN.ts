@@ -1203,6 +1203,37 @@
     </message>
 </context>
 <context>
+    <name>EngineMessages</name>
+    <message>
+        <source>finished {0} steps</source>
+        <translation>已完成 {0} 步</translation>
+    </message>
+    <message>
+        <source>stopped at step {0}</source>
+        <translation>在第 {0} 步停止</translation>
+    </message>
+    <message>
+        <source>time budget of {0} s reached at step {1}</source>
+        <translation>在第 {1} 步达到 {0} 秒的时间预算</translation>
+    </message>
+    <message>
+        <source>loss became {0} at step {1}; training stopped and the last good weights were kept (try a lower learning rate or a smaller model)</source>
+        <translation>第 {1} 步损失变为 {0}；训练已停止，保留了最后一组正常的权重（可尝试降低学习率或使用更小的模型）</translation>
+    </message>
+    <message>
+        <source>gradients exploded (norm {0}) at step {1}; training stopped and the last good weights were kept (lower the learning rate)</source>
+        <translation>第 {1} 步梯度爆炸（范数 {0}）；训练已停止，保留了最后一组正常的权重（请降低学习率）</translation>
+    </message>
+    <message>
+        <source>out of memory on {0} at step {1}; try a smaller batch size or model preset</source>
+        <translation>第 {1} 步时 {0} 内存不足；请尝试更小的批大小或模型预设</translation>
+    </message>
+    <message>
+        <source>cpu ({0} threads)</source>
+        <translation>cpu（{0} 个线程）</translation>
+    </message>
+</context>
+<context>
     <name>EngineWorker</name>
     <message>
         <source>training is already running; stop it first</source>
@@ -4637,10 +4668,6 @@ N(0, I) 的均值为 (0, 0)，标准差为 (1, 1)</translation>
     <message>
         <source>Elapsed training time and estimated time left</source>
         <translation>已用训练时间和预计剩余时间</translation>
-    </message>
-    <message>
-        <source>cpu ({0} threads)</source>
-        <translation>cpu（{0} 个线程）</translation>
     </message>
     <message>
         <source>unsaved experiment</source>

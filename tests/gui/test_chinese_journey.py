@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import re
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -18,6 +19,8 @@ from engine.equations import format_number as fmt
 from gui.retranslate import ShownText, collect_texts
 from tests.gui.test_i18n import _choose, _visit_every_view, english_after, english_report, english_words  # noqa: F401
 
+# test_i18n's fixture (imported above): whatever a test switches to, the next test starts in English
+pytestmark = pytest.mark.usefixtures("english_after")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -64,7 +67,7 @@ def _english(texts, where: str) -> list[str]:
     return [f"--- {where}:\n{report}"] if report else []
 
 
-def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window, english_after):
+def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window):
     w = make_window(size=(1400, 900))
     left: list[str] = []  # every place with English, reported at once
     assert w.tabs.tabText(0) == "Schedule"
@@ -122,7 +125,7 @@ def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window,
     assert not left, "English left on screen:\n" + "\n".join(left)
 
 
-def test_every_equation_reference_reads_in_chinese(qapp, english_after):
+def test_every_equation_reference_reads_in_chinese(qapp):
     """The strip's paper references come from the engine in English; their words (not the names and numbers) are
     translated where shown, for every sampler's step and every loss the Training tab can show."""
     from engine.config import LOSS_WEIGHTINGS, PREDICTIONS, SAMPLERS
@@ -139,3 +142,35 @@ def test_every_equation_reference_reads_in_chinese(qapp, english_after):
     i18n.install(qapp, "zh_CN")
     left = {ref: reference_text(ref) for ref in refs if english_words(reference_text(ref))}
     assert len(refs) >= 8 and not left, left
+
+
+def test_the_engines_end_of_run_messages_read_in_chinese(qapp, nan_after):
+    """The real messages of engine/session.py and engine/training.py (a run stopped, out of time, finished, diverged)
+    and the engine's device name: in English exactly as the engine wrote them, in Chinese with the numbers kept."""
+    from engine.errors import TrainingStopped
+    from engine.presets import quick_config
+    from engine.session import Control, TrainingSession
+    from engine.training import Trainer
+    from gui import i18n
+    from gui.engine_messages import device_text, run_message
+
+    trainer = Trainer(quick_config("moons", steps=3, preview_every=0))
+    messages = [TrainingSession(trainer).run(preview_every=0).message,  # finished 3 steps
+                TrainingSession(trainer).run(preview_every=0, total_steps=10, time_budget=1e-9).message]
+    stopped = Control()
+    stopped.stop()
+    messages.append(TrainingSession(trainer, stopped).run(preview_every=0, total_steps=10).message)
+    nan_after(0)
+    try:
+        trainer.step()
+    except TrainingStopped as exc:
+        messages.append(str(exc))
+    assert len(messages) == 4 and messages[0] == "finished 3 steps"
+    # English: the engine's own words (a NaN loss spelt as the number it is)
+    assert [run_message(m) for m in messages] == [m.replace("became nan", "became NaN") for m in messages]
+    assert device_text(trainer.device_name) == trainer.device_name
+    i18n.install(qapp, "zh_CN")
+    for message in [*messages, trainer.device_name]:
+        shown = device_text(message) if message == trainer.device_name else run_message(message)
+        assert CJK.search(shown) and not english_words(shown), (message, shown)
+        assert sorted(re.findall(r"\d+", shown)) == sorted(re.findall(r"\d+", message)), shown
