@@ -13,7 +13,7 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProgressBar
 
 from engine.equations import format_number as fmt
 from gui.retranslate import ShownText, collect_texts
@@ -40,25 +40,48 @@ def _set_up_run(qtbot, w, dataset: str, steps: int) -> None:
                     and w.config().training.steps == steps, timeout=5000)
 
 
-def _train(qtbot, w) -> None:
+def _on_screen(w) -> list[ShownText]:
+    """collect_texts plus the texts drawn inside the visible progress bars ("%v / %m steps", "run 1/2")."""
+    bars = [ShownText(f"{bar.parent().metaObject().className()}/QProgressBar", "QProgressBar.text", bar.text())
+            for bar in w.findChildren(QProgressBar) if bar.isVisible() and bar.isTextVisible()]
+    return collect_texts(w) + bars
+
+
+def _while_running(w, signal, seen: list[ShownText]) -> None:
+    """What is on screen at the first progress event of a run (mid-run messages, readouts, progress bars)."""
+    def grab(_event) -> None:
+        if not seen:
+            seen.extend(_on_screen(w))
+    signal.connect(grab)
+
+
+def _train(qtbot, w, seen: list[ShownText]) -> None:
     """Run › Train (Ctrl+Enter), then wait for the run to end and the tab to settle."""
     w.training_panel.continue_check.setChecked(False)
+    mid: list[ShownText] = []
+    _while_running(w, w.worker.progress, mid)
     with qtbot.waitSignal(w.worker.trainingFinished, timeout=60000) as done:
         w.train_action.trigger()
+    assert mid, "no progress event during training"
+    seen += mid
     assert done.args[0].reason == "finished"
     qtbot.waitUntil(lambda: w.training_panel.state() == "idle", timeout=5000)
 
 
-def _sample(qtbot, w, n: int) -> None:
+def _sample(qtbot, w, n: int, seen: list[ShownText]) -> None:
     panel = w.sampling_panel
     w.tabs.setCurrentWidget(panel)
     panel.sampler_combo.set_sampler("ddim")
     panel.steps_spin.setValue(8)
     panel.n_spin.setValue(n)
     qtbot.waitUntil(panel.run_button.isEnabled, timeout=10000)
+    mid: list[ShownText] = []
+    _while_running(w, w.worker.samplingProgress, mid)
     with qtbot.waitSignal(w.worker.samplingFinished, timeout=30000):
         qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     QApplication.processEvents()
+    assert mid, "no progress event during sampling"
+    seen += mid + _on_screen(w)
 
 
 def _english(texts, where: str) -> list[str]:
@@ -70,6 +93,7 @@ def _english(texts, where: str) -> list[str]:
 def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window):
     w = make_window(size=(1400, 900))
     left: list[str] = []  # every place with English, reported at once
+    running: list[ShownText] = []  # what shows mid-run and right after each run
     assert w.tabs.tabText(0) == "Schedule"
     _choose(w, "简体中文")
     assert w.tabs.tabText(0) == "噪声调度"
@@ -77,7 +101,7 @@ def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window)
     w.statusBar().messageChanged.connect(lambda text: notes.append(text) if text else None)
 
     _set_up_run(qtbot, w, "moons", 150)
-    _train(qtbot, w)
+    _train(qtbot, w, running)
     assert "150" in w.status.step_label.text() and CJK.search(w.status.step_label.text())
 
     # the Forward tab: the equation strip's numbers are the schedule's at every t, its words Chinese
@@ -93,16 +117,20 @@ def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window)
         assert not english_words(w.timeline_dock.windowTitle())
         left += _english(collect_texts(w), f"Forward at t = {p}")
 
-    _sample(qtbot, w, 64)
+    _sample(qtbot, w, 64, running)
     assert CJK.search(w.sampling_panel.message())
 
     compare = w.compare_panel
     w.tabs.setCurrentWidget(compare)
     compare.remove_column(compare.columns[-1])  # DDIM-10 and DPM++(2M)-10: two samplers, seconds
     compare.n_spin.setValue(64)
+    mid: list[ShownText] = []
+    _while_running(w, w.worker.compareProgress, mid)
     with qtbot.waitSignal(w.worker.compareFinished, timeout=30000):
         qtbot.mouseClick(compare.run_button, Qt.LeftButton)
     QApplication.processEvents()
+    assert mid, "no progress event during the comparison"
+    running += mid + _on_screen(w)
 
     seen = _visit_every_view(w)  # every tab and every nested tab page: Training's plots, Compare's views...
     left += _english(seen, "moons, after training, sampling and comparing")
@@ -111,14 +139,16 @@ def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window)
     _set_up_run(qtbot, w, "digits", 4)
     w.tabs.setCurrentWidget(w.forward_panel)
     qtbot.waitUntil(lambda: w.forward_panel.mode == "images" and w.forward_panel.x0 is not None, timeout=30000)
-    _train(qtbot, w)
-    _sample(qtbot, w, 16)
+    _train(qtbot, w, running)
+    _sample(qtbot, w, 16, running)
     seen = []
     for tab in (w.forward_panel, w.sampling_panel, w.training_panel):
         w.tabs.setCurrentWidget(tab)
         QApplication.processEvents()
-        seen += collect_texts(w)
+        seen += _on_screen(w)
     left += _english(seen, "digits")
+    assert len(running) > 100
+    left += _english(running, "while running and right after each run")
     assert notes
     left += _english([ShownText("MainWindow/WindowStatusBar", "QStatusBar.message", n) for n in notes],
                      "status bar messages")
