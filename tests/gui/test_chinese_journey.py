@@ -30,10 +30,10 @@ def _pick(form, name: str, key: str) -> None:
     combo.setCurrentIndex(combo.findData(key))
 
 
-def _set_up_run(qtbot, w, dataset: str, steps: int) -> None:
+def _set_up_run(qtbot, w, dataset: str, steps: int, quality_every: int = 0) -> None:
     _pick(w.form, "data.dataset", dataset)
     for name, text in (("training.steps", str(steps)), ("training.batch_size", "64"),
-                       ("training.warmup_steps", "5")):
+                       ("training.warmup_steps", "5"), ("training.quality_every", str(quality_every))):
         w.form.set_field_text(name, text)
     _pick(w.form, "model.preset", "tiny")
     qtbot.waitUntil(lambda: w.form.is_valid() and w.config().data.dataset == dataset
@@ -100,9 +100,12 @@ def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window)
     notes: list[str] = []  # the status bar's transient lines (after training, sampling, comparing)
     w.statusBar().messageChanged.connect(lambda text: notes.append(text) if text else None)
 
-    _set_up_run(qtbot, w, "moons", 150)
+    _set_up_run(qtbot, w, "moons", 300, quality_every=30)  # live quality scores: their readout and plot
+    scores = []
+    w.worker.qualityScored.connect(scores.append)
     _train(qtbot, w, running)
-    assert "150" in w.status.step_label.text() and CJK.search(w.status.step_label.text())
+    assert scores and w.training_panel.plots.quality_label.text()
+    assert "300" in w.status.step_label.text() and CJK.search(w.status.step_label.text())
 
     # the Forward tab: the equation strip's numbers are the schedule's at every t, its words Chinese
     panel = w.forward_panel
