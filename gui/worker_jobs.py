@@ -125,7 +125,8 @@ def _data_box(trainer: Trainer) -> tuple[float, float, float, float] | None:
 
 
 def status_line(reason: str, message: str, step: int) -> str:
-    """The status bar's line for the end of a run; the engine's message is kept as it wrote it."""
+    """The status bar's line for the end of a run, the engine's message in the interface language."""
+    message = run_message(message)
     if reason == "finished":
         return translate("EngineWorker", "training finished: {0}").format(message)
     if reason == "stopped":
@@ -436,7 +437,7 @@ class EngineThread(QThread):
             session = TrainingSession(trainer, control)
             result = session.run(on_metrics, None, preview_every=0, total_steps=total, on_autosave=on_autosave,
                                  autosave_every_s=self.owner.autosave_every_s)
-            reason, message, step = result.reason, run_message(result.message), result.step
+            reason, message, step = result.reason, result.message, result.step
         except Exception as exc:
             if is_out_of_memory(exc):
                 reason, message = "oom", translate("EngineWorker", "out of memory at step {0}: {1}").format(

@@ -324,9 +324,13 @@ class ComparePanel(CompareBranchingMixin, Panel):
             column.set_run(run)
         self._timesteps = self._model.timesteps if self._model is not None else int(
             self._config.schedule.timesteps)
-        self._show_message(self.tr("Recorded {names}. Scrub the timeline: every column shows its state at the same "
-                                   "t.").format(names=", ".join(run_name(r.sampling) for r in finished.runs)),
-                           "success")
+        names = ", ".join(run_name(r.sampling) for r in finished.runs)
+
+        def recorded() -> str:  # made again after a language switch
+            return self.tr("Recorded {names}. Scrub the timeline: every column shows its state at the same "
+                           "t.").format(names=names)
+
+        self._show_message(recorded(), "success", recorded)
         self._show_t(0)
         self.timelineSpecChanged.emit()
         self.seekRequested.emit(self.position_of(0))

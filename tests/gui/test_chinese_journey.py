@@ -82,6 +82,9 @@ def _sample(qtbot, w, n: int, seen: list[ShownText]) -> None:
     QApplication.processEvents()
     assert mid, "no progress event during sampling"
     seen += mid + _on_screen(w)
+    for k in (0, 3):  # scrub the recorded run: the timeline's step labels and the strip's update at each step
+        w.timeline.set_position(k)
+        seen += _on_screen(w)
 
 
 def _english(texts, where: str) -> list[str]:
@@ -134,6 +137,9 @@ def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window)
     QApplication.processEvents()
     assert mid, "no progress event during the comparison"
     running += mid + _on_screen(w)
+    for k in (0, w.timeline.count() // 2):
+        w.timeline.set_position(k)
+        running += _on_screen(w)
 
     seen = _visit_every_view(w)  # every tab and every nested tab page: Training's plots, Compare's views...
     left += _english(seen, "moons, after training, sampling and comparing")
@@ -156,6 +162,12 @@ def test_a_chinese_reader_trains_scrubs_samples_and_compares(qtbot, make_window)
     left += _english([ShownText("MainWindow/WindowStatusBar", "QStatusBar.message", n) for n in notes],
                      "status bar messages")
     assert not left, "English left on screen:\n" + "\n".join(left)
+
+    # and back: every text composed after the runs (messages, readouts, legends) follows the switch to English
+    _choose(w, "English")
+    shown = _visit_every_view(w) + _on_screen(w)
+    chinese = sorted({f"{t.path} :: {t.kind}: {t.text!r}" for t in shown if CJK.search(t.text)})
+    assert not chinese, "Chinese left after switching back to English:\n" + "\n".join(chinese)
 
 
 def test_every_equation_reference_reads_in_chinese(qapp):
