@@ -22,7 +22,7 @@ from engine.session import Control
 from gui.bound_job import run_bound
 from gui.branch_job import run_branch
 from gui.compare_job import run_comparison, run_preview
-from gui.engine_messages import device_text, run_message
+from gui.engine_messages import device_text, engine_message
 from gui.events import (
     LAB2D_COMMANDS,
     MID_RUN_COMMANDS,
@@ -126,7 +126,7 @@ def _data_box(trainer: Trainer) -> tuple[float, float, float, float] | None:
 
 def status_line(reason: str, message: str, step: int) -> str:
     """The status bar's line for the end of a run, the engine's message in the interface language."""
-    message = run_message(message)
+    message = engine_message(message)
     if reason == "finished":
         return translate("EngineWorker", "training finished: {0}").format(message)
     if reason == "stopped":

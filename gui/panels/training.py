@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from engine.config import ExperimentConfig
 from engine.export.timelapse import thin_older
 from gui import theme as _theme
-from gui.engine_messages import run_message
+from gui.engine_messages import engine_message
 from gui.events import (
     CheckpointLoaded,
     CheckpointSaved,
@@ -408,7 +408,7 @@ class TrainingPanel(Panel):
         def ended() -> str:  # made again after a language switch (the engine's message too: gui/engine_messages)
             took = self.tr(" in {0}").format(format_duration(took_s)) if took_s is not None else ""
             final = self.tr(", smoothed loss {0:.4g}").format(last) if math.isfinite(last) else ""
-            said = run_message(message)
+            said = engine_message(message)
             if reason == "finished":
                 return self.tr("Finished: {0:,} steps{1}{2}. Sample it in the Sampling tab, save a "
                                "checkpoint, or Start again to continue.").format(step, took, final)

@@ -1229,6 +1229,22 @@
         <translation>第 {1} 步时 {0} 内存不足；请尝试更小的批大小或模型预设</translation>
     </message>
     <message>
+        <source>inversion cancelled at step {0}/{1}</source>
+        <translation>反演已在第 {0}/{1} 步取消</translation>
+    </message>
+    <message>
+        <source>reconstruction cancelled at step {0}/{1}</source>
+        <translation>重建已在第 {0}/{1} 步取消</translation>
+    </message>
+    <message>
+        <source>variational bound {0} ± {1} bits/dim; L_T {2}, L_0 {3}, sum of L_t-1 {4} bits/dim</source>
+        <translation>变分下界 {0} ± {1} 比特/维；L_T {2}，L_0 {3}，L_t-1 之和 {4} 比特/维</translation>
+    </message>
+    <message>
+        <source>variational bound {0} ± {1} bits/dim (estimated from {2} KL terms); L_T {3}, L_0 {4}, sum of L_t-1 {5} bits/dim</source>
+        <translation>变分下界 {0} ± {1} 比特/维（由 {2} 个 KL 项估计）；L_T {3}，L_0 {4}，L_t-1 之和 {5} 比特/维</translation>
+    </message>
+    <message>
         <source>cpu ({0} threads)</source>
         <translation>cpu（{0} 个线程）</translation>
     </message>

@@ -11,7 +11,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import re
 
+import numpy as np
 import pytest
+import torch
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressBar
 
@@ -189,15 +191,19 @@ def test_every_equation_reference_reads_in_chinese(qapp):
     assert len(refs) >= 8 and not left, left
 
 
-def test_the_engines_end_of_run_messages_read_in_chinese(qapp, nan_after):
-    """The real messages of engine/session.py and engine/training.py (a run stopped, out of time, finished, diverged)
-    and the engine's device name: in English exactly as the engine wrote them, in Chinese with the numbers kept."""
+def test_the_engines_messages_read_in_chinese(qapp, nan_after):
+    """The real messages of engine/session.py and engine/training.py (a run stopped, out of time, finished, diverged),
+    a cancelled inversion, the variational bound's summary and the engine's device name: in English exactly as the
+    engine wrote them, in Chinese with the numbers kept."""
+    from engine.bound import BoundResult
+    from engine.bound_report import bound_summary
     from engine.errors import TrainingStopped
     from engine.presets import quick_config
+    from engine.samplers.inversion import InversionCancelled, ddim_invert
     from engine.session import Control, TrainingSession
     from engine.training import Trainer
     from gui import i18n
-    from gui.engine_messages import device_text, run_message
+    from gui.engine_messages import device_text, engine_message
 
     trainer = Trainer(quick_config("moons", steps=3, preview_every=0))
     messages = [TrainingSession(trainer).run(preview_every=0).message,  # finished 3 steps
@@ -210,12 +216,21 @@ def test_the_engines_end_of_run_messages_read_in_chinese(qapp, nan_after):
         trainer.step()
     except TrainingStopped as exc:
         messages.append(str(exc))
-    assert len(messages) == 4 and messages[0] == "finished 3 steps"
+    try:  # the Inversion tab's cancel, before the first step
+        ddim_invert(None, trainer.schedule, torch.zeros(2, 2), 10, cancel=lambda: True)
+    except InversionCancelled as exc:
+        messages.append(str(exc))
+    for evaluated in (np.ones(8, bool), np.r_[True, False, True, True, False, True, False, True]):  # exact, estimated
+        messages.append(bound_summary(BoundResult(
+            per_t_nats=np.full(8, 0.1), per_t_stderr=np.full(8, 0.01), prior_nats=0.002, decoder_nats=0.5,
+            kl_nats=1.25, total_nats=1.752, total_stderr=0.03, per_sample_nats=np.full(4, 1.75),
+            evaluated=evaluated, decoder="gaussian", variance="beta_tilde")))
+    assert len(messages) == 7 and messages[0] == "finished 3 steps" and "estimated from 4 KL" in messages[-1]
     # English: the engine's own words (a NaN loss spelt as the number it is)
-    assert [run_message(m) for m in messages] == [m.replace("became nan", "became NaN") for m in messages]
+    assert [engine_message(m) for m in messages] == [m.replace("became nan", "became NaN") for m in messages]
     assert device_text(trainer.device_name) == trainer.device_name
     i18n.install(qapp, "zh_CN")
     for message in [*messages, trainer.device_name]:
-        shown = device_text(message) if message == trainer.device_name else run_message(message)
+        shown = device_text(message) if message == trainer.device_name else engine_message(message)
         assert CJK.search(shown) and not english_words(shown), (message, shown)
         assert sorted(re.findall(r"\d+", shown)) == sorted(re.findall(r"\d+", message)), shown
