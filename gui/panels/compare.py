@@ -207,7 +207,7 @@ class ComparePanel(CompareBranchingMixin, Panel):
 
     def retranslate(self) -> None:
         """After a language switch: the columns' readouts, the timeline's t labels and the Error vs NFE view are
-        rendered again through tr() (a run's one-off message keeps its words until the next one)."""
+        rendered again through tr() (the recorded run's message by its render: Panel.retranslate_message)."""
         for column in self.columns:
             column.retranslate()
         if self._model is not None and not self._running:

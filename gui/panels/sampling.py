@@ -258,7 +258,7 @@ class SamplingPanel(BranchingMixin, Panel):
 
     def retranslate(self) -> None:
         """After a language switch: the readouts, the branch tree, the class menus and the timeline's frame labels
-        are rendered again through tr() (a run's one-off message keeps its words until the next one)."""
+        are rendered again through tr() (the recorded run's message by its render: Panel.retranslate_message)."""
         if self._model is not None:
             self._on_model_changed(self._model)  # the class menus and, before a run, the Ready message
         self.branches.tree.retranslate()
