@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QCoreApplication  # translate() is thread-safe: texts for the window
 
+from gui.engine_messages import engine_message
 from gui.events import BoundFinished, BoundProgress, BoundRequest, StatusMessage
 
 if TYPE_CHECKING:
@@ -68,4 +69,4 @@ def run_bound(thread: EngineThread, command: BoundRequest) -> None:
                        prior_bits=result.prior_nats / ln2, total_bits=result.total_bits_per_dim,
                        total_stderr_bits=result.total_stderr / ln2, exact=result.exact, decoder=result.decoder,
                        step=int(thread.trainer.step_count)))
-    post(StatusMessage(bound_summary(result)))
+    post(StatusMessage(engine_message(bound_summary(result))))

@@ -103,5 +103,6 @@ def switch_language(window, lang: str) -> str:
     retranslate_application(old, lang)
     for panel in window.panels():
         panel.retranslate()
+        panel.retranslate_message()
     window.retranslate()
     return lang

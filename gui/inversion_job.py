@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication
 
 from engine.errors import UserError
+from gui.engine_messages import engine_message
 from gui.events import InversionFinished, InversionProgress, InversionRequest, StatusMessage
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def run_inversion(thread: EngineThread, command: InversionRequest) -> None:
                                    cancel=cancelled)
     except InversionCancelled as stop:
         post(InversionFinished("cancelled"))
-        post(StatusMessage(str(stop)))
+        post(StatusMessage(engine_message(str(stop))))
         return
     except Exception:
         post(InversionFinished("error"))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from gui.engine_messages import device_text
 from gui.events import TrainingProgress
 from gui.widgets import RATE_READOUT, STEP_READOUT, TIME_READOUT, format_duration, reserve_width
 
@@ -20,6 +21,7 @@ class WindowStatusBar(QStatusBar):
         self.file_label = QLabel("")
         self.device_label = QLabel("")
         self._path: str | None = None
+        self._device = ""
         self._progress: TrainingProgress | None = None
         self.step_label = QLabel(self.tr("step —"))
         self.speed_label = QLabel(self.tr("— it/s"))
@@ -39,7 +41,9 @@ class WindowStatusBar(QStatusBar):
         self.showMessage(text, MESSAGE_MS)
 
     def show_device(self, text: str) -> None:
-        self.device_label.setText(text)
+        """The device as the engine or the dock names it; the engine's English CPU wording is translated here."""
+        self._device = text
+        self.device_label.setText(device_text(text))
 
     def show_file(self, path: str | None) -> None:
         self._path = path
@@ -62,5 +66,6 @@ class WindowStatusBar(QStatusBar):
     def retranslate(self) -> None:
         """The language changed: re-render the readouts that carry numbers (the fixed texts were re-set already)."""
         self.show_file(self._path)
+        self.show_device(self._device)
         if self._progress is not None:
             self.show_progress(self._progress)

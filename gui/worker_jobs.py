@@ -22,6 +22,7 @@ from engine.session import Control
 from gui.bound_job import run_bound
 from gui.branch_job import run_branch
 from gui.compare_job import run_comparison, run_preview
+from gui.engine_messages import device_text, engine_message
 from gui.events import (
     LAB2D_COMMANDS,
     MID_RUN_COMMANDS,
@@ -124,7 +125,8 @@ def _data_box(trainer: Trainer) -> tuple[float, float, float, float] | None:
 
 
 def status_line(reason: str, message: str, step: int) -> str:
-    """The status bar's line for the end of a run; the engine's message is kept as it wrote it."""
+    """The status bar's line for the end of a run, the engine's message in the interface language."""
+    message = engine_message(message)
     if reason == "finished":
         return translate("EngineWorker", "training finished: {0}").format(message)
     if reason == "stopped":
@@ -322,7 +324,7 @@ class EngineThread(QThread):
         self.trainer = trainer
         self.post(history_batch(trainer))  # clears the plots
         self.post(StatusMessage(translate("EngineWorker", "training {0} on {1}").format(
-            cfg.data.dataset, trainer.device_name)))
+            cfg.data.dataset, device_text(trainer.device_name))))
         return trainer, cfg.training.steps
 
     def _autosave(self) -> Callable | None:

@@ -98,6 +98,12 @@ class Panel(QWidget):
     def shutdown(self) -> None:
         """The window is closing: cancel this panel's background work."""
 
+    def retranslate_message(self) -> None:
+        """After a language switch (and :meth:`retranslate`): the message shown with a ``render`` is made again."""
+        render = self._message_render
+        if render is not None and hasattr(self, "message_label"):
+            self._show_message(render(), self._message_role, render)
+
     def retranslate(self) -> None:
         """The interface language changed (View › Language). Every text the catalogue knows as it was set (a
         label's ``tr("Loss")``) has already been re-set by gui/retranslate.py; re-render here, through ``tr()``,
@@ -115,9 +121,14 @@ class Panel(QWidget):
 
     # ---- the one-line message under a panel's controls (panels that have one set ``self.message_label``)
     _message_role = "dim"
+    _message_render = None  # Callable[[], str] | None: composes the shown message again in the current language
 
-    def _show_message(self, text: str, role: str = "dim") -> None:
-        """Show ``text`` with a style role (dim | warning | error | ..., see gui/theme.py) of the stylesheet."""
+    def _show_message(self, text: str, role: str = "dim", render=None) -> None:
+        """Show ``text`` with a style role (dim | warning | error | ..., see gui/theme.py) of the stylesheet.
+        ``render`` (optional) makes ``text`` again through ``tr()``: a message composed of numbers and translated
+        parts then follows a language switch (:meth:`retranslate_message`); without it the message keeps its words
+        until the next one."""
+        self._message_render = render
         self.message_label.setText(text)
         self.message_label.setToolTip(text)
         if role != self._message_role:

@@ -217,7 +217,7 @@ class ComparePanel(CompareBranchingMixin, Panel):
 
     def retranslate(self) -> None:
         """After a language switch: the columns' readouts, the timeline's t labels and the Error vs NFE view are
-        rendered again through tr() (a run's one-off message keeps its words until the next one)."""
+        rendered again through tr() (the recorded run's message by its render: Panel.retranslate_message)."""
         for column in self.columns:
             column.retranslate()
         if self._model is not None and not self._running:
@@ -334,9 +334,13 @@ class ComparePanel(CompareBranchingMixin, Panel):
             column.set_run(run)
         self._timesteps = self._model.timesteps if self._model is not None else int(
             self._config.schedule.timesteps)
-        self._show_message(self.tr("Recorded {names}. Scrub the timeline: every column shows its state at the same "
-                                   "t.").format(names=", ".join(run_name(r.sampling) for r in finished.runs)),
-                           "success")
+        names = ", ".join(run_name(r.sampling) for r in finished.runs)
+
+        def recorded() -> str:  # made again after a language switch
+            return self.tr("Recorded {names}. Scrub the timeline: every column shows its state at the same "
+                           "t.").format(names=names)
+
+        self._show_message(recorded(), "success", recorded)
         self._show_t(0)
         self.timelineSpecChanged.emit()
         self.seekRequested.emit(self.position_of(0))

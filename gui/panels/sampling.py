@@ -258,7 +258,7 @@ class SamplingPanel(BranchingMixin, Panel):
 
     def retranslate(self) -> None:
         """After a language switch: the readouts, the branch tree, the class menus and the timeline's frame labels
-        are rendered again through tr() (a run's one-off message keeps its words until the next one)."""
+        are rendered again through tr() (the recorded run's message by its render: Panel.retranslate_message)."""
         if self._model is not None:
             self._on_model_changed(self._model)  # the class menus and, before a run, the Ready message
         self.branches.tree.retranslate()
@@ -401,13 +401,17 @@ class SamplingPanel(BranchingMixin, Panel):
         self.progress_bar.setValue(self.progress_bar.maximum())
         cfg = self._run_cfg
         self.views.columns = self.guidance.grid_columns(cfg) if cfg else None  # a row per class or per scale
-        what = self.tr("{n} × {sampler}{guidance} {steps} steps, seed {seed}").format(
-            n=cfg.n, sampler=cfg.sampler.upper(), guidance=self.guidance.describe(cfg), steps=cfg.steps,
-            seed=cfg.seed) if cfg else self.tr("samples")
-        thinned = "" if trajectory.stride == 1 else self.tr(" (every {k}th step kept)").format(k=trajectory.stride)
-        self._show_message(self.tr("Recorded {count} frames of {what}{thinned}. Scrub the timeline; click a sample "
-                                   "to follow it, or branch from any frame.").format(
-            count=len(trajectory), what=what, thinned=thinned), "success")
+
+        def recorded() -> str:  # made again after a language switch
+            what = self.tr("{n} × {sampler}{guidance} {steps} steps, seed {seed}").format(
+                n=cfg.n, sampler=cfg.sampler.upper(), guidance=self.guidance.describe(cfg), steps=cfg.steps,
+                seed=cfg.seed) if cfg else self.tr("samples")
+            thinned = "" if trajectory.stride == 1 else self.tr(" (every {k}th step kept)").format(
+                k=trajectory.stride)
+            return self.tr("Recorded {count} frames of {what}{thinned}. Scrub the timeline; click a sample to follow "
+                           "it, or branch from any frame.").format(count=len(trajectory), what=what, thinned=thinned)
+
+        self._show_message(recorded(), "success", recorded)
         with QSignalBlocker(self.branches.tree):  # a new run: the tree starts again from it
             self.branches.tree.set_root(BranchNode(trajectory, cfg or self.sampling_config(), int(finished.nfe)))
         self.show_node(0, len(trajectory) - 1)  # the finished samples

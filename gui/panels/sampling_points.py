@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent
 
 from gui import theme as _theme
 from gui.panels.training_preview import quantized_brushes
@@ -48,7 +48,7 @@ class ReverseProcessPlot(pg.PlotWidget):
         item.addItem(self.xt_scatter)
         self.track_curves: list[pg.PlotDataItem] = []
         self.track_heads = pg.ScatterPlotItem(size=8, pen=pg.mkPen(t.text, width=1),
-                                            name=self.tr("paths of {n} points").format(n=N_TRACKS))
+                                            name=self._tracks_name())
         item.addItem(self.track_heads)
         for _ in range(N_TRACKS):
             c = pg.PlotDataItem([], [], pen=pg.mkPen(t.text, width=1.4))
@@ -58,6 +58,17 @@ class ReverseProcessPlot(pg.PlotWidget):
         self.track_heads.setZValue(6)
         _theme.style_plot(self, t)
         self.forget()
+
+    def _tracks_name(self) -> str:
+        return self.tr("paths of {n} points").format(n=N_TRACKS)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # the legend's number-bearing name is not a catalogue text the window's re-translator could look up
+        if event.type() == QEvent.LanguageChange and hasattr(self, "track_heads"):
+            for sample, label in self.legend.items:
+                if sample.item is self.track_heads:
+                    label.setText(self._tracks_name())
+        super().changeEvent(event)
 
     def apply_theme(self, theme: _theme.Theme) -> None:
         _theme.style_plot(self, theme)

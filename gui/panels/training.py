@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from engine.config import ExperimentConfig
 from engine.export.timelapse import thin_older
 from gui import theme as _theme
+from gui.engine_messages import engine_message
 from gui.events import (
     CheckpointLoaded,
     CheckpointSaved,
@@ -117,6 +118,7 @@ class TrainingPanel(Panel):
         self.rate_label.setProperty("role", "readout")
         self.rate_label.setToolTip(self.tr("Optimizer steps per second (previews excluded)"))
         self.eta_label = QLabel("")
+        self._progress = None  # the last TrainingProgress, for the elapsed / ETA readout after a language switch
         self.eta_label.setProperty("role", "readout")
         for lab in (self.step_label, self.rate_label, self.eta_label):
             lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -349,6 +351,7 @@ class TrainingPanel(Panel):
             self.preview.clear()
             self.rate_label.setText("– it/s")
             self.eta_label.setText("")
+            self._progress = None
         self._total = batch.total
         if len(batch.step):
             self._last_step = int(batch.step[-1])
@@ -374,8 +377,14 @@ class TrainingPanel(Panel):
                 self._show_message(self.tr("Training…"), "dim")
         rate = progress.its_per_sec
         self.rate_label.setText(f"{rate:,.1f} it/s" if rate >= 10 else f"{rate:.2f} it/s" if rate > 0 else "– it/s")
-        self.eta_label.setText(self.tr("elapsed {0} · ETA {1}").format(format_duration(progress.elapsed),
-                                                                        format_duration(progress.eta)))
+        self._progress = progress
+        self._show_eta()
+
+    def _show_eta(self) -> None:
+        progress = self._progress
+        if progress is not None:
+            self.eta_label.setText(self.tr("elapsed {0} · ETA {1}").format(format_duration(progress.elapsed),
+                                                                            format_duration(progress.eta)))
 
     def _on_preview(self, preview: PreviewReady) -> None:
         self.preview_count += 1
@@ -393,27 +402,33 @@ class TrainingPanel(Panel):
         self.plots.flush_redraw()
         self._finished = (reason, message, step)
         self._last_step = step
-        took = ""
-        if self._run_started is not None:
-            took = self.tr(" in {0}").format(format_duration(time.perf_counter() - self._run_started))
+        took_s = time.perf_counter() - self._run_started if self._run_started is not None else None
         last = self.plots.last_smoothed_loss()
-        final = self.tr(", smoothed loss {0:.4g}").format(last) if math.isfinite(last) else ""
+
+        def ended() -> str:  # made again after a language switch (the engine's message too: gui/engine_messages)
+            took = self.tr(" in {0}").format(format_duration(took_s)) if took_s is not None else ""
+            final = self.tr(", smoothed loss {0:.4g}").format(last) if math.isfinite(last) else ""
+            said = engine_message(message)
+            if reason == "finished":
+                return self.tr("Finished: {0:,} steps{1}{2}. Sample it in the Sampling tab, save a "
+                               "checkpoint, or Start again to continue.").format(step, took, final)
+            if reason == "stopped":
+                return self.tr("Stopped at step {0:,}{1}. The model keeps its weights: sample it, save it, "
+                               "or tick “Continue model” and Start.").format(step, final)
+            if reason == "time_budget":
+                return self.tr("Time budget reached: {0}.").format(said)
+            if reason == "diverged":
+                return self.tr("Training diverged — {0}.").format(said)
+            if reason == "oom":
+                return self.tr("Out of memory: {0}.").format(said)
+            return self.tr("Training failed: {0}").format(said)
+
+        role = {"finished": "success", "stopped": "dim", "time_budget": "warning"}.get(reason, "error")
+        self._show_message(ended(), role, ended)
         if reason == "finished":
-            self._show_message(self.tr("Finished: {0:,} steps{1}{2}. Sample it in the Sampling tab, save a "
-                                       "checkpoint, or Start again to continue.").format(step, took, final), "success")
             self.continue_check.setChecked(True)
-        elif reason == "stopped":
-            self._show_message(self.tr("Stopped at step {0:,}{1}. The model keeps its weights: sample it, save it, "
-                                       "or tick “Continue model” and Start.").format(step, final), "dim")
-        elif reason == "time_budget":
-            self._show_message(self.tr("Time budget reached: {0}.").format(message), "warning")
         elif reason == "diverged":
-            self._show_message(self.tr("Training diverged — {0}.").format(message), "error")
             self.continue_check.setChecked(False)
-        elif reason == "oom":
-            self._show_message(self.tr("Out of memory: {0}.").format(message), "error")
-        else:
-            self._show_message(self.tr("Training failed: {0}").format(message), "error")
         self.step_label.setText(self._step_text())
         self._sync_buttons()
 
@@ -435,6 +450,7 @@ class TrainingPanel(Panel):
     def retranslate(self) -> None:
         """After a language switch: the buttons that change with the state and the step readout, at once."""
         self.step_label.setText(self._step_text())
+        self._show_eta()
         self.plots.retranslate()
         self.preview.retranslate()
         self.views.bound.retranslate()

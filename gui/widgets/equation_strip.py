@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt
 from PySide6.QtGui import QCursor, QPalette, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
 
@@ -27,6 +27,22 @@ from gui.widgets.equation_formulas import forward_lines, loss_lines, schedule_li
 
 SETTINGS_KEY = "equations/{}_expanded"
 LINK_PREFIX = "sym:"
+# The words in engine/equations.py's paper references (authors, years and numbers stay as cited): each is replaced
+# by its translation where shown.
+REFERENCE_WORDS = (
+    QT_TRANSLATE_NOOP("EquationStrip", "x₀-prediction"),
+    QT_TRANSLATE_NOOP("EquationStrip", "v-prediction"),
+    QT_TRANSLATE_NOOP("EquationStrip", "Eq. 12 and 16"),
+    QT_TRANSLATE_NOOP("EquationStrip", "Euler step"),
+    QT_TRANSLATE_NOOP("EquationStrip", "line 5"),
+)
+
+
+def reference_text(reference: str) -> str:
+    """An engine reference with its words in the interface language."""
+    for words in REFERENCE_WORDS:
+        reference = reference.replace(words, QCoreApplication.translate("EquationStrip", words))
+    return reference
 
 
 class EquationStrip(QWidget):
@@ -200,7 +216,7 @@ class EquationStrip(QWidget):
         html = "".join(f"<div>{line}</div>" for line in lines)
         html += "".join(f'<div style="color:{self._dim()}">{note}</div>' for note in notes)  # notes are rich text
         self.body.setText(html)
-        self.reference.setText(reference)
+        self.reference.setText(reference_text(reference))
 
     def _step_notes(self, step: SamplerStep) -> list[str]:
         notes = []

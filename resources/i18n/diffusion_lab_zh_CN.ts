@@ -1203,6 +1203,53 @@
     </message>
 </context>
 <context>
+    <name>EngineMessages</name>
+    <message>
+        <source>finished {0} steps</source>
+        <translation>已完成 {0} 步</translation>
+    </message>
+    <message>
+        <source>stopped at step {0}</source>
+        <translation>在第 {0} 步停止</translation>
+    </message>
+    <message>
+        <source>time budget of {0} s reached at step {1}</source>
+        <translation>在第 {1} 步达到 {0} 秒的时间预算</translation>
+    </message>
+    <message>
+        <source>loss became {0} at step {1}; training stopped and the last good weights were kept (try a lower learning rate or a smaller model)</source>
+        <translation>第 {1} 步损失变为 {0}；训练已停止，保留了最后一组正常的权重（可尝试降低学习率或使用更小的模型）</translation>
+    </message>
+    <message>
+        <source>gradients exploded (norm {0}) at step {1}; training stopped and the last good weights were kept (lower the learning rate)</source>
+        <translation>第 {1} 步梯度爆炸（范数 {0}）；训练已停止，保留了最后一组正常的权重（请降低学习率）</translation>
+    </message>
+    <message>
+        <source>out of memory on {0} at step {1}; try a smaller batch size or model preset</source>
+        <translation>第 {1} 步时 {0} 内存不足；请尝试更小的批大小或模型预设</translation>
+    </message>
+    <message>
+        <source>inversion cancelled at step {0}/{1}</source>
+        <translation>反演已在第 {0}/{1} 步取消</translation>
+    </message>
+    <message>
+        <source>reconstruction cancelled at step {0}/{1}</source>
+        <translation>重建已在第 {0}/{1} 步取消</translation>
+    </message>
+    <message>
+        <source>variational bound {0} ± {1} bits/dim; L_T {2}, L_0 {3}, sum of L_t-1 {4} bits/dim</source>
+        <translation>变分下界 {0} ± {1} 比特/维；L_T {2}，L_0 {3}，L_t-1 之和 {4} 比特/维</translation>
+    </message>
+    <message>
+        <source>variational bound {0} ± {1} bits/dim (estimated from {2} KL terms); L_T {3}, L_0 {4}, sum of L_t-1 {5} bits/dim</source>
+        <translation>变分下界 {0} ± {1} 比特/维（由 {2} 个 KL 项估计）；L_T {3}，L_0 {4}，L_t-1 之和 {5} 比特/维</translation>
+    </message>
+    <message>
+        <source>cpu ({0} threads)</source>
+        <translation>cpu（{0} 个线程）</translation>
+    </message>
+</context>
+<context>
     <name>EngineWorker</name>
     <message>
         <source>training is already running; stop it first</source>
@@ -1443,6 +1490,26 @@
     <message>
         <source>γ: the Min-SNR clamp (Training form)</source>
         <translation>γ：Min-SNR 的截断值（训练表单）</translation>
+    </message>
+    <message>
+        <source>x₀-prediction</source>
+        <translation>x₀ 预测</translation>
+    </message>
+    <message>
+        <source>v-prediction</source>
+        <translation>v 预测</translation>
+    </message>
+    <message>
+        <source>Eq. 12 and 16</source>
+        <translation>Eq. 12、16</translation>
+    </message>
+    <message>
+        <source>Euler step</source>
+        <translation>Euler 步</translation>
+    </message>
+    <message>
+        <source>line 5</source>
+        <translation>第 5 行</translation>
     </message>
     <message>
         <source>Equation</source>

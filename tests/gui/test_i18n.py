@@ -56,7 +56,7 @@ ALLOWED = {
     # products that Chinese texts keep in English (MLP, DPM-Solver, Dropout, logistic, Min-SNR, GeoDiff, diffusers,
     # Stable Diffusion, the "quad" schedule of Ho et al.'s code), arrow key names, the symbol p_uncond
     "Lin", "Hang", "Algorithm", "Dropout", "logistic", "Min", "GeoDiff", "diffusers", "Stable", "quad", "Left",
-    "Right", "p_uncond", "MLP", "Solver", "Kingma", "Heusel",
+    "Right", "p_uncond", "MLP", "Solver", "Kingma", "Heusel", "Wasserstein",
 }
 FILE_OR_MODULE = re.compile(r"[\w./-]+\.(?:csv|npz|json|png|gif|webp|apng|mp4|safetensors|ckpt|pt|py)\b"
                             r"|\bengine(?:\.\w+)+")
