@@ -23,11 +23,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -43,7 +41,6 @@ from gui.panels.compare_branches import CompareBranchingMixin
 from gui.panels.compare_column import CompareColumnView, run_name
 from gui.panels.nfe_view import NfeStudyView
 from gui.widgets.job_controls import run_controls
-from gui.widgets.wrap_row import WrapRow, hgroup
 
 if TYPE_CHECKING:
     from gui.worker import EngineWorker
@@ -102,30 +99,37 @@ class ComparePanel(CompareBranchingMixin, Panel):
         self.export_button = QPushButton(self.tr("Export GIF…"))
         self.export_button.setToolTip(self.tr("The columns side by side, one frame per t, as an animated GIF"))
 
-        # one line when the tab is wide, wrapped when it is not: the window must fit a 1280-px screen
-        bar = WrapRow()
-        for group in (hgroup(QLabel(self.tr("Samples")), self.n_spin), hgroup(self.same_seed_check, self.seed_spin),
-                      hgroup(QLabel(self.tr("Show")), self.view_combo), self.add_button):
-            bar.addWidget(group)
-        bar.addWidget(hgroup(self.run_button, self.cancel_button, self.progress_bar), trailing=True)
-        bar.addWidget(self.export_button, trailing=True)
+        # two fixed rows (settings; run controls) so the tab fits beside the dock on a 1280-px screen; not a
+        # height-for-width WrapRow: with the columns below resizing as runs arrive, that relayout never settled
+        settings_row = QHBoxLayout()
+        settings_row.setSpacing(6)
+        for widget in (QLabel(self.tr("Samples")), self.n_spin, self.same_seed_check, self.seed_spin,
+                       QLabel(self.tr("Show")), self.view_combo, self.add_button):
+            settings_row.addWidget(widget)
+        settings_row.addStretch(1)
+        run_row = QHBoxLayout()
+        run_row.setSpacing(6)
+        for widget in (self.run_button, self.cancel_button, self.progress_bar):
+            run_row.addWidget(widget)
+        run_row.addStretch(1)
+        run_row.addWidget(self.export_button)
+        bar = QVBoxLayout()
+        bar.setSpacing(4)
+        bar.addLayout(settings_row)
+        bar.addLayout(run_row)
         self.columns_row = QHBoxLayout()
         self.columns_row.setSpacing(8)
         self.columns_row.setContentsMargins(0, 0, 0, 0)
-        # four columns are wider than the tab beside the dock on a 1280-px screen: they scroll sideways there
-        columns_holder = QWidget()
-        columns_holder.setLayout(self.columns_row)
-        self.columns_scroll = QScrollArea()
-        self.columns_scroll.setWidgetResizable(True)
-        self.columns_scroll.setFrameShape(QFrame.NoFrame)
-        self.columns_scroll.setWidget(columns_holder)
+        # no QScrollArea around the columns: their images scale with the height a horizontal scroll bar takes away,
+        # so the bar came and went in a loop of layout requests that starved the event loop (an export with three
+        # columns never returned); the columns shrink instead (three fit beside the dock on a 1280-px screen)
         side = QWidget()
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(0, 6, 0, 0)
         side_lay.setSpacing(6)
         side_lay.addLayout(bar)
         side_lay.addWidget(self.message_label)
-        side_lay.addWidget(self.columns_scroll, 1)
+        side_lay.addLayout(self.columns_row, 1)
         self.nfe_view = NfeStudyView(self.worker)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
