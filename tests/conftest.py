@@ -23,6 +23,20 @@ def _private_app_dirs(tmp_path_factory, monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A test that switches the window to another language (tests/gui/test_i18n.py, the Chinese journey, the 1280 px
+    layout test in zh_CN) must not leave its translator installed: later tests read English texts."""
+    yield
+    i18n = sys.modules.get("gui.i18n")
+    if i18n is not None and i18n.current() != i18n.SOURCE_LANGUAGE:
+        from PySide6.QtCore import QCoreApplication
+
+        app = QCoreApplication.instance()
+        if app is not None:
+            i18n.install(app, i18n.SOURCE_LANGUAGE)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``soak`` (the 20-minute window soak) run only when asked for: ``pytest -m soak``. The README's
     test command (packaging/bootstrap.py test = plain pytest) skips them; the 90-second soak runs by default."""

@@ -48,7 +48,7 @@ def test_throughput_targets_and_table_show_threads_and_the_matched_peer():
 
 
 def test_every_registered_section_has_markdown_and_targets_and_errors_are_listed():
-    assert list(SECTIONS)[:2] == ["digits", "points"] and {"profile", "window", "gpu"} <= set(SECTIONS)
+    assert list(SECTIONS)[:3] == ["digits", "steps", "points"] and {"profile", "window", "gpu"} <= set(SECTIONS)
     res = {"quick": True, "env": {"time_utc": "t", "platform": "p", "cpu_count": 2, "torch": "2", "torch_threads": 2,
                                   "diffusers": None, "loadavg_start": None},
            "gpu": {"status": "skipped: --gpu needs a CUDA device"}, "profile": {"error": "Traceback\nBoom: x"}}
