@@ -23,7 +23,6 @@ import torch
 
 THRESHOLDS = (3.0, 2.0)  # FD as a multiple of the real floor: the issue's "<= 2x after 60 s" and a nearer mark
 SEEDS = (0, 1, 2)
-EVAL_SEED = 7  # bench/run.py's EVAL_SEED: the same starting noise as section_digits, so scores are comparable
 
 
 def apply_overrides(cfg, overrides):
@@ -73,8 +72,7 @@ def power_ema(trainer, gamma: float) -> None:
 def run_seed(cfg, seed: int, train, held, clf, floor_fd: float, max_steps: int, every: int, n: int,
              ddim_steps: int = 50, log=None, ema_gamma: float | None = None) -> dict:
     """Train ``cfg`` with ``seed`` on ``train`` for ``max_steps``, scoring the EMA model every ``every`` steps."""
-    from engine import metrics
-    from engine.samplers import final_sample
+    from bench.common import score_trainer  # the one digits scoring recipe of the headless and window rows
     from engine.training import Trainer
 
     cfg = cfg.copy()
@@ -89,9 +87,8 @@ def run_seed(cfg, seed: int, train, held, clf, floor_fd: float, max_steps: int, 
         t0 = time.perf_counter()
         norms = [trainer.step().grad_norm for _ in range(min(every, max_steps - trainer.step_count))]
         train_s += time.perf_counter() - t0
-        x = final_sample(trainer.sample(n=n, steps=ddim_steps, sampler="ddim", eta=0.0, seed=EVAL_SEED))
-        score = metrics.score_images(clf, x, held.x)
-        curve.append({"steps": trainer.step_count, "fd": score["fd"], "fd_ratio": score["fd"] / floor_fd,
+        score = score_trainer(trainer, clf, held, {"fd": floor_fd}, n, ddim_steps)
+        curve.append({"steps": trainer.step_count, "fd": score["fd"], "fd_ratio": score["fd_ratio"],
                       "precision": score["precision"], "recall": score["recall"], "classes": score["classes"],
                       # how often the gradient clip bit since the last checkpoint: a clip that always bites lowers
                       # the effective learning rate
